@@ -1,0 +1,119 @@
+"""Charts of the Overview page."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .theme import OKABE_ITO, apply_layout, empty_figure
+
+
+def workplan_timeline(workplan: pd.DataFrame) -> go.Figure:
+    """Each meeting on a time axis: its submission deadline, its dates and its topics.
+
+    ``workplan`` has one row per (meeting, topic): meeting, name, start_date, end_date,
+    submission_deadline, topic (may be null).
+    """
+    title = "Work plan: meetings, submission deadlines and topics"
+    if workplan.empty:
+        return empty_figure("No meetings in the reference data.", title=title)
+    meetings = (
+        workplan.groupby(
+            ["meeting", "name", "start_date", "end_date", "submission_deadline"], dropna=False
+        )["topic"]
+        .apply(lambda topics: "; ".join(t for t in topics if isinstance(t, str)))
+        .reset_index()
+        .sort_values("meeting")
+    )
+    meetings["label"] = meetings["meeting"].map(lambda n: f"Meeting {n}")
+    meetings["topics"] = meetings.apply(
+        lambda row: (
+            row["topic"]
+            or (
+                "Stock-taking; future work"
+                if row["meeting"] == 7
+                else "Comprehensive study / work plan"
+            )
+        ),
+        axis=1,
+    )
+    fig = go.Figure()
+    for _, row in meetings.iterrows():
+        fig.add_trace(
+            go.Scatter(
+                x=[row["submission_deadline"], row["start_date"]],
+                y=[row["label"]] * 2,
+                mode="lines",
+                line={"color": "#9aa0a6", "width": 2},
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=meetings["submission_deadline"],
+            y=meetings["label"],
+            mode="markers",
+            name="Submission deadline (3 weeks before)",
+            marker={
+                "symbol": "diamond-open",
+                "size": 11,
+                "color": OKABE_ITO[1],
+                "line": {"width": 2},
+            },
+            hovertemplate="%{y}<br>Submissions due %{x|%d %b %Y}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=meetings["start_date"],
+            y=meetings["label"],
+            mode="markers+text",
+            name="Meeting",
+            text=meetings["topics"],
+            textposition="middle right",
+            marker={"size": 13, "color": OKABE_ITO[0]},
+            customdata=meetings[["end_date", "topics"]],
+            hovertemplate="%{y}: %{x|%d %b %Y} to %{customdata[0]|%d %b %Y}"
+            "<br>%{customdata[1]}<extra></extra>",
+        )
+    )
+    start = pd.Timestamp(meetings["submission_deadline"].min()) - pd.Timedelta(days=200)
+    end = pd.Timestamp(meetings["end_date"].max()) + pd.Timedelta(days=1500)
+    fig.update_xaxes(title_text="Date", range=[start, end])
+    fig.update_yaxes(title_text="", autorange="reversed")
+    return apply_layout(fig, title=title, height=380)
+
+
+def submissions_per_meeting(counts: pd.DataFrame) -> go.Figure:
+    """Documents received per meeting, split into on time and after the deadline.
+
+    ``counts`` has one row per meeting with columns meeting, documents, late_documents.
+    """
+    title = "Written submissions and statements per meeting"
+    data = counts[counts["documents"] > 0]
+    if data.empty:
+        return empty_figure("No submissions stored yet.", title=title)
+    labels = data["meeting"].map(lambda n: f"Meeting {n}")
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=labels,
+                y=data["documents"] - data["late_documents"],
+                name="On time",
+                marker_color=OKABE_ITO[0],
+                hovertemplate="%{x}: %{y} on time<extra></extra>",
+            ),
+            go.Bar(
+                x=labels,
+                y=data["late_documents"],
+                name="After the deadline",
+                marker_color=OKABE_ITO[5],
+                hovertemplate="%{x}: %{y} after the deadline<extra></extra>",
+            ),
+        ]
+    )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title_text="Meeting")
+    fig.update_yaxes(title_text="Documents (count)")
+    return apply_layout(fig, title=title, height=360)

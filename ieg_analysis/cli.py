@@ -1,0 +1,234 @@
+"""The command line: ``python -m ieg_analysis`` or ``ieg``.
+
+Exit codes: 0 when everything asked for was done, 2 when any input was refused (each with a
+one-sentence reason), 1 only for an internal fault.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from . import __version__
+from .errors import IEGError
+from .records import KINDS, OBSERVER_TYPES
+from .ingest.sniff import EXTENSIONS
+from .settings import Settings, load_settings
+from .store.db import Database
+
+EPILOG = (
+    "The database is data/ieg.duckdb unless --db or the IEG_DB environment variable names "
+    "another. Exit codes: 0 done, 2 some input refused, 1 internal fault."
+)
+
+
+def _progress_bar(total: int, label: str):
+    from tqdm import tqdm
+
+    bar = tqdm(
+        total=total,
+        desc=label,
+        unit="file",
+        file=sys.stderr,
+        leave=False,
+        disable=not sys.stderr.isatty() and os.environ.get("IEG_PROGRESS") != "1",
+    )
+
+    def update(done: int, _total: int, name: str) -> None:
+        bar.update(done - bar.n)
+        bar.set_postfix_str(name[-40:], refresh=False)
+        if done >= _total:
+            bar.close()
+
+    return update
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ieg",
+        description="IEG Analysis: store, ingest and analyse the submissions and "
+        "recommendations of the UN Expert Group on Cybercrime.",
+        epilog=EPILOG,
+    )
+    parser.add_argument("--version", action="version", version=f"ieg {__version__}")
+    parser.add_argument("--db", help="the DuckDB file to use (default: $IEG_DB or data/ieg.duckdb)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    init = commands.add_parser(
+        "init",
+        help="create the database (with --sample: from the bundled illustrative sample)",
+        description="Create the database with the reference tables. With --sample, generate "
+        "the illustrative sample corpus, render it to PDF/DOCX/TXT files and ingest them.",
+    )
+    init.add_argument("--sample", action="store_true", help="load the illustrative sample")
+    init.add_argument("--force", action="store_true", help="replace an existing database file")
+    init.add_argument("--seed", type=int, default=2018, help="sample generator seed (2018)")
+    init.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="sample size as a multiple of the default corpus (1.0)",
+    )
+
+    ingest = commands.add_parser(
+        "ingest",
+        help="ingest files or folders (PDF, DOCX, TXT, MD, CSV, JSON), or a manifest",
+        description="Ingest files (or every supported file in the given folders) with the "
+        "metadata given as options, or a batch described by a manifest CSV with the columns "
+        "path, meeting, submitter, kind and optionally received, actor_type, title. Each file "
+        "is stored whole or not at all; a file already stored is skipped.",
+        epilog=EPILOG,
+    )
+    ingest.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    ingest.add_argument("--manifest", type=Path, help="a manifest CSV describing a batch")
+    ingest.add_argument("--meeting", help="the meeting number, e.g. 5")
+    ingest.add_argument("--submitter", help="a State (any UN name, alias or ISO3) or observer")
+    ingest.add_argument("--kind", help=f"one of {', '.join(KINDS)}")
+    ingest.add_argument("--received", help="date received, YYYY-MM-DD")
+    ingest.add_argument(
+        "--actor-type",
+        choices=OBSERVER_TYPES,
+        help="register the submitter as an observer of this type",
+    )
+    ingest.add_argument("--title", help="document title")
+
+    commands.add_parser(
+        "status",
+        help="counts by meeting, kind and language; last ingest",
+        description="Show what the database holds and where it came from.",
+    )
+    return parser
+
+
+def _database(args: argparse.Namespace, settings: Settings) -> Database:
+    settings = settings.with_db(args.db)
+    return Database(
+        settings.db_path, timeout_s=settings.query_timeout_s, row_cap=settings.query_row_cap
+    )
+
+
+def cmd_init(args: argparse.Namespace, settings: Settings, out) -> int:
+    from .sample.database import create_database
+
+    db = _database(args, settings)
+    if db.exists() and not args.force:
+        print(f"{db.path} already exists; use --force to replace it.", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    progress = _progress_bar(0, "ingesting sample") if args.sample else None
+    summary = create_database(
+        db.path,
+        settings.with_db(db.path),
+        sample=args.sample,
+        seed=args.seed,
+        scale=args.scale,
+        progress=progress,
+    )
+    elapsed = time.perf_counter() - started
+    print(f"Created {db.path} in {elapsed:.1f} s. {summary}", file=out)
+    return 0
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in EXTENSIONS
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings, out) -> int:
+    from .ingest.pipeline import IngestRequest, ingest, read_manifest
+
+    db = _database(args, settings)
+    if args.manifest:
+        if args.paths:
+            print("Give either files or --manifest, not both.", file=sys.stderr)
+            return 2
+        requests = read_manifest(args.manifest)
+    else:
+        missing = [
+            flag
+            for flag, value in (
+                ("--meeting", args.meeting),
+                ("--submitter", args.submitter),
+                ("--kind", args.kind),
+            )
+            if not value
+        ]
+        if not args.paths:
+            print("Name at least one file or folder, or a --manifest.", file=sys.stderr)
+            return 2
+        if missing:
+            print(f"Without a manifest, {', '.join(missing)} must be given.", file=sys.stderr)
+            return 2
+        files = _expand(args.paths)
+        if not files:
+            print("The folders given hold no supported files.", file=sys.stderr)
+            return 2
+        requests = [
+            IngestRequest(
+                name=str(path),
+                path=path,
+                meeting=args.meeting,
+                submitter=args.submitter,
+                kind=args.kind,
+                received=args.received,
+                actor_type=args.actor_type,
+                title=args.title,
+            )
+            for path in files
+        ]
+    report = ingest(
+        db,
+        requests,
+        settings=settings.with_db(db.path),
+        progress=_progress_bar(len(requests), "ingesting"),
+    )
+    for outcome in report.outcomes:
+        print(f"{outcome.status:8} {outcome.name}: {outcome.message}", file=out)
+    print(report.summary(), file=out)
+    return report.exit_code
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings, out) -> int:
+    from .analytics.overview import status_tables
+
+    db = _database(args, settings)
+    if not db.exists():
+        print(f"There is no database at {db.path}; run 'ieg init --sample' first.", file=sys.stderr)
+        return 2
+    for title, frame in status_tables(db):
+        print(f"\n{title}", file=out)
+        print(frame.to_string(index=False) if len(frame) else "(none)", file=out)
+    return 0
+
+
+COMMANDS = {"init": cmd_init, "ingest": cmd_ingest, "status": cmd_status}
+
+
+def main(argv: list[str] | None = None, *, out=None) -> int:
+    out = out or sys.stdout
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args, load_settings(), out)
+    except IEGError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Interrupted; whatever was being stored was rolled back.", file=sys.stderr)
+        return 1
+    except Exception as error:  # an internal fault: say so in one line, keep the detail
+        print(
+            f"Internal error ({type(error).__name__}: {error}). Please report it.", file=sys.stderr
+        )
+        if os.environ.get("IEG_DEBUG"):
+            raise
+        return 1

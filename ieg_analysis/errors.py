@@ -1,0 +1,75 @@
+"""Every error a user can cause, defined once, each with one clear sentence.
+
+The library raises these and never prints; the edges (CLI, pages) show ``str(error)``.
+Anything else that escapes is an internal fault.
+"""
+
+from __future__ import annotations
+
+
+class IEGError(Exception):
+    """An error caused by the input or the request, not by a fault in the product."""
+
+
+class InputFileError(IEGError):
+    """A file that cannot be ingested, with the reason."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.name = name
+        self.reason = reason
+        super().__init__(f"{name}: {reason}")
+
+
+class UnknownCountryError(IEGError):
+    def __init__(self, name: str, suggestions: list[str]) -> None:
+        self.name = name
+        self.suggestions = suggestions
+        hint = f" Did you mean {_or_list(suggestions)}?" if suggestions else ""
+        super().__init__(f"'{name}' is not a known State.{hint}")
+
+
+class UnknownSubmitterError(IEGError):
+    def __init__(self, name: str, suggestions: list[str]) -> None:
+        self.name = name
+        self.suggestions = suggestions
+        hint = f" Did you mean {_or_list(suggestions)}?" if suggestions else ""
+        super().__init__(
+            f"'{name}' is neither a known State nor a registered observer.{hint} To register an "
+            "observer, give its actor type (organization, private_sector, academia or unodc)."
+        )
+
+
+class UnknownMeetingError(IEGError):
+    def __init__(self, meeting: object, known: list[int]) -> None:
+        self.meeting = meeting
+        super().__init__(
+            f"Meeting '{meeting}' does not exist; the known meetings are "
+            f"{', '.join(str(n) for n in known)}."
+        )
+
+
+class UnknownTopicError(IEGError):
+    def __init__(self, topic: str, known: list[str]) -> None:
+        super().__init__(f"'{topic}' is not a work-plan topic; use one of {', '.join(known)}.")
+
+
+class InvalidValueError(IEGError):
+    """A metadata value (kind, date, actor type, status...) that is not allowed."""
+
+
+class ManifestError(IEGError):
+    """A manifest CSV that cannot be read as a batch."""
+
+
+class DatabaseBusyError(IEGError):
+    def __init__(self, path: object) -> None:
+        super().__init__(
+            f"The database {path} is in use by another writer; try again when it has finished."
+        )
+
+
+def _or_list(items: list[str]) -> str:
+    quoted = [f"'{item}'" for item in items]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1]

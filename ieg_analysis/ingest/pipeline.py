@@ -1,0 +1,297 @@
+"""Whole files in, whole documents out: validate everything about a file before anything is
+written, then hand it to the store's writer as one transaction. A batch goes on past a bad
+file, and reports each file with its outcome."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from ..errors import IEGError, InputFileError, ManifestError
+from ..reference import Reference, load_reference
+from ..settings import Settings
+from ..store.db import Database
+from ..store.writer import Writer
+from .language import dominant_language
+from .metadata import build_meta
+from ..records import ParsedDocument
+from .readers import READERS
+from .segment import segment
+from .sniff import check_content
+from .structured import (
+    comments_from_rows,
+    passages_from_rows,
+    recommendations_from_passages,
+    recommendations_from_rows,
+)
+
+Progress = Callable[[int, int, str], None]
+MANIFEST_COLUMNS = ("path", "meeting", "submitter", "kind")
+
+
+@dataclass(frozen=True)
+class IngestRequest:
+    """One file to ingest and what is said about it (command line, manifest or form)."""
+
+    name: str
+    meeting: object
+    submitter: str
+    kind: str
+    path: Path | None = None
+    data: bytes | None = None
+    received: str | date | None = None
+    actor_type: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    name: str
+    status: str  # "stored" | "skipped" | "refused"
+    message: str
+    document_id: int | None = None
+    passages: int = 0
+
+
+@dataclass
+class BatchReport:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+    @property
+    def passages(self) -> int:
+        return sum(o.passages for o in self.outcomes if o.status == "stored")
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every file went in (or was already there), 2 when any was refused."""
+        return 2 if self.count("refused") else 0
+
+    def summary(self) -> str:
+        return (
+            f"{self.count('stored')} stored ({self.passages} passages), "
+            f"{self.count('skipped')} already present, {self.count('refused')} refused."
+        )
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse_file(
+    request: IngestRequest,
+    data: bytes,
+    *,
+    reference: Reference,
+    observers: dict,
+    settings: Settings,
+    is_sample: bool = False,
+) -> ParsedDocument:
+    """Everything about one file, checked, without touching the store."""
+    name = request.name
+    fmt = check_content(name, data, max_bytes=settings.max_upload_mb * 1_048_576)
+    try:
+        meta = build_meta(
+            meeting=request.meeting,
+            submitter=request.submitter,
+            kind=request.kind,
+            received=request.received,
+            reference=reference,
+            observers=observers,
+            actor_type=request.actor_type,
+            title=request.title,
+        )
+    except InputFileError:
+        raise
+    except IEGError as error:
+        raise InputFileError(name, str(error)) from error
+    raw = READERS[fmt](name, data)
+    recommendations, comments = [], []
+    if raw.rows is not None:
+        if meta.kind == "recommendation_list":
+            recommendations = recommendations_from_rows(name, raw.rows, meta, reference)
+            passages = []
+        elif meta.kind == "comment" and any(k in raw.rows[0] for k in ("recommendation", "number")):
+            comments = comments_from_rows(name, raw.rows, meta, reference, observers)
+            passages = []
+        else:
+            passages = passages_from_rows(name, raw.rows)
+    else:
+        passages = segment(raw.blocks)
+        if not passages:
+            raise InputFileError(name, "no text passages were found in the file.")
+        if meta.kind == "recommendation_list":
+            recommendations = recommendations_from_passages(name, passages, meta, reference)
+    if len(passages) > settings.max_passages_per_document:
+        raise InputFileError(
+            name,
+            f"the file has {len(passages)} passages, over the limit of "
+            f"{settings.max_passages_per_document} per document.",
+        )
+    characters = sum(len(p.text) for p in passages)
+    if characters > settings.max_chars_per_document:
+        raise InputFileError(
+            name,
+            f"the file has {characters:,} characters of text, over the limit of "
+            f"{settings.max_chars_per_document:,} per document.",
+        )
+    return ParsedDocument(
+        source_name=Path(name).name,
+        source_format=fmt,
+        content_hash=content_hash(data),
+        meta=meta,
+        passages=passages,
+        language=dominant_language([p.language for p in passages]),
+        n_pages=raw.n_pages,
+        recommendations=recommendations,
+        comments=comments,
+        is_sample=is_sample,
+    )
+
+
+def _read_bytes(request: IngestRequest, settings: Settings) -> bytes:
+    if request.data is not None:
+        return request.data
+    assert request.path is not None
+    path = request.path
+    if not path.is_file():
+        raise InputFileError(request.name, "the file does not exist.")
+    limit = settings.max_upload_mb * 1_048_576
+    if path.stat().st_size > limit:
+        raise InputFileError(
+            request.name,
+            f"the file is {path.stat().st_size / 1_048_576:.1f} MB, over the "
+            f"{settings.max_upload_mb} MB limit.",
+        )
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise InputFileError(
+            request.name, f"the file cannot be read ({error.strerror})."
+        ) from error
+
+
+def ingest(
+    db: Database,
+    requests: Iterable[IngestRequest],
+    *,
+    settings: Settings,
+    source: str = "cli",
+    progress: Progress | None = None,
+    is_sample: bool = False,
+    reference: Reference | None = None,
+) -> BatchReport:
+    """Ingest a batch; each file is stored whole, skipped as a duplicate, or refused."""
+    reference = reference or load_reference()
+    items = list(requests)
+    report = BatchReport()
+    with Writer(db) as writer:
+        writer.sync_reference(reference)
+        run_id = writer.start_run(source)
+        seen_hashes: set[str] = set()
+        for index, request in enumerate(items, start=1):
+            report.outcomes.append(
+                _ingest_one(writer, request, settings, reference, seen_hashes, is_sample)
+            )
+            if progress:
+                progress(index, len(items), request.name)
+        if report.count("stored"):
+            writer.rebuild_search_index()
+        writer.finish_run(
+            run_id,
+            added=report.count("stored"),
+            passages=report.passages,
+            refused=report.count("refused"),
+            skipped=report.count("skipped"),
+        )
+    return report
+
+
+def _ingest_one(
+    writer: Writer,
+    request: IngestRequest,
+    settings: Settings,
+    reference: Reference,
+    seen_hashes: set[str],
+    is_sample: bool,
+) -> FileOutcome:
+    try:
+        data = _read_bytes(request, settings)
+        digest = content_hash(data)
+        if digest in seen_hashes or (data and writer.has_hash(digest)):
+            return FileOutcome(request.name, "skipped", "already stored; nothing changed.")
+        parsed = parse_file(
+            request,
+            data,
+            reference=reference,
+            observers=writer.observers(),
+            settings=settings,
+            is_sample=is_sample,
+        )
+        document_id = writer.add_document(parsed)
+    except IEGError as error:
+        message = error.reason if isinstance(error, InputFileError) else str(error)
+        return FileOutcome(request.name, "refused", message)
+    except duckdb.ConstraintException:
+        return FileOutcome(request.name, "skipped", "already stored; nothing changed.")
+    seen_hashes.add(digest)
+    return FileOutcome(
+        request.name,
+        "stored",
+        f"stored as document {document_id} with {len(parsed.passages)} passages"
+        + (f" and {len(parsed.recommendations)} recommendations" if parsed.recommendations else "")
+        + (f" and {len(parsed.comments)} comments" if parsed.comments else "")
+        + ".",
+        document_id,
+        len(parsed.passages),
+    )
+
+
+def read_manifest(path: Path) -> list[IngestRequest]:
+    """A manifest CSV: one row per file with path (relative to the manifest), meeting,
+    submitter, kind, and optionally received, actor_type, title."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as error:
+        raise ManifestError(f"The manifest {path} does not exist.") from error
+    except UnicodeDecodeError as error:
+        raise ManifestError(f"The manifest {path} is not UTF-8 text.") from error
+    reader = csv.DictReader(io.StringIO(text))
+    header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in MANIFEST_COLUMNS if c not in header]
+    if missing:
+        raise ManifestError(
+            f"The manifest {path.name} lacks the column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)}; it needs {', '.join(MANIFEST_COLUMNS)} "
+            "(and may have received, actor_type, title)."
+        )
+    requests = []
+    for row in reader:
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k}
+        if not row.get("path"):
+            continue
+        file_path = (path.parent / row["path"]).resolve()
+        requests.append(
+            IngestRequest(
+                name=row["path"],
+                path=file_path,
+                meeting=row["meeting"],
+                submitter=row["submitter"],
+                kind=row["kind"],
+                received=row.get("received") or None,
+                actor_type=row.get("actor_type") or None,
+                title=row.get("title") or None,
+            )
+        )
+    if not requests:
+        raise ManifestError(f"The manifest {path.name} lists no files.")
+    return requests

@@ -1,0 +1,169 @@
+"""Blocks of text to passages: paragraphs in reading order, UN numbering kept, headings
+attached to the passages under them, page furniture removed, hyphenation undone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .language import detect_language
+from ..records import Block, PassageDraft
+
+PARA_NUMBER = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
+SUB_ITEM = re.compile(r"^\(([a-z]{1,2}|[ivx]{1,5})\)\s+(?=\S)")
+ROMAN_HEADING = re.compile(r"^(?:[IVXL]{1,6}|[A-H])\.\s+\S")
+MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-–—]\s*)?(?:page|p\.|página|pág\.)?\s*\d{1,4}\s*(?:(?:of|/|de|sur)\s*\d{1,4})?"
+    r"\s*(?:[-–—])?\s*$",
+    re.IGNORECASE,
+)
+# UN document symbols (CTOC/COP/WG.3/2020/2, UNODC/CCPCJ/EG.4/2018/CRP.1) and job numbers
+# (V.18-01234 (E)), alone on a line, possibly with a page number or date beside them
+DOC_SYMBOL = re.compile(
+    r"^\s*(?:[A-Z]{2,}(?:/[A-Za-z0-9.\-]+){2,}|[A-Z]\.\d{2}-\d{4,6}(?:\s*\([A-Z]\))?)"
+    r"(?:\s+.{0,60})?$"
+)
+_TERMINAL = (".", ";", ":", ",", "?", "!")
+
+
+@dataclass
+class _Paragraph:
+    lines: list[str]
+    page: int | None
+    heading_style: bool = False
+
+
+def _furniture_key(line: str) -> str:
+    return re.sub(r"\d+", "#", line.strip().lower())
+
+
+def _page_furniture(blocks: list[Block]) -> set[str]:
+    """Lines repeated at the top or bottom of most pages: running headers and footers."""
+    pages: dict[int, list[str]] = {}
+    for block in blocks:
+        if block.style == "line" and block.page is not None and block.text.strip():
+            pages.setdefault(block.page, []).append(block.text)
+    if len(pages) < 2:
+        return set()
+    counts: Counter = Counter()
+    for lines in pages.values():
+        edge = {_furniture_key(line) for line in lines[:2] + lines[-2:] if len(line.strip()) <= 90}
+        counts.update(edge)
+    return {key for key, n in counts.items() if n >= max(2, len(pages) // 2)}
+
+
+def _is_noise(line: str, furniture: set[str]) -> bool:
+    stripped = line.strip()
+    return bool(
+        PAGE_NUMBER.match(stripped)
+        or DOC_SYMBOL.match(stripped)
+        or _furniture_key(stripped) in furniture
+    )
+
+
+def _looks_like_heading(line: str, *, isolated: bool) -> bool:
+    text = line.strip()
+    if not text or len(text) > 120 or PARA_NUMBER.match(text) or SUB_ITEM.match(text):
+        return False
+    if MARKDOWN_HEADING.match(text):
+        return True
+    if text.endswith(_TERMINAL):
+        return False
+    if ROMAN_HEADING.match(text):
+        return True
+    return isolated and len(text) <= 90 and text[0].isupper() and len(text.split()) <= 14
+
+
+def _join_lines(lines: list[str]) -> str:
+    text = ""
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        if not text:
+            text = line
+        elif re.search(r"[^\W\d_]-$", text) and line[:1].islower():
+            text = text[:-1] + line  # a word hyphenated across lines
+        else:
+            text = f"{text} {line}"
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _paragraphs(blocks: list[Block]) -> list[_Paragraph]:
+    furniture = _page_furniture(blocks)
+    paragraphs: list[_Paragraph] = []
+    current: _Paragraph | None = None
+    lines = [b for b in blocks if not (b.style == "line" and _is_noise(b.text, furniture))]
+
+    def close() -> None:
+        nonlocal current
+        if current and any(line.strip() for line in current.lines):
+            paragraphs.append(current)
+        current = None
+
+    for index, block in enumerate(lines):
+        text = block.text.rstrip()
+        if block.style in ("para", "heading"):
+            close()
+            if text.strip():
+                paragraphs.append(_Paragraph([text], block.page, block.style == "heading"))
+            continue
+        if not text.strip() or block.style == "blank":
+            close()
+            continue
+        starts_item = bool(PARA_NUMBER.match(text.strip()) or SUB_ITEM.match(text.strip()))
+        if MARKDOWN_HEADING.match(text.strip()) or ROMAN_HEADING.match(text.strip()):
+            if _looks_like_heading(text, isolated=False):
+                close()
+                paragraphs.append(_Paragraph([text], block.page, True))
+                continue
+        if starts_item:
+            close()
+        if current is None:
+            current = _Paragraph([], block.page)
+        current.lines.append(text)
+        next_blank = index + 1 >= len(lines) or not lines[index + 1].text.strip()
+        if len(current.lines) == 1 and next_blank:
+            prev_blank = index == 0 or not lines[index - 1].text.strip()
+            if prev_blank and _looks_like_heading(text, isolated=True):
+                current.heading_style = True
+    close()
+    return paragraphs
+
+
+def _split_number(text: str) -> tuple[str | None, str]:
+    for pattern, fmt in ((PARA_NUMBER, "{}"), (SUB_ITEM, "({})")):
+        match = pattern.match(text)
+        if match:
+            return fmt.format(match.group(1)), text[match.end() :].strip()
+    return None, text
+
+
+def segment(
+    blocks: list[Block] | tuple[Block, ...], *, default_language: str = "und"
+) -> list[PassageDraft]:
+    """Passages of a document, in order, each under the nearest heading above it."""
+    passages: list[PassageDraft] = []
+    heading: str | None = None
+    for paragraph in _paragraphs(list(blocks)):
+        text = _join_lines(paragraph.lines)
+        if paragraph.heading_style or (len(paragraph.lines) == 1 and MARKDOWN_HEADING.match(text)):
+            heading = MARKDOWN_HEADING.sub("", text).strip() or heading
+            continue
+        number, body = _split_number(text)
+        if not body:
+            continue
+        passages.append(
+            PassageDraft(
+                seq=len(passages) + 1,
+                heading=heading,
+                para_number=number,
+                text=body,
+                language=detect_language(body, default=default_language),
+                page=paragraph.page,
+            )
+        )
+    return passages

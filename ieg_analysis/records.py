@@ -1,0 +1,93 @@
+"""Records that flow from ingestion into the store (shared by both layers; no logic)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+KINDS = ("written_submission", "statement", "recommendation_list", "comment")
+ACTOR_TYPES = (
+    "member_state",
+    "observer_state",
+    "organization",
+    "private_sector",
+    "academia",
+    "unodc",
+)
+OBSERVER_TYPES = ("organization", "private_sector", "academia", "unodc")
+STATUSES = ("preliminary", "adopted", "merged", "withdrawn")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of text as a reader found it: a line (PDF, text) or a paragraph (DOCX)."""
+
+    text: str
+    page: int | None = None
+    style: str = "line"  # "line" | "para" | "heading" | "blank"
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    blocks: tuple[Block, ...]
+    n_pages: int | None = None
+    rows: tuple[dict, ...] | None = None  # CSV/JSON records, when the file is tabular
+
+
+@dataclass(frozen=True)
+class PassageDraft:
+    seq: int
+    heading: str | None
+    para_number: str | None
+    text: str
+    language: str
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    actor_type: str
+    country_iso3: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    meeting: int
+    actor: Actor
+    kind: str
+    received: date | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class RecommendationDraft:
+    meeting: int
+    number: int
+    topic_id: str | None
+    text: str
+    status: str = "preliminary"
+    merged_into: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class CommentDraft:
+    meeting: int
+    number: int
+    actor: Actor
+    text: str
+    received: date | None = None
+
+
+@dataclass
+class ParsedDocument:
+    source_name: str
+    source_format: str
+    content_hash: str
+    meta: DocumentMeta
+    passages: list[PassageDraft]
+    language: str | None
+    n_pages: int | None = None
+    recommendations: list[RecommendationDraft] = field(default_factory=list)
+    comments: list[CommentDraft] = field(default_factory=list)
+    is_sample: bool = False

@@ -1,0 +1,1 @@
+"""Deterministic, illustrative sample corpus: generation and building."""

@@ -1,0 +1,282 @@
+"""The only module that writes to the store. Every document is one transaction: it is
+stored whole, with its passages, recommendations and comments, or not at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import TracebackType
+
+import duckdb
+import pandas as pd
+
+from ..errors import InputFileError
+from ..records import Actor, ParsedDocument
+from ..reference import Reference, normalise_name
+from .db import Database
+
+_PASSAGE_COLUMNS = [
+    "id",
+    "document_id",
+    "seq",
+    "heading",
+    "para_number",
+    "text",
+    "language",
+    "page",
+]
+
+
+class Writer:
+    """A write session on one database: open it with ``with Writer(db) as writer:``."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def __enter__(self) -> Writer:
+        self.db.initialise()
+        self._con = self.db._open()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            raise RuntimeError("Writer used outside its 'with' block")
+        return self._con
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self.con)
+
+    # Reference data ---------------------------------------------------------------------
+    def sync_reference(self, reference: Reference) -> None:
+        """Replace the reference tables with the files' current content."""
+        countries = pd.DataFrame([vars(c) for c in reference.countries.values()])
+        meetings = pd.DataFrame(
+            [
+                {
+                    "number": m.number,
+                    "name": m.name,
+                    "start_date": m.start_date,
+                    "end_date": m.end_date,
+                    "stocktaking": m.stocktaking,
+                    "submission_deadline": reference.deadline(m.number),
+                    "note": m.note,
+                }
+                for m in reference.meetings.values()
+            ]
+        )
+        topics = pd.DataFrame(
+            [
+                {k: getattr(t, k) for k in ("id", "label", "short_label", "meeting", "ordinal")}
+                for t in reference.topics.values()
+            ]
+        )
+        with self._transaction():
+            for table, frame in (("country", countries), ("meeting", meetings), ("topic", topics)):
+                self.con.execute(f"delete from {table}")  # noqa: S608 - fixed table names
+                self.con.register("frame_in", frame)
+                columns = ", ".join(frame.columns)
+                self.con.execute(
+                    f"insert into {table} ({columns}) select {columns} from frame_in"  # noqa: S608
+                )
+                self.con.unregister("frame_in")
+
+    def observers(self) -> dict[str, Actor]:
+        rows = self.con.execute(
+            "select name, actor_type, country_iso3 from actor "
+            "where actor_type not in ('member_state', 'observer_state')"
+        ).fetchall()
+        return {normalise_name(name): Actor(name, kind, iso3) for name, kind, iso3 in rows}
+
+    def register_observer(self, actor: Actor) -> int:
+        with self._transaction():
+            return self._actor_id(actor)
+
+    def _actor_id(self, actor: Actor) -> int:
+        row = self.con.execute("select id from actor where name = ?", [actor.name]).fetchone()
+        if row:
+            return row[0]
+        return self.con.execute(
+            "insert into actor (name, actor_type, country_iso3) values (?, ?, ?) returning id",
+            [actor.name, actor.actor_type, actor.country_iso3],
+        ).fetchone()[0]
+
+    # Documents --------------------------------------------------------------------------
+    def has_hash(self, content_hash: str) -> bool:
+        row = self.con.execute(
+            "select 1 from document where content_hash = ?", [content_hash]
+        ).fetchone()
+        return row is not None
+
+    def add_document(self, parsed: ParsedDocument) -> int:
+        """Store one document whole, in one transaction; return its id."""
+        with self._transaction():
+            actor_id = self._actor_id(parsed.meta.actor)
+            meta = parsed.meta
+            document_id = self.con.execute(
+                "insert into document (meeting, actor_id, kind, language, received, title, "
+                "source_name, source_format, content_hash, n_passages, n_pages, is_sample) "
+                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+                [
+                    meta.meeting,
+                    actor_id,
+                    meta.kind,
+                    parsed.language,
+                    meta.received,
+                    meta.title,
+                    parsed.source_name,
+                    parsed.source_format,
+                    parsed.content_hash,
+                    len(parsed.passages),
+                    parsed.n_pages,
+                    parsed.is_sample,
+                ],
+            ).fetchone()[0]
+            if parsed.passages:
+                start = self.con.execute("select coalesce(max(id), 0) from passage").fetchone()[0]
+                frame = pd.DataFrame(
+                    [
+                        (
+                            start + i,
+                            document_id,
+                            p.seq,
+                            p.heading,
+                            p.para_number,
+                            p.text,
+                            p.language,
+                            p.page,
+                        )
+                        for i, p in enumerate(parsed.passages, start=1)
+                    ],
+                    columns=_PASSAGE_COLUMNS,
+                )
+                frame["page"] = frame["page"].astype("Int32")
+                self.con.register("passages_in", frame)
+                self.con.execute(
+                    "insert into passage select * from passages_in"  # columns in table order
+                )
+                self.con.unregister("passages_in")
+            self._add_recommendations(parsed, document_id)
+            self._add_comments(parsed, document_id)
+            self._bump_version()
+        return document_id
+
+    def _add_recommendations(self, parsed: ParsedDocument, document_id: int) -> None:
+        for rec in parsed.recommendations:
+            existing = self.con.execute(
+                "select id from recommendation where meeting = ? and number = ?",
+                [rec.meeting, rec.number],
+            ).fetchone()
+            if existing:
+                self.con.execute(
+                    "update recommendation set topic_id = ?, text = ?, status = ?, "
+                    "document_id = ? where id = ?",
+                    [rec.topic_id, rec.text, rec.status, document_id, existing[0]],
+                )
+            else:
+                self.con.execute(
+                    "insert into recommendation (meeting, topic_id, number, text, status, "
+                    "document_id) values (?, ?, ?, ?, ?, ?)",
+                    [rec.meeting, rec.topic_id, rec.number, rec.text, rec.status, document_id],
+                )
+        for rec in parsed.recommendations:
+            if rec.merged_into is None:
+                continue
+            target = self.con.execute(
+                "select id from recommendation where meeting = ? and number = ?",
+                list(rec.merged_into),
+            ).fetchone()
+            if target is None:
+                raise InputFileError(
+                    parsed.source_name,
+                    f"recommendation {rec.meeting}.{rec.number} is merged into "
+                    f"{rec.merged_into[0]}.{rec.merged_into[1]}, which does not exist.",
+                )
+            self.con.execute(
+                "update recommendation set merged_into_id = ? where meeting = ? and number = ?",
+                [target[0], rec.meeting, rec.number],
+            )
+
+    def _add_comments(self, parsed: ParsedDocument, document_id: int) -> None:
+        for comment in parsed.comments:
+            target = self.con.execute(
+                "select id from recommendation where meeting = ? and number = ?",
+                [comment.meeting, comment.number],
+            ).fetchone()
+            if target is None:
+                raise InputFileError(
+                    parsed.source_name,
+                    f"the comment refers to recommendation {comment.meeting}.{comment.number}, "
+                    "which does not exist.",
+                )
+            self.con.execute(
+                "insert into recommendation_comment (recommendation_id, actor_id, received, "
+                "text, document_id) values (?, ?, ?, ?, ?)",
+                [
+                    target[0],
+                    self._actor_id(comment.actor),
+                    comment.received,
+                    comment.text,
+                    document_id,
+                ],
+            )
+
+    # Runs, metadata, search index -------------------------------------------------------
+    def start_run(self, source: str) -> int:
+        return self.con.execute(
+            "insert into ingest_run (started_at, source) values (?, ?) returning id",
+            [dt.datetime.now(), source],
+        ).fetchone()[0]
+
+    def finish_run(
+        self, run_id: int, *, added: int, passages: int, refused: int, skipped: int
+    ) -> None:
+        self.con.execute(
+            "update ingest_run set finished_at = ?, documents_added = ?, passages_added = ?, "
+            "refused = ?, skipped = ? where id = ?",
+            [dt.datetime.now(), added, passages, refused, skipped, run_id],
+        )
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.con.execute(
+            "insert or replace into meta (key, value) values (?, ?)", [key, str(value)]
+        )
+
+    def _bump_version(self) -> None:
+        self.con.execute(
+            "insert or replace into meta (key, value) select 'data_version', "
+            "cast(coalesce(max(cast(value as bigint)), 0) + 1 as varchar) from meta "
+            "where key = 'data_version'"
+        )
+
+    def rebuild_search_index(self) -> None:
+        """(Re)build the BM25 full-text index over passage text (the FTS extension's index
+        is not incremental, so it is rebuilt after each ingest run)."""
+        self.con.execute(
+            "pragma create_fts_index('passage', 'id', 'text', stemmer = 'porter', "
+            "stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1)"
+        )
+
+
+class _Transaction:
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def __enter__(self) -> None:
+        self.con.execute("begin transaction")
+
+    def __exit__(self, kind, error, trace) -> None:
+        if kind is None:
+            self.con.execute("commit")
+        else:
+            self.con.execute("rollback")

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ieg_analysis.reference import load_reference
+from ieg_analysis.settings import Settings
+from ieg_analysis.store.db import Database
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        db_path=tmp_path / "test.duckdb", model_dir=tmp_path / "models", max_upload_mb=2
+    )
+
+
+@pytest.fixture
+def db(settings: Settings) -> Database:
+    return Database(settings.db_path)
+
+
+@pytest.fixture(scope="session")
+def reference():
+    return load_reference()

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from ieg_analysis.ingest.language import detect_language
+from ieg_analysis.ingest.segment import segment
+from ieg_analysis.records import Block
+
+
+def _lines(text: str, page: int = 1) -> list[Block]:
+    return [Block(line, page=page) for line in text.splitlines()]
+
+
+def test_numbering_headings_and_hyphenation() -> None:
+    blocks = _lines(
+        "II. Legislation and frameworks\n"
+        "\n"
+        "1. The national law on cybercrime was adopted in 2016 and establishes the investi-\n"
+        "gative powers of the police.\n"
+        "2. It was amended in 2019.\n"
+        "(a) A first sub-item;\n"
+        "(b) A second one.\n"
+    )
+    passages = segment(blocks)
+    assert [p.para_number for p in passages] == ["1", "2", "(a)", "(b)"]
+    assert passages[0].heading == "II. Legislation and frameworks"
+    assert "investigative powers" in passages[0].text
+    assert passages[0].text.startswith("The national law")
+    assert all(p.heading == "II. Legislation and frameworks" for p in passages)
+
+
+def test_page_furniture_and_symbols_are_removed() -> None:
+    pages = []
+    topics = ("cooperation between authorities", "forensic laboratories", "awareness in schools")
+    for number, topic in zip((1, 2, 3), topics, strict=True):
+        pages += _lines(
+            f"CTOC/COP/WG.3/2020/2\n\nThe paragraph on page {number} is about {topic}, "
+            f"as reported in several regions.\n\nPage {number} of 3\nV.20-01234 (E)",
+            page=number,
+        )
+    passages = segment(pages)
+    texts = " ".join(p.text for p in passages)
+    assert "CTOC/COP" not in texts
+    assert "Page 2 of 3" not in texts
+    assert "V.20-01234" not in texts
+    assert len(passages) == 3
+    assert [p.page for p in passages] == [1, 2, 3]
+
+
+def test_repeated_running_headers_are_removed() -> None:
+    blocks = []
+    bodies = (
+        "Forensic laboratories were opened.",
+        "Prosecutors were trained.",
+        "A new law was adopted.",
+        "Awareness campaigns reached schools.",
+    )
+    for number, body in enumerate(bodies, start=1):
+        blocks += _lines(f"Submission of a State to the fifth meeting\n\n{body}\n", page=number)
+    passages = segment(blocks)
+    assert len(passages) == 4
+    assert all("fifth meeting" not in p.text for p in passages)
+
+
+def test_docx_paragraph_blocks_keep_their_styles() -> None:
+    blocks = [
+        Block("Introduction", style="heading"),
+        Block("12. Thanks to the Chair.", style="para"),
+        Block("Body without a number.", style="para"),
+    ]
+    passages = segment(blocks)
+    assert passages[0].para_number == "12"
+    assert passages[0].heading == "Introduction"
+    assert passages[1].para_number is None
+
+
+def test_markdown_headings() -> None:
+    passages = segment(_lines("# Prevention\n\nAwareness campaigns in schools reach pupils."))
+    assert passages[0].heading == "Prevention"
+
+
+def test_language_of_each_passage() -> None:
+    assert detect_language("The Government has adopted a law on the protection of data.") == "en"
+    assert (
+        detect_language("Le Gouvernement a adopté une loi sur la protection des données.") == "fr"
+    )
+    assert detect_language("El Gobierno ha adoptado una ley sobre la protección de datos.") == "es"
+    assert detect_language("Правительство приняло закон о защите данных.") == "ru"
+    assert detect_language("政府通过了一项关于数据保护的法律。") == "zh"
+    assert detect_language("اعتمدت الحكومة قانونا بشأن حماية البيانات") == "ar"
+    assert detect_language("12345 --- 678") == "und"

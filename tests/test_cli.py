@@ -1,0 +1,121 @@
+"""The command line as a user runs it: exit codes, messages, no tracebacks."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from ieg_analysis.cli import build_parser, main
+from tests.factories import SUBMISSION_PARAGRAPHS, make_docx, make_pdf
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    return main(list(argv), out=out), out.getvalue()
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path) -> Path:
+    path = tmp_path / "cli.duckdb"
+    code, output = run("--db", str(path), "init")
+    assert code == 0 and "Empty database" in output
+    return path
+
+
+def test_init_refuses_to_overwrite(empty_db: Path, capsys) -> None:
+    code, _ = run("--db", str(empty_db), "init")
+    assert code == 2
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_ingest_folder_with_options_then_status(tmp_path: Path, empty_db: Path) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "a.pdf").write_bytes(make_pdf([SUBMISSION_PARAGRAPHS]))
+    (folder / "b.docx").write_bytes(
+        make_docx([("heading", "Prevention"), ("para", "1. Awareness in schools.")])
+    )
+    (folder / "ignored.xyz").write_text("not picked up from a folder")
+    code, output = run(
+        "--db",
+        str(empty_db),
+        "ingest",
+        str(folder),
+        "--meeting",
+        "4",
+        "--submitter",
+        "Bolivia",
+        "--kind",
+        "written_submission",
+        "--received",
+        "2018-03-01",
+    )
+    assert code == 0, output
+    assert "2 stored" in output
+    code, output = run("--db", str(empty_db), "status")
+    assert code == 0
+    assert "Bolivia" not in output  # status shows counts, not names
+    assert "written_submission" in output and "Fourth meeting" in output
+
+
+def test_ingest_refusals_exit_2_with_reasons(tmp_path: Path, empty_db: Path, capsys) -> None:
+    bad = tmp_path / "scan.pdf"
+    bad.write_bytes(b"")
+    code, output = run(
+        "--db",
+        str(empty_db),
+        "ingest",
+        str(bad),
+        "--meeting",
+        "4",
+        "--submitter",
+        "Ghana",
+        "--kind",
+        "statement",
+    )
+    assert code == 2
+    assert "refused  " in output and "empty" in output
+    assert "Traceback" not in output + capsys.readouterr().err
+
+
+def test_unknown_meeting_and_missing_options(tmp_path: Path, empty_db: Path, capsys) -> None:
+    doc = tmp_path / "a.txt"
+    doc.write_text("1. Text.", encoding="utf-8")
+    code, output = run(
+        "--db",
+        str(empty_db),
+        "ingest",
+        str(doc),
+        "--meeting",
+        "99",
+        "--submitter",
+        "Ghana",
+        "--kind",
+        "statement",
+    )
+    assert code == 2 and "Meeting '99' does not exist" in output
+    code, _ = run("--db", str(empty_db), "ingest", str(doc))
+    assert code == 2
+    assert "--meeting, --submitter, --kind must be given" in capsys.readouterr().err
+
+
+def test_manifest_missing_column(tmp_path: Path, empty_db: Path, capsys) -> None:
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("path,meeting,kind\na.pdf,4,statement\n", encoding="utf-8")
+    code, _ = run("--db", str(empty_db), "ingest", "--manifest", str(manifest))
+    assert code == 2
+    assert "lacks the column submitter" in capsys.readouterr().err
+
+
+def test_status_without_database(tmp_path: Path, capsys) -> None:
+    code, _ = run("--db", str(tmp_path / "none.duckdb"), "status")
+    assert code == 2
+    assert "init --sample" in capsys.readouterr().err
+
+
+def test_help_texts_name_every_command() -> None:
+    text = build_parser().format_help()
+    for command in ("init", "ingest", "status"):
+        assert command in text
