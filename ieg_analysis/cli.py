@@ -14,8 +14,8 @@ from pathlib import Path
 
 from . import __version__
 from .errors import IEGError
-from .records import KINDS, OBSERVER_TYPES
 from .ingest.sniff import EXTENSIONS
+from .records import KINDS, OBSERVER_TYPES
 from .settings import Settings, load_settings
 from .store.db import Database
 

@@ -6,8 +6,8 @@ import difflib
 from datetime import date
 
 from ..errors import InvalidValueError, UnknownSubmitterError
-from ..reference import Reference, normalise_name
 from ..records import KINDS, OBSERVER_TYPES, Actor, DocumentMeta
+from ..reference import Reference, normalise_name
 
 _KIND_ALIASES = {
     "submission": "written_submission",

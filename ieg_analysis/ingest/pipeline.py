@@ -15,13 +15,13 @@ from pathlib import Path
 import duckdb
 
 from ..errors import IEGError, InputFileError, ManifestError
+from ..records import ParsedDocument
 from ..reference import Reference, load_reference
 from ..settings import Settings
 from ..store.db import Database
 from ..store.writer import Writer
 from .language import dominant_language
 from .metadata import build_meta
-from ..records import ParsedDocument
 from .readers import READERS
 from .segment import segment
 from .sniff import check_content

@@ -8,8 +8,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .language import detect_language
 from ..records import Block, PassageDraft
+from .language import detect_language
 
 PARA_NUMBER = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
 SUB_ITEM = re.compile(r"^\(([a-z]{1,2}|[ivx]{1,5})\)\s+(?=\S)")

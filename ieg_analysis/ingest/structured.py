@@ -6,9 +6,6 @@ from __future__ import annotations
 import re
 
 from ..errors import IEGError, InputFileError, UnknownTopicError
-from ..reference import Reference
-from .language import detect_language
-from .metadata import parse_date, resolve_actor
 from ..records import (
     STATUSES,
     Actor,
@@ -17,6 +14,9 @@ from ..records import (
     PassageDraft,
     RecommendationDraft,
 )
+from ..reference import Reference
+from .language import detect_language
+from .metadata import parse_date, resolve_actor
 
 
 def recommendations_from_passages(

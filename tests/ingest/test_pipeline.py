@@ -262,16 +262,17 @@ def test_comments_need_an_existing_recommendation(db, settings) -> None:
     recs = b"number,topic,text\n1,prevention,Member States should raise awareness.\n"
     ingest(db, [_request("r.csv", recs, kind="recommendation_list")], settings=settings)
     comments = (
-        "recommendation,submitter,text\n4.1,Chile,We support it.\n4.1,Example Cloud Ltd,We agree.\n"
-    ).encode()
+        b"recommendation,submitter,text\n4.1,Chile,We support it.\n"
+        b"4.1,Example Cloud Ltd,We agree.\n"
+    )
     report = ingest(db, [_request("c.csv", comments, kind="comment", meeting=7)], settings=settings)
     assert report.exit_code == 2  # the company is not registered and has no actor_type
     assert "neither a known State nor a registered observer" in report.outcomes[0].message
     assert int(db.scalar("select count(*) from recommendation_comment")) == 0
     comments = (
-        "recommendation,submitter,actor_type,text\n4.1,Chile,,We support it.\n"
-        "4.1,Example Cloud Ltd,private_sector,We agree.\n"
-    ).encode()
+        b"recommendation,submitter,actor_type,text\n4.1,Chile,,We support it.\n"
+        b"4.1,Example Cloud Ltd,private_sector,We agree.\n"
+    )
     report = ingest(
         db, [_request("c2.csv", comments, kind="comment", meeting=7)], settings=settings
     )
