@@ -72,8 +72,8 @@ def ensure_database() -> Database:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _cached(name: str, db_path: str, version: int, fn: Callable[..., T], *args: Any) -> T:
-    return fn(Database(db_path), *args)
+def _cached(name: str, db_path: str, version: int, _fn: Callable[..., T], *args: Any) -> T:
+    return _fn(Database(db_path), *args)
 
 
 def cached(db: Database, source: DataSource, fn: Callable[..., T], *args: Any) -> T:

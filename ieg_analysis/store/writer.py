@@ -235,7 +235,7 @@ class Writer:
     def start_run(self, source: str) -> int:
         return self.con.execute(
             "insert into ingest_run (started_at, source) values (?, ?) returning id",
-            [dt.datetime.now(), source],
+            [_utcnow(), source],
         ).fetchone()[0]
 
     def finish_run(
@@ -244,7 +244,7 @@ class Writer:
         self.con.execute(
             "update ingest_run set finished_at = ?, documents_added = ?, passages_added = ?, "
             "refused = ?, skipped = ? where id = ?",
-            [dt.datetime.now(), added, passages, refused, skipped, run_id],
+            [_utcnow(), added, passages, refused, skipped, run_id],
         )
 
     def set_meta(self, key: str, value: str) -> None:
@@ -280,3 +280,8 @@ class _Transaction:
             self.con.execute("commit")
         else:
             self.con.execute("rollback")
+
+
+def _utcnow() -> dt.datetime:
+    """Timestamps are stored in UTC, without a zone."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)

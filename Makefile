@@ -1,0 +1,39 @@
+# The dev loop. `make run` and `make test` work on a fresh checkout: they create .venv,
+# install the pinned requirements, then start the dashboard / run every test.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test test-fast lint format sample clean
+
+$(STAMP): requirements.txt pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install  ## the dashboard on the bundled sample (built on first start)
+	$(VENV)/bin/streamlit run dashboard.py
+
+test: install lint  ## every test, slow ones included
+	$(PY) -m pytest
+
+test-fast: install
+	$(PY) -m pytest -m "not slow"
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+sample: install  ## rebuild data/ieg.duckdb from the sample
+	$(PY) -m ieg_analysis init --sample --force
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from tests.pages.conftest import ROOT
+
+
+def test_overview_shows_counts_timeline_and_provenance(small_db) -> None:
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Documents"] == "3"
+    assert metrics["Recommendations"] == "2"
+    assert metrics["Submitting States"] == "2"
+    assert len(app.get("plotly_chart")) == 2
+    table = app.dataframe[0].value
+    assert table.loc[table["Meeting"] == 4, "Documents"].item() == 1
+    assert table.loc[table["Meeting"] == 6, "Late"].item() == 1  # after the 6 July deadline
+    assert not app.warning  # real documents: no sample banner
+    assert any(str(small_db) in md.value for md in app.markdown)
+
+
+def test_overview_of_an_empty_database_says_what_to_do(tmp_path, monkeypatch) -> None:
+    import streamlit as st
+
+    from ieg_analysis.sample.database import create_database
+    from ieg_analysis.settings import Settings
+
+    path = tmp_path / "empty.duckdb"
+    create_database(path, Settings(db_path=path, model_dir=tmp_path), sample=False)
+    monkeypatch.setenv("IEG_DB", str(path))
+    st.cache_resource.clear()
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not app.exception
+    assert "database is empty" in app.info[0].value
+    st.cache_resource.clear()
