@@ -24,7 +24,7 @@ class Block:
 
     text: str
     page: int | None = None
-    style: str = "line"  # "line" | "para" | "heading" | "blank"
+    style: str = "line"  # "line" | "para" | "heading" | "blank" | "pagebreak"
 
 
 @dataclass(frozen=True)

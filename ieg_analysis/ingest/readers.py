@@ -36,7 +36,7 @@ def read_pdf(name: str, data: bytes) -> RawDocument:
         for number, page in enumerate(reader.pages, start=1):
             text = page.extract_text(extraction_mode="layout") or ""
             blocks.extend(Block(line, page=number) for line in text.splitlines())
-            blocks.append(Block("", page=number, style="blank"))
+            blocks.append(Block("", page=number, style="pagebreak"))
     except InputFileError:
         raise
     except FileNotDecryptedError as error:
@@ -87,7 +87,7 @@ def read_text(name: str, data: bytes) -> RawDocument:
     blocks: list[Block] = []
     for number, page in enumerate(text.split("\f"), start=1):
         blocks.extend(Block(line, page=number) for line in page.splitlines())
-        blocks.append(Block("", page=number, style="blank"))
+        blocks.append(Block("", page=number, style="pagebreak"))
     pages = text.count("\f") + 1
     return RawDocument(tuple(blocks), n_pages=pages if pages > 1 else None)
 

@@ -92,11 +92,38 @@ def _join_lines(lines: list[str]) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _paragraphs(blocks: list[Block]) -> list[_Paragraph]:
+def _clean_pages(blocks: list[Block]) -> list[Block]:
+    """Drop page furniture, and the blank lines at the top and bottom of each page, so that a
+    paragraph running over a page break stays one paragraph. Pages are separated by a
+    ``pagebreak`` block."""
     furniture = _page_furniture(blocks)
+    pages: list[list[Block]] = []
+    last_page: object = object()
+    for block in blocks:
+        if block.style == "line" and _is_noise(block.text, furniture):
+            continue
+        if block.page != last_page or block.style == "pagebreak":
+            pages.append([])
+            last_page = block.page
+        if block.style != "pagebreak":
+            pages[-1].append(block)
+    cleaned: list[Block] = []
+    for page in pages:
+        while page and not page[0].text.strip():
+            page.pop(0)
+        while page and not page[-1].text.strip():
+            page.pop()
+        if page:
+            if cleaned:
+                cleaned.append(Block("", page=page[0].page, style="pagebreak"))
+            cleaned.extend(page)
+    return cleaned
+
+
+def _paragraphs(blocks: list[Block]) -> list[_Paragraph]:
     paragraphs: list[_Paragraph] = []
     current: _Paragraph | None = None
-    lines = [b for b in blocks if not (b.style == "line" and _is_noise(b.text, furniture))]
+    lines = _clean_pages(blocks)
 
     def close() -> None:
         nonlocal current
@@ -106,6 +133,13 @@ def _paragraphs(blocks: list[Block]) -> list[_Paragraph]:
 
     for index, block in enumerate(lines):
         text = block.text.rstrip()
+        if block.style == "pagebreak":
+            # a paragraph whose last line ends a sentence ends with its page
+            following = next((b.text.strip() for b in lines[index + 1 :] if b.text.strip()), "")
+            if current and not following[:1].islower():
+                if current.lines[-1].strip().endswith((".", ";", ":", "!", "?", ")")):
+                    close()
+            continue
         if block.style in ("para", "heading"):
             close()
             if text.strip():
@@ -114,12 +148,14 @@ def _paragraphs(blocks: list[Block]) -> list[_Paragraph]:
         if not text.strip() or block.style == "blank":
             close()
             continue
-        starts_item = bool(PARA_NUMBER.match(text.strip()) or SUB_ITEM.match(text.strip()))
-        if MARKDOWN_HEADING.match(text.strip()) or ROMAN_HEADING.match(text.strip()):
-            if _looks_like_heading(text, isolated=False):
-                close()
-                paragraphs.append(_Paragraph([text], block.page, True))
-                continue
+        stripped = text.strip()
+        starts_item = bool(PARA_NUMBER.match(stripped) or SUB_ITEM.match(stripped))
+        if (MARKDOWN_HEADING.match(stripped) or ROMAN_HEADING.match(stripped)) and (
+            _looks_like_heading(text, isolated=False)
+        ):
+            close()
+            paragraphs.append(_Paragraph([text], block.page, True))
+            continue
         if starts_item:
             close()
         if current is None:
@@ -131,6 +167,10 @@ def _paragraphs(blocks: list[Block]) -> list[_Paragraph]:
             if prev_blank and _looks_like_heading(text, isolated=True):
                 current.heading_style = True
     close()
+    if paragraphs and not paragraphs[0].heading_style:
+        first = _join_lines(paragraphs[0].lines)
+        if len(first) <= 200 and not first.endswith(_TERMINAL) and not _split_number(first)[0]:
+            paragraphs[0].heading_style = True  # the document's title
     return paragraphs
 
 

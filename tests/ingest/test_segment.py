@@ -87,3 +87,23 @@ def test_language_of_each_passage() -> None:
     assert detect_language("政府通过了一项关于数据保护的法律。") == "zh"
     assert detect_language("اعتمدت الحكومة قانونا بشأن حماية البيانات") == "ar"
     assert detect_language("12345 --- 678") == "und"
+
+
+def test_a_paragraph_running_over_a_page_break_stays_whole() -> None:
+    blocks = _lines(
+        "Written submission of a State to the fifth meeting\n\n"
+        "1. The unit opened in 2019 and handled\n\n\n7",
+        page=1,
+    )
+    blocks += [Block("", page=1, style="pagebreak")]
+    blocks += _lines(
+        "UNODC/CCPCJ/EG.5/2019/CRP.2\n\n412 cases in its first year.\n\n"
+        "2. A second paragraph.\n\n8",
+        page=2,
+    )
+    passages = segment(blocks)
+    assert [p.text for p in passages] == [
+        "The unit opened in 2019 and handled 412 cases in its first year.",
+        "A second paragraph.",
+    ]
+    assert passages[0].heading == "Written submission of a State to the fifth meeting"

@@ -1,0 +1,205 @@
+"""Tests of the illustrative sample-corpus generator (ieg_analysis.sample.generator)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from datetime import date, timedelta
+
+import pytest
+
+from ieg_analysis.sample import generator
+from ieg_analysis.sample.generator import Corpus, Document
+
+SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý(«¿¡\"])")
+NUMBERING = re.compile(r"^(?:\d+\.|\([a-z]\))\s+")
+TOPICS = set(generator.TOPICS)
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Corpus:
+    return generator.generate()
+
+
+def _paragraphs(document: Document) -> list[str]:
+    return [p for section in document.sections for p in section.paragraphs]
+
+
+def _sentences(corpus: Corpus) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for document in corpus.documents:
+        for paragraph in _paragraphs(document):
+            counts.update(SENTENCE_SPLIT.split(NUMBERING.sub("", paragraph)))
+    return counts
+
+
+def test_same_seed_gives_same_corpus(corpus: Corpus) -> None:
+    assert generator.generate() == corpus
+
+
+def test_other_seed_gives_other_corpus(corpus: Corpus) -> None:
+    other = generator.generate(seed=7)
+    assert other.documents != corpus.documents
+
+
+def test_iter_documents_matches_generate(corpus: Corpus) -> None:
+    assert tuple(generator.iter_documents()) == corpus.documents
+
+
+def test_actors_cover_states_and_observers(corpus: Corpus) -> None:
+    countries = {row["iso3"]: row for row in generator._countries()}
+    observers = {actor.name: actor for actor in generator.load_actors()}
+    submitters = {d.submitter for d in corpus.documents}
+    states = {s for s in submitters if s in countries}
+    assert submitters <= set(countries) | set(observers)
+    assert len(submitters) >= 120
+    assert len(states) >= 110
+    assert len({countries[s]["regional_group"] for s in states}) == 5
+    assert len(submitters & set(observers)) >= 10
+
+
+def test_actor_file_has_every_observer_type() -> None:
+    types = {actor.actor_type for actor in generator.load_actors()}
+    assert types == {"organization", "private_sector", "academia", "unodc"}
+
+
+def test_document_and_paragraph_counts(corpus: Corpus) -> None:
+    documents = corpus.documents
+    assert len(documents) >= 320
+    assert sum(len(_paragraphs(d)) for d in documents) >= 4300
+    assert {d.meeting for d in documents} == {4, 5, 6, 7}
+    assert all(5 <= len(_paragraphs(d)) <= 30 for d in documents)
+    assert {d.kind for d in documents} == {"written_submission", "statement", "comment"}
+    assert {d.kind for d in documents if d.meeting == 7} == {
+        "written_submission",
+        "statement",
+        "comment",
+    }
+
+
+def test_documents_have_headings(corpus: Corpus) -> None:
+    assert all(any(s.heading for s in d.sections) for d in corpus.documents)
+
+
+def test_keys_unique_and_filesystem_safe(corpus: Corpus) -> None:
+    keys = [d.key for d in corpus.documents]
+    assert len(keys) == len(set(keys))
+    assert all(re.fullmatch(r"[A-Za-z0-9-]+", key) for key in keys)
+
+
+def test_languages_and_formats(corpus: Corpus) -> None:
+    total = len(corpus.documents)
+    languages = Counter(d.language for d in corpus.documents)
+    assert set(languages) == {"en", "fr", "es"}
+    assert 0.02 <= languages["fr"] / total <= 0.09
+    assert 0.02 <= languages["es"] / total <= 0.09
+    formats = Counter(d.file_format for d in corpus.documents)
+    assert set(formats) == {"pdf", "docx", "txt"}
+    assert formats["pdf"] > formats["docx"] > formats["txt"]
+
+
+def test_recommendations(corpus: Corpus) -> None:
+    recommendations = corpus.recommendations
+    assert len(recommendations) >= 180
+    assert {r.topic for r in recommendations} == TOPICS
+    assert {r.status for r in recommendations} == {
+        "preliminary",
+        "adopted",
+        "merged",
+        "withdrawn",
+    }
+    assert {r.meeting for r in recommendations} == {4, 5, 6}
+    ids = [(r.meeting, r.number) for r in recommendations]
+    assert len(ids) == len(set(ids))
+    assert len({r.text for r in recommendations}) == len(recommendations)
+
+
+def test_merged_recommendations_point_at_adopted_ones(corpus: Corpus) -> None:
+    by_id = {(r.meeting, r.number): r for r in corpus.recommendations}
+    merged = [r for r in corpus.recommendations if r.status == "merged"]
+    for recommendation in corpus.recommendations:
+        assert (recommendation.merged_into is not None) == (recommendation.status == "merged")
+    for recommendation in merged:
+        target = by_id[recommendation.merged_into]
+        assert target.status == "adopted"
+        assert target.topic == recommendation.topic
+    assert any(r.merged_into[0] != r.meeting for r in merged)
+
+
+def test_status_shares(corpus: Corpus) -> None:
+    shares = Counter(r.status for r in corpus.recommendations)
+    total = len(corpus.recommendations)
+    assert 0.45 <= shares["adopted"] / total <= 0.65
+    assert 0.15 <= shares["merged"] / total <= 0.3
+
+
+def test_comments_reference_recommendations(corpus: Corpus) -> None:
+    ids = {(r.meeting, r.number) for r in corpus.recommendations}
+    stocktaking = generator._meeting_dates()[7][0]
+    assert len(corpus.comments) >= 60
+    assert all((c.meeting, c.number) in ids for c in corpus.comments)
+    assert all(c.received < stocktaking for c in corpus.comments)
+
+
+def test_sentences_repeat_at_most_three_times(corpus: Corpus) -> None:
+    counts = _sentences(corpus)
+    worst = counts.most_common(5)
+    assert worst[0][1] <= 3, worst
+
+
+def test_received_dates(corpus: Corpus) -> None:
+    dates = generator._meeting_dates()
+    submissions = [d for d in corpus.documents if d.kind == "written_submission"]
+    late = 0
+    for document in corpus.documents:
+        first, last = dates[document.meeting]
+        assert first - timedelta(days=200) <= document.received <= last
+        if document.kind == "statement":
+            assert first <= document.received <= last
+        if document.kind == "comment":
+            assert document.received < first
+    for document in submissions:
+        deadline = dates[document.meeting][0] - timedelta(days=generator.DEADLINE_DAYS)
+        late += document.received > deadline
+    assert 0.08 <= late / len(submissions) <= 0.22
+    assert all(isinstance(d.received, date) for d in corpus.documents)
+
+
+def test_scale_two_doubles_documents(corpus: Corpus) -> None:
+    doubled = sum(1 for _ in generator.iter_documents(scale=2.0))
+    assert 1.85 <= doubled / len(corpus.documents) <= 2.15
+
+
+@pytest.mark.parametrize(
+    ("group", "topic", "high"),
+    [
+        ("African", "electronic_evidence", True),
+        ("Latin American and Caribbean", "law_enforcement", True),
+        ("Western European and other", "electronic_evidence", False),
+    ],
+)
+def test_need_rates_follow_regional_profile(group: str, topic: str, high: bool) -> None:
+    rate = generator._profiles()["need"][group][topic]
+    assert (rate >= 0.5) is high
+
+
+def test_output_does_not_depend_on_hash_seed() -> None:
+    script = (
+        "import hashlib; from ieg_analysis.sample import generator as g; "
+        "print(hashlib.sha256(repr(g.generate()).encode()).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            check=True,
+            cwd=generator.ROOT,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            text=True,
+        ).stdout
+        for hash_seed in ("1", "2")
+    }
+    assert len(digests) == 1
