@@ -26,13 +26,14 @@ columns = st.columns(5)
 columns[0].metric("Documents", f"{source.documents:,}")
 columns[1].metric(
     "Submitting States",
-    f"{int(counts['states'].sum()):,}",
-    help="Summed over meetings: a State that submitted to two meetings counts twice.",
+    f"{source.states:,}",
+    help="States that sent at least one submission, statement or comment.",
 )
 columns[2].metric(
     "Observers",
-    f"{int(counts['observers'].sum()):,}",
-    help="Organizations, private sector, academia and UNODC programmes, summed over meetings.",
+    f"{source.submitters - source.states:,}",
+    help="Organizations, private sector, academia and UNODC programmes that sent at least "
+    "one document.",
 )
 columns[3].metric("Passages", f"{source.passages:,}")
 columns[4].metric("Recommendations", f"{source.recommendations:,}")

@@ -52,6 +52,7 @@ class Meeting:
     end_date: date
     stocktaking: bool
     note: str
+    agenda: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class Reference:
                 end_date=date.fromisoformat(row["end_date"]),
                 stocktaking=row["stocktaking"].strip().lower() == "true",
                 note=row["note"],
+                agenda=row.get("agenda", "") or "",
             )
             self.meetings[meeting.number] = meeting
         self.topics: dict[str, Topic] = {}

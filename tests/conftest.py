@@ -24,3 +24,14 @@ def db(settings: Settings) -> Database:
 @pytest.fixture(scope="session")
 def reference():
     return load_reference()
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory) -> Database:
+    """The whole bundled sample, built once per test session (about 30 s)."""
+    from ieg_analysis.sample.database import create_database
+
+    path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
+    settings = Settings(db_path=path, model_dir=path.parent / "models")
+    create_database(path, settings, sample=True)
+    return Database(path)

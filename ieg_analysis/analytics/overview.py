@@ -26,10 +26,12 @@ per_meeting as (
     from submissions group by meeting
 ),
 late as (
-    select s.meeting, count(*) as late_documents
-    from submissions s join meeting m on m.number = s.meeting
-    where s.received > m.submission_deadline
-    group by s.meeting
+    select d.meeting,
+        count(*) filter (where d.received > m.submission_deadline) as late_documents,
+        count(*) as written_submissions
+    from document d join meeting m on m.number = d.meeting
+    where d.kind = 'written_submission'
+    group by d.meeting
 ),
 passages as (
     select d.meeting, count(*) as passages
@@ -48,6 +50,7 @@ select
     coalesce(pm.observers, 0) as observers,
     coalesce(p.passages, 0) as passages,
     coalesce(r.recommendations, 0) as recommendations,
+    coalesce(l.written_submissions, 0) as written_submissions,
     coalesce(l.late_documents, 0) as late_documents
 from meeting m
 left join per_meeting pm on pm.meeting = m.number
@@ -60,7 +63,7 @@ order by m.number
 # grain: one row per (meeting, topic) of the work plan
 WORKPLAN_SQL = """
 select m.number as meeting, m.name, m.start_date, m.end_date, m.submission_deadline,
-       m.stocktaking, m.note, t.id as topic_id, t.label as topic
+       m.stocktaking, m.note, m.agenda, t.id as topic_id, t.label as topic
 from meeting m left join topic t on t.meeting = m.number
 order by m.number, t.ordinal
 """
@@ -74,6 +77,7 @@ class DataSource:
     recommendations: int
     comments: int
     submitters: int
+    states: int
     sample_documents: int
     last_ingest: pd.Timestamp | None
     data_version: int
@@ -94,8 +98,10 @@ class DataSource:
 
 
 def meeting_counts(db: Database) -> pd.DataFrame:
-    """One row per meeting: documents, submitting States and observers, passages,
-    recommendations and submissions received after the deadline."""
+    """One row per meeting: documents (written submissions, statements, comments),
+    submitting States and observers, passages, recommendations, and written submissions in
+    all and received after the deadline (statements are delivered at the meeting, so they
+    are never late)."""
     return db.query(MEETING_COUNTS_SQL)
 
 
@@ -114,6 +120,9 @@ def data_source(db: Database) -> DataSource:
             (select count(*) from recommendation_comment) as comments,
             (select count(distinct actor_id) from document
               where kind <> 'recommendation_list') as submitters,
+            (select count(distinct d.actor_id) from document d join actor a on a.id = d.actor_id
+              where d.kind <> 'recommendation_list'
+                and a.actor_type in ('member_state', 'observer_state')) as states,
             (select count(*) from document where is_sample) as sample_documents,
             (select max(finished_at) from ingest_run) as last_ingest,
             (select coalesce(max(cast(value as bigint)), 0) from meta
@@ -128,6 +137,7 @@ def data_source(db: Database) -> DataSource:
         recommendations=int(row["recommendations"]),
         comments=int(row["comments"]),
         submitters=int(row["submitters"]),
+        states=int(row["states"]),
         sample_documents=int(row["sample_documents"]),
         last_ingest=None if pd.isna(last) else pd.Timestamp(last),
         data_version=int(row["data_version"]),

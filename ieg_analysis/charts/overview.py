@@ -18,23 +18,20 @@ def workplan_timeline(workplan: pd.DataFrame) -> go.Figure:
     if workplan.empty:
         return empty_figure("No meetings in the reference data.", title=title)
     meetings = (
-        workplan.groupby(
-            ["meeting", "name", "start_date", "end_date", "submission_deadline"], dropna=False
+        workplan.fillna({"agenda": ""})
+        .groupby(
+            ["meeting", "name", "start_date", "end_date", "submission_deadline", "agenda"],
+            dropna=False,
         )["topic"]
         .apply(lambda topics: "; ".join(t for t in topics if isinstance(t, str)))
         .reset_index()
         .sort_values("meeting")
     )
-    meetings["label"] = meetings["meeting"].map(lambda n: f"Meeting {n}")
+    meetings["label"] = meetings.apply(
+        lambda row: f"Meeting {row['meeting']} ({pd.Timestamp(row['start_date']).year})", axis=1
+    )
     meetings["topics"] = meetings.apply(
-        lambda row: (
-            row["topic"]
-            or (
-                "Stock-taking; future work"
-                if row["meeting"] == 7
-                else "Comprehensive study / work plan"
-            )
-        ),
+        lambda row: row["topic"] or row["agenda"] or "No topics",
         axis=1,
     )
     fig = go.Figure()
@@ -79,41 +76,52 @@ def workplan_timeline(workplan: pd.DataFrame) -> go.Figure:
         )
     )
     start = pd.Timestamp(meetings["submission_deadline"].min()) - pd.Timedelta(days=200)
-    end = pd.Timestamp(meetings["end_date"].max()) + pd.Timedelta(days=1500)
+    end = pd.Timestamp(meetings["end_date"].max()) + pd.Timedelta(days=2300)
     fig.update_xaxes(title_text="Date", range=[start, end])
     fig.update_yaxes(title_text="", autorange="reversed")
     return apply_layout(fig, title=title, height=380)
 
 
 def submissions_per_meeting(counts: pd.DataFrame) -> go.Figure:
-    """Documents received per meeting, split into on time and after the deadline.
+    """Documents received per meeting: written submissions on time and after the deadline,
+    and other documents (statements delivered at the meeting, comments).
 
-    ``counts`` has one row per meeting with columns meeting, documents, late_documents.
+    ``counts`` has one row per meeting with columns meeting, documents,
+    written_submissions, late_documents.
     """
-    title = "Written submissions and statements per meeting"
+    title = "Documents received per meeting"
     data = counts[counts["documents"] > 0]
     if data.empty:
         return empty_figure("No submissions stored yet.", title=title)
     labels = data["meeting"].map(lambda n: f"Meeting {n}")
+    on_time = data["written_submissions"] - data["late_documents"]
+    other = data["documents"] - data["written_submissions"]
     fig = go.Figure(
         [
             go.Bar(
                 x=labels,
-                y=data["documents"] - data["late_documents"],
-                name="On time",
+                y=on_time,
+                name="Written, on time",
                 marker_color=OKABE_ITO[0],
-                hovertemplate="%{x}: %{y} on time<extra></extra>",
+                hovertemplate="%{x}: %{y} written submissions on time<extra></extra>",
             ),
             go.Bar(
                 x=labels,
                 y=data["late_documents"],
-                name="After the deadline",
+                name="Written, after the deadline",
                 marker_color=OKABE_ITO[5],
-                hovertemplate="%{x}: %{y} after the deadline<extra></extra>",
+                hovertemplate="%{x}: %{y} written submissions after the deadline<extra></extra>",
+            ),
+            go.Bar(
+                x=labels,
+                y=other,
+                name="Statements and comments",
+                marker_color="#9aa0a6",
+                hovertemplate="%{x}: %{y} statements and comments<extra></extra>",
             ),
         ]
     )
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title_text="Meeting")
     fig.update_yaxes(title_text="Documents (count)")
-    return apply_layout(fig, title=title, height=360)
+    return apply_layout(fig, title=title, height=380)

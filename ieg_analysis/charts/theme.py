@@ -18,7 +18,7 @@ def apply_layout(fig: go.Figure, *, title: str, height: int = 420) -> go.Figure:
         height=height,
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         template="plotly_white",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0},
     )
     return fig
 

@@ -71,6 +71,7 @@ class Writer:
                     "stocktaking": m.stocktaking,
                     "submission_deadline": reference.deadline(m.number),
                     "note": m.note,
+                    "agenda": m.agenda,
                 }
                 for m in reference.meetings.values()
             ]
@@ -230,6 +231,80 @@ class Writer:
                     document_id,
                 ],
             )
+
+    # NLP output -------------------------------------------------------------------------
+    def sync_terms(self, terms: pd.DataFrame) -> None:
+        """Replace the term vocabulary (columns id, topic_id, label)."""
+        with self._transaction():
+            self.con.execute("delete from term")
+            self.con.register("terms_in", terms[["id", "topic_id", "label"]])
+            self.con.execute("insert into term select id, topic_id, label from terms_in")
+            self.con.unregister("terms_in")
+
+    def register_model(self, version: str, *, meta: str, evaluation: str | None) -> None:
+        self.con.execute(
+            "insert or replace into model_version (version, created_at, meta, evaluation) "
+            "values (?, ?, ?, ?)",
+            [version, _utcnow(), meta, evaluation],
+        )
+        self.set_meta("model_version", version)
+
+    def store_classifications(
+        self,
+        source: str,
+        version: str,
+        scores: pd.DataFrame,
+        terms: pd.DataFrame,
+        mentions: pd.DataFrame | None = None,
+    ) -> None:
+        """Store one batch of classifier output for ``source`` ('passage' or
+        'recommendation'), replacing earlier rows of the same model version, in one
+        transaction. ``scores`` has the columns of ``<source>_classification``."""
+        table = {
+            "passage": "passage_classification",
+            "recommendation": "recommendation_classification",
+        }[source]
+        key = f"{source}_id"
+        with self._transaction():
+            self.con.register("scores_in", scores)
+            self.con.execute(
+                f"delete from {table} where model_version = ? "  # noqa: S608 - fixed names
+                f"and {key} in (select {key} from scores_in)",
+                [version],
+            )
+            columns = ", ".join(f'"{c}"' for c in scores.columns)
+            self.con.execute(
+                f"insert into {table} ({columns}) select {columns} from scores_in"  # noqa: S608
+            )
+            self.con.execute(
+                "delete from text_term where source = ? and model_version = ? "  # noqa: S608
+                f"and source_id in (select {key} from scores_in)",
+                [source, version],
+            )
+            if len(terms):
+                self.con.register("terms_in", terms)
+                self.con.execute(
+                    "insert into text_term select ?, source_id, ?, term_id, start_char, "
+                    "end_char from terms_in",
+                    [source, version],
+                )
+                self.con.unregister("terms_in")
+            if mentions is not None:
+                self.con.execute(
+                    "delete from passage_mention where model_version = ? "
+                    "and passage_id in (select passage_id from scores_in)",
+                    [version],
+                )
+                if len(mentions):
+                    self.con.register("mentions_in", mentions)
+                    self.con.execute(
+                        "insert into passage_mention select passage_id, ?, iso3, start_char, "
+                        "end_char from mentions_in",
+                        [version],
+                    )
+                    self.con.unregister("mentions_in")
+            self.con.unregister("scores_in")
+            self._bump_version()
 
     # Runs, metadata, search index -------------------------------------------------------
     def start_run(self, source: str) -> int:

@@ -20,16 +20,31 @@ def small_db(tmp_path: Path, monkeypatch) -> Path:
     from ieg_analysis.store.db import Database
 
     requests = [
-        IngestRequest(name="ghana.pdf", data=make_pdf([SUBMISSION_PARAGRAPHS]), meeting=4,
-                      submitter="Ghana", kind="written_submission", received="2018-03-01"),
-        IngestRequest(name="chile.docx", data=make_docx([("heading", "Prevention"),
-                                                          ("para", "1. Schools teach safety.")]),
-                      meeting=6, submitter="Chile", kind="statement", received="2020-07-20"),
-        IngestRequest(name="recs.csv",
-                      data=b"number,topic,text\n1,prevention,States should raise awareness.\n"
-                           b"2,criminalization,States should criminalize ransomware.\n",
-                      meeting=4, submitter="UNODC Secretariat", actor_type="unodc",
-                      kind="recommendation_list"),
+        IngestRequest(
+            name="ghana.pdf",
+            data=make_pdf([SUBMISSION_PARAGRAPHS]),
+            meeting=4,
+            submitter="Ghana",
+            kind="written_submission",
+            received="2018-03-01",
+        ),
+        IngestRequest(
+            name="chile.docx",
+            data=make_docx([("heading", "Prevention"), ("para", "1. Schools teach safety.")]),
+            meeting=6,
+            submitter="Chile",
+            kind="written_submission",
+            received="2020-07-20",
+        ),
+        IngestRequest(
+            name="recs.csv",
+            data=b"number,topic,text\n1,prevention,States should raise awareness.\n"
+            b"2,criminalization,States should criminalize ransomware.\n",
+            meeting=4,
+            submitter="UNODC Secretariat",
+            actor_type="unodc",
+            kind="recommendation_list",
+        ),
     ]
     report = ingest(Database(path), requests, settings=settings)
     assert report.exit_code == 0, report.outcomes

@@ -25,7 +25,8 @@ create table meeting (
     end_date date not null,
     stocktaking boolean not null,
     submission_deadline date not null,
-    note varchar
+    note varchar,
+    agenda varchar              -- what a meeting without work-plan topics treats
 );
 
 -- one row per work-plan topic
