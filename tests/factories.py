@@ -83,3 +83,58 @@ SUBMISSION_PARAGRAPHS = [
     "3. Our country would welcome assistance in training prosecutors and judges on the "
     "handling of electronic evidence.",
 ]
+
+
+def fake_classify(db, *, version: str = "test-1") -> None:
+    """Store deterministic labels for every passage and recommendation, from keywords, as a
+    stand-in for the trained model (tests of analytics and pages need labels, not a model).
+    Topics: words in the text; need: "would welcome"/"lacks"/"needs"; provision: "offers"."""
+    import pandas as pd
+
+    from ieg_analysis.store.writer import Writer
+
+    keywords = {
+        "legislation_frameworks": ("law", "legislation", "act "),
+        "criminalization": ("criminaliz", "offence", "ransomware"),
+        "law_enforcement": ("police", "investigat", "forensic"),
+        "electronic_evidence": ("evidence", "prosecutor", "judge"),
+        "international_cooperation": ("mutual legal", "extradition", "cooperation"),
+        "prevention": ("awareness", "school", "prevent"),
+    }
+
+    def label(text: str) -> dict:
+        lower = text.lower()
+        scores = {t: (0.9 if any(k in lower for k in ks) else 0.1) for t, ks in keywords.items()}
+        labels = [t for t, s in scores.items() if s > 0.5]
+        if any(k in lower for k in ("would welcome", "lacks", "needs", "requests")):
+            capacity = {"need": 0.8, "provision": 0.1, "none": 0.1}
+        elif "offers" in lower or "offer " in lower:
+            capacity = {"need": 0.1, "provision": 0.8, "none": 0.1}
+        else:
+            capacity = {"need": 0.05, "provision": 0.05, "none": 0.9}
+        return {
+            **scores,
+            "classified": True,
+            "reason": None,
+            "topic": max(labels, key=scores.get) if labels else None,
+            "topic_labels": labels,
+            "need": capacity["need"],
+            "provision": capacity["provision"],
+            "none": capacity["none"],
+            "capacity_label": max(capacity, key=capacity.get),
+        }
+
+    empty_terms = pd.DataFrame(columns=["source_id", "term_id", "start_char", "end_char"])
+    with Writer(db) as writer:
+        writer.register_model(version, meta="{}", evaluation=None)
+        for source, sql in (
+            ("passage", "select id, text from passage"),
+            ("recommendation", "select id, text from recommendation"),
+        ):
+            rows = writer.con.execute(sql).fetchall()
+            if not rows:
+                continue
+            frame = pd.DataFrame(
+                [{f"{source}_id": i, "model_version": version, **label(t)} for i, t in rows]
+            )
+            writer.store_classifications(source, version, frame, empty_terms)

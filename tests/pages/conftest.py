@@ -7,14 +7,15 @@ import streamlit as st
 
 from ieg_analysis.ingest.pipeline import IngestRequest, ingest
 from ieg_analysis.settings import Settings
-from tests.factories import SUBMISSION_PARAGRAPHS, make_docx, make_pdf
+from tests.factories import SUBMISSION_PARAGRAPHS, fake_classify, make_docx, make_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def small_db(tmp_path: Path, monkeypatch) -> Path:
-    """A database with three documents and two recommendations, selected via IEG_DB."""
+    """A database with three documents and two recommendations, labelled by keyword rules
+    (``fake_classify``), selected via IEG_DB."""
     path = tmp_path / "pages.duckdb"
     settings = Settings(db_path=path, model_dir=tmp_path / "models")
     from ieg_analysis.store.db import Database
@@ -48,6 +49,7 @@ def small_db(tmp_path: Path, monkeypatch) -> Path:
     ]
     report = ingest(Database(path), requests, settings=settings)
     assert report.exit_code == 0, report.outcomes
+    fake_classify(Database(path))
     monkeypatch.setenv("IEG_DB", str(path))
     st.cache_resource.clear()
     st.cache_data.clear()
