@@ -3,6 +3,7 @@ checkout), show where the data comes from, and cache answers on the data version
 
 from __future__ import annotations
 
+import datetime
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -93,3 +94,22 @@ def page_header(title: str, caption: str | None = None) -> tuple[Database, DataS
     if source.is_sample:
         st.warning(SAMPLE_BANNER, icon="⚠️")
     return db, source
+
+
+def provenance(source: DataSource, filters_text: str, query: str | None = None) -> dict:
+    """What an exported table must say about itself."""
+    about = {
+        "exported": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "database": source.path,
+        "contents": source.description,
+        "data version": str(source.data_version),
+        "last ingest": str(source.last_ingest or ""),
+        "filters": filters_text,
+    }
+    if query:
+        about["search"] = query
+    if source.is_sample:
+        about["notice"] = (
+            "Illustrative sample data: not real submissions or positions of any State."
+        )
+    return about

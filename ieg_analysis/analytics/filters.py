@@ -109,7 +109,8 @@ class Filters:
         """The filters in words, e.g. for a chart's provenance line."""
         parts = []
         if self.meetings:
-            parts.append("meetings " + ", ".join(str(m) for m in self.meetings))
+            label = "meeting" if len(self.meetings) == 1 else "meetings"
+            parts.append(f"{label} " + ", ".join(str(m) for m in self.meetings))
         if self.topics:
             parts.append("topics: " + ", ".join(reference.topics[t].label for t in self.topics))
         if self.regions:

@@ -1,0 +1,1 @@
+"""Exports: tables (CSV, XLSX) now; chart packs and compilations later."""

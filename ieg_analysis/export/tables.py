@@ -1,0 +1,44 @@
+"""Tables for download: CSV and XLSX, safe to open in a spreadsheet (cells that a
+spreadsheet would run as a formula are neutralised), XLSX with a provenance sheet first."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+
+import pandas as pd
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def neutralise(value: object) -> object:
+    """A text cell that starts like a formula gets a leading apostrophe (OWASP advice);
+    anything else is returned unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(neutralise)
+    out.columns = [str(neutralise(str(c))) for c in out.columns]
+    return out
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx_bytes(
+    frame: pd.DataFrame, provenance: Mapping[str, str], *, sheet: str = "data"
+) -> bytes:
+    """An XLSX whose first sheet says what the data is and where it came from."""
+    buffer = io.BytesIO()
+    about = pd.DataFrame({"field": list(provenance), "value": list(provenance.values())})
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        safe_frame(about).to_excel(writer, sheet_name="provenance", index=False)
+        safe_frame(frame).to_excel(writer, sheet_name=sheet[:31], index=False)
+    return buffer.getvalue()

@@ -1,0 +1,153 @@
+"""Submissions explorer (delegates): what did other States submit on a topic? Full-text
+search with the shared filters, passages with their provenance, the whole document, and
+downloads of the current view."""
+
+import streamlit as st
+
+from ieg_analysis.analytics.explorer import (
+    SearchQuery,
+    document_info,
+    document_passages,
+    export_passages,
+    search_passages,
+)
+from ieg_analysis.analytics.filters import ACTOR_TYPE_LABELS
+from ieg_analysis.export.tables import to_csv_bytes, to_xlsx_bytes
+from ieg_analysis.reference import load_reference
+from ui.common import cached, page_header, provenance
+from ui.filters import filter_panel
+from ui.text import escape_markdown, highlight
+
+st.set_page_config(page_title="Explorer · IEG Analysis", page_icon="🔎", layout="wide")
+db, source = page_header(
+    "Submissions explorer",
+    "Search what States and observers submitted, narrow it with the filters, open the whole "
+    "document behind any passage, and download the view.",
+)
+reference = load_reference()
+filters = filter_panel()
+topic_labels = {t.id: t.short_label for t in reference.topics.values()}
+
+
+def badges(row) -> str:
+    topics = [] if row["topic_labels"] is None else list(row["topic_labels"])
+    labels = [f":blue-badge[{topic_labels[t]}]" for t in topics]
+    if row["capacity_label"] == "need":
+        labels.append(":orange-badge[Capacity-building need]")
+    elif row["capacity_label"] == "provision":
+        labels.append(":green-badge[Offer of assistance]")
+    return " ".join(labels) or ":gray-badge[No topic]"
+
+
+def show_document(document_id: int) -> None:
+    info = cached(db, source, document_info, document_id)
+    if st.button("← Back to the results"):
+        del st.query_params["doc"]
+        st.rerun()
+    if info is None:
+        st.error(f"There is no document {document_id}; it may have been deleted.")
+        return
+    st.subheader(escape_markdown(info["title"] or info["source_name"]))
+    late = (
+        info["received"] is not None
+        and info["kind"] == "written_submission"
+        and (info["received"] > info["submission_deadline"])
+    )
+    st.caption(
+        escape_markdown(
+            f"{info['submitter']} · meeting {info['meeting']} · {info['kind'].replace('_', ' ')}"
+            f" · received {info['received'] or 'unknown'}"
+            + (" (after the deadline)" if late else "")
+            + f" · {info['source_name']} · {info['n_passages']} passages"
+        )
+    )
+    heading = None
+    passages = cached(db, source, document_passages, document_id)
+    for _, row in passages.astype(object).where(passages.notna(), None).iterrows():
+        if row["heading"] != heading and row["heading"]:
+            heading = row["heading"]
+            st.markdown(f"#### {escape_markdown(heading)}")
+        number = f"**{escape_markdown(row['para_number'])}.** " if row["para_number"] else ""
+        st.markdown(number + escape_markdown(row["text"]))
+        st.caption(badges(row))
+
+
+document = st.query_params.get("doc")
+if document is not None:
+    if document.isdigit():
+        show_document(int(document))
+        st.stop()
+    st.toast("Ignored the malformed document number in the link.", icon="ℹ️")
+    del st.query_params["doc"]
+
+query = st.text_input(
+    "Search the passages",
+    value=st.query_params.get("q", "")[:500],
+    placeholder='Words (e.g. ransomware training) or "an exact phrase"',
+    help="Words are ranked by relevance (BM25, with stemming); text in double quotes must "
+    "appear as written.",
+)
+if query:
+    st.query_params["q"] = query
+elif "q" in st.query_params:
+    del st.query_params["q"]
+
+requested = st.query_params.get("page", "1")
+page = int(requested) if requested.isdigit() else 1
+result = cached(db, source, search_passages, filters, query, page)
+if result.total == 0:
+    st.info("No passage matches. Remove a filter in the sidebar or use fewer search words.")
+    st.stop()
+
+top = st.columns([3, 1])
+top[0].markdown(
+    f"**{result.total:,} passages** match"
+    + (f" · {escape_markdown(filters.describe(reference))}" if filters.to_query_params() else "")
+)
+page = top[1].number_input(
+    "Page",
+    min_value=1,
+    max_value=result.pages,
+    value=result.page,
+    help=f"{result.pages:,} pages of 20",
+)
+if page != result.page:
+    st.query_params["page"] = str(page)
+    st.rerun()
+
+terms = SearchQuery.parse(query).highlight_terms
+rows = result.rows.astype(object).where(result.rows.notna(), None)
+for _, row in rows.iterrows():
+    with st.container(border=True):
+        where = row["regional_group"] or ACTOR_TYPE_LABELS.get(row["actor_type"], "")
+        number = f" ¶ {row['para_number']}" if row["para_number"] else ""
+        head = st.columns([5, 1])
+        head[0].markdown(
+            f"**{escape_markdown(row['actor_name'])}** · {escape_markdown(where)} · meeting "
+            f"{row['meeting']} · {escape_markdown(row['title'] or row['source_name'])}"
+            f"{escape_markdown(number)}"
+        )
+        if head[1].button("Open document", key=f"open-{row['passage_id']}"):
+            st.query_params["doc"] = str(row["document_id"])
+            st.rerun()
+        if row["heading"]:
+            st.caption(escape_markdown(row["heading"]))
+        st.markdown(highlight(row["text"], terms))
+        st.caption(badges(row))
+
+with st.expander("Download this view (CSV or Excel)"):
+    st.caption(
+        "Every passage matching the search and filters, up to 50,000 rows. Cells that "
+        "a spreadsheet could run as a formula are neutralised."
+    )
+    if st.button("Prepare the download"):
+        table = cached(db, source, export_passages, filters, query)
+        about = provenance(source, filters.describe(reference), query)
+        columns = st.columns(2)
+        columns[0].download_button("CSV", to_csv_bytes(table), "ieg-passages.csv", mime="text/csv")
+        columns[1].download_button(
+            "Excel (XLSX)",
+            to_xlsx_bytes(table, about, sheet="passages"),
+            "ieg-passages.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from tests.pages.conftest import ROOT
+
+PAGE = str(ROOT / "pages" / "1_Explorer.py")
+
+
+def _markdown(app: AppTest) -> str:
+    return "\n".join(m.value for m in app.markdown)
+
+
+def test_lists_passages_with_provenance(small_db) -> None:
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not app.exception
+    text = _markdown(app)
+    assert "**3 passages** match" in text or "passages** match" in text
+    assert "**Ghana**" in text and "meeting 4" in text
+
+
+def test_search_highlights_and_is_kept_in_the_url(small_db) -> None:
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    app.text_input[0].input("evidence").run()
+    assert not app.exception
+    text = _markdown(app)
+    assert "**1 passages** match" in text
+    assert ":orange-background[evidence]" in text
+    assert app.query_params["q"] == "evidence"
+
+
+def test_a_link_reopens_the_view_and_bad_values_are_ignored(small_db) -> None:
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    app.query_params["meeting"] = "6,99"
+    app.query_params["topic"] = "prevention"
+    app.run()
+    assert not app.exception
+    assert app.sidebar.multiselect[0].value == [6]
+    assert app.sidebar.multiselect[1].value == ["prevention"]
+    assert "**Chile**" in _markdown(app)
+    assert "**Ghana**" not in _markdown(app)
+    assert app.query_params["meeting"] == "6"  # the unknown 99 was dropped
+
+
+def test_filter_change_and_empty_state(small_db) -> None:
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    app.sidebar.multiselect[0].select(5).run()  # no documents at meeting 5
+    assert not app.exception
+    assert "No passage matches" in app.info[0].value
+
+
+def test_document_view_and_unknown_document(small_db) -> None:
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    app.query_params["doc"] = "1"
+    app.run()
+    assert not app.exception
+    text = _markdown(app)
+    assert "II\\. Legislation and frameworks" in text
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    app.query_params["doc"] = "999"
+    app.run()
+    assert not app.exception
+    assert "There is no document 999" in app.error[0].value
+
+
+def test_script_in_a_passage_is_shown_as_text(small_db) -> None:
+    from ieg_analysis.ingest.pipeline import IngestRequest, ingest
+    from ieg_analysis.settings import Settings
+    from ieg_analysis.store.db import Database
+
+    payload = (
+        b"1. <script>window.pwned=1</script> and <img src=x onerror=alert(1)> "
+        b"[x](javascript:alert(1))"
+    )
+    ingest(
+        Database(small_db),
+        [IngestRequest(name="x.txt", data=payload, meeting=4, submitter="Chile", kind="statement")],
+        settings=Settings(db_path=small_db, model_dir=small_db.parent),
+    )
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not app.exception
+    shown = [m for m in app.markdown if "script" in m.value]
+    assert shown and "\\<script\\>" in shown[0].value
+    assert all(not m.allow_html for m in app.markdown if "script" in m.value)

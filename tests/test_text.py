@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import pandas as pd
+
+from ieg_analysis.analytics.explorer import SearchQuery
+from ieg_analysis.export.tables import neutralise, to_csv_bytes
+from ui.text import escape_markdown, highlight
+
+
+def test_markdown_escaping_keeps_every_character_literal() -> None:
+    assert escape_markdown("<b>*x*</b> [a](b) :red[y]") == (
+        r"\<b\>\*x\*\</b\> \[a\]\(b\) \:red\[y\]"
+    )
+    assert escape_markdown("line one\nline two") == "line one  \nline two"
+
+
+def test_highlight_marks_words_and_phrases_case_insensitively() -> None:
+    marked = highlight("Chain of custody and Evidence rules.", ["chain of custody", "evidence"])
+    assert ":orange-background[Chain of custody]" in marked
+    assert ":orange-background[Evidence]" in marked
+
+
+def test_search_query_parsing() -> None:
+    query = SearchQuery.parse('ransomware "chain of custody" training')
+    assert query.words == ("ransomware", "training")
+    assert query.phrases == ("chain of custody",)
+    assert SearchQuery.parse("   ").empty
+
+
+def test_formula_injection_is_neutralised() -> None:
+    assert neutralise('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert neutralise("+1") == "'+1" and neutralise("@SUM(A1)") == "'@SUM(A1)"
+    assert neutralise("plain") == "plain" and neutralise(3) == 3
+    data = to_csv_bytes(pd.DataFrame({"text": ["-2+3", "ok"]})).decode("utf-8-sig")
+    assert "'-2+3" in data
