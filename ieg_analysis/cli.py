@@ -100,6 +100,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="counts by meeting, kind and language; last ingest",
         description="Show what the database holds and where it came from.",
     )
+    commands.add_parser(
+        "classify",
+        help="classify the passages and recommendations the current model has not classified",
+        description="Run the topic and capacity-building classifiers over every passage and "
+        "recommendation not yet classified by the current model version, and store scores, "
+        "labels, matched terms and country mentions with that version.",
+    )
+    from .nlp.commands import register as register_nlp
+
+    register_nlp(commands)
     return parser
 
 
@@ -211,14 +221,41 @@ def cmd_status(args: argparse.Namespace, settings: Settings, out) -> int:
     return 0
 
 
-COMMANDS = {"init": cmd_init, "ingest": cmd_ingest, "status": cmd_status}
+def cmd_classify(args: argparse.Namespace, settings: Settings, out) -> int:
+    from .nlp.apply import classify_store
+    from .nlp.classifier import Classifier
+
+    db = _database(args, settings)
+    if not db.exists():
+        print(f"There is no database at {db.path}; run 'ieg init --sample' first.", file=sys.stderr)
+        return 2
+    db.initialise()
+    started = time.perf_counter()
+    classifier = Classifier.load(settings.model_dir)
+    report = classify_store(
+        db, classifier, model_dir=settings.model_dir, progress=_progress_bar(0, "classifying")
+    )
+    elapsed = time.perf_counter() - started
+    rate = report.passages / elapsed if elapsed else 0.0
+    print(
+        f"Model {report.version}: classified {report.passages:,} passages "
+        f"({report.unclassified:,} left unclassified for their language) and "
+        f"{report.recommendations:,} recommendations in {elapsed:.1f} s "
+        f"({rate:,.0f} passages/s).",
+        file=out,
+    )
+    return 0
+
+
+COMMANDS = {"init": cmd_init, "ingest": cmd_ingest, "status": cmd_status, "classify": cmd_classify}
 
 
 def main(argv: list[str] | None = None, *, out=None) -> int:
     out = out or sys.stdout
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args, load_settings(), out)
+        handler = COMMANDS.get(args.command) or args.func
+        return handler(args, load_settings(), out)
     except IEGError as error:
         print(str(error), file=sys.stderr)
         return 2

@@ -63,11 +63,13 @@ def read_docx(name: str, data: bytes) -> RawDocument:
     except Exception as error:  # python-docx raises KeyError, ValueError, lxml errors...
         raise InputFileError(name, "the Word file is damaged and cannot be opened.") from error
     blocks: list[Block] = []
+    # style ids to names once: python-docx's paragraph.style looks the default up each time
+    names = {style.style_id: (style.name or "") for style in document.styles}
     for paragraph in document.paragraphs:
-        style = (paragraph.style.name if paragraph.style is not None else "") or ""
         text = paragraph.text.strip()
         if not text:
             continue
+        style = names.get(paragraph._p.style or "", "") or (paragraph._p.style or "")
         is_heading = style.lower().startswith(("heading", "title"))
         blocks.append(Block(text, style="heading" if is_heading else "para"))
     for table in document.tables:

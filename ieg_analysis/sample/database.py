@@ -22,6 +22,7 @@ def create_database(
     seed: int = 2018,
     scale: float = 1.0,
     progress: Progress | None = None,
+    classify: bool = True,
 ) -> str:
     """Build a new database at ``path`` (replacing any file there); return a summary."""
     path = Path(path)
@@ -47,6 +48,14 @@ def create_database(
                     f"{o.name}: {o.message}" for o in report.outcomes if o.status == "refused"
                 )
                 raise RuntimeError(f"the sample did not ingest cleanly: {reasons[:500]}")
+            if classify:
+                from ..nlp.apply import classify_store
+                from ..nlp.classifier import Classifier
+
+                result = classify_store(
+                    db, Classifier.load(settings.model_dir), model_dir=settings.model_dir
+                )
+                summary += f" Classified with model {result.version}."
         else:
             with Writer(db) as writer:
                 writer.sync_reference(load_reference())

@@ -78,7 +78,9 @@ def render_pdf(doc: Document, index: int) -> bytes:
             pdf.ln(3)
         pdf.set_font("Helvetica", size=10)
         for paragraph in section.paragraphs:
-            pdf.multi_cell(0, 5, _latin1(paragraph))
+            # wrapped here rather than by multi_cell, whose per-glyph measuring is slow
+            for line in textwrap.wrap(_latin1(paragraph), width=100, break_long_words=False):
+                pdf.cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
             pdf.ln(3)
     return bytes(pdf.output())
 
