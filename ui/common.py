@@ -29,6 +29,11 @@ def _settings() -> Settings:
     return load_settings()
 
 
+def settings() -> Settings:
+    """The settings (environment, secrets, defaults), read once per server."""
+    return _settings()
+
+
 def database() -> Database:
     settings = _settings()
     return Database(
@@ -73,15 +78,19 @@ def ensure_database() -> Database:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _cached(name: str, db_path: str, version: int, _fn: Callable[..., T], *args: Any) -> T:
-    return _fn(Database(db_path), *args)
+def _cached(
+    name: str, db_path: str, version: int, _fn: Callable[..., T], *args: Any, **kwargs: Any
+) -> T:
+    return _fn(Database(db_path), *args, **kwargs)
 
 
-def cached(db: Database, source: DataSource, fn: Callable[..., T], *args: Any) -> T:
-    """``fn(db, *args)``, cached until the data changes (keyed on the data version)."""
-    return _cached(
-        f"{fn.__module__}.{fn.__qualname__}", str(db.path), source.data_version, fn, *args
-    )
+def cached(
+    db: Database, source: DataSource, fn: Callable[..., T], *args: Any, **kwargs: Any
+) -> T:
+    """``fn(db, *args, **kwargs)``, cached until the data changes (keyed on the data
+    version). Arguments must be hashable."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    return _cached(name, str(db.path), source.data_version, fn, *args, **kwargs)
 
 
 def page_header(title: str, caption: str | None = None) -> tuple[Database, DataSource]:

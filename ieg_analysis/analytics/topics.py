@@ -1,0 +1,160 @@
+"""The Topics page: how passages spread over the work-plan topics, how confident the model
+is, how well it did on the held-out set, and the evidence behind a label."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from ..store.db import Database
+from .filters import Filters
+
+TOPIC_COLUMNS = (
+    "legislation_frameworks",
+    "criminalization",
+    "law_enforcement",
+    "electronic_evidence",
+    "international_cooperation",
+    "prevention",
+)
+GROUPINGS = {"meeting": "Meeting", "region": "Region"}
+
+
+def topic_distribution(db: Database, filters: Filters, by: str = "meeting") -> pd.DataFrame:
+    """grain: one row per (group, topic): passages labelled with the topic, and their share
+    of the group's classified passages (a passage with two topics counts for both).
+    ``by`` is "meeting" or "region" (the filters' region scheme)."""
+    group = "cast(meeting as varchar)" if by == "meeting" else filters.region_column
+    predicate, params = filters.without("topics").where("v")
+    return db.query(
+        f"""
+        with scoped as (
+            select {group} as grp, topic_labels from v_passage v
+            where {predicate} and classified and kind <> 'recommendation_list'
+              and {group} is not null
+        ),
+        totals as (select grp, count(*) as passages from scoped group by grp),
+        exploded as (select grp, unnest(topic_labels) as topic from scoped),
+        labelled as (select grp, topic, count(*) as labelled from exploded group by all)
+        select l.grp as "group", l.topic, l.labelled as passages, t.passages as group_passages,
+               l.labelled / t.passages as share
+        from labelled l join totals t using (grp)
+        order by "group", topic
+        """,  # noqa: S608 - group is one of two fixed expressions; values are bound
+        params,
+    )
+
+
+def confidence_distribution(db: Database, filters: Filters) -> pd.DataFrame:
+    """grain: one row per (kind of score, 0.05-wide bin): how many classified passages have
+    their highest topic score, and their capacity label's probability, in the bin."""
+    predicate, params = filters.where("v")
+    return db.query(
+        f"""
+        with scoped as (
+            select greatest(legislation_frameworks, criminalization, law_enforcement,
+                            electronic_evidence, international_cooperation, prevention)
+                       as topic_score,
+                   greatest(need, provision, no_capacity) as capacity_score
+            from v_passage v where {predicate} and classified
+        ),
+        scores as (
+            select 'Highest topic score' as score, topic_score as value from scoped
+            union all
+            select 'Capacity-building label probability', capacity_score from scoped
+        )
+        select score, least(floor(value * 20) / 20, 0.95) as bin, count(*) as passages
+        from scores group by all order by score, bin
+        """,  # noqa: S608 - the predicate comes from Filters.where
+        params,
+    )
+
+
+def labelled_passages(
+    db: Database, filters: Filters, topic: str, *, order: str = "confident", limit: int = 50
+) -> pd.DataFrame:
+    """grain: one row per passage labelled with ``topic`` (most confident first, or least
+    confident first with ``order="uncertain"``), with all its scores and matched terms."""
+    if topic not in TOPIC_COLUMNS:
+        raise ValueError(f"unknown topic {topic!r}")
+    direction = "asc" if order == "uncertain" else "desc"
+    predicate, params = filters.without("topics").where("v")
+    return db.query(
+        f"""
+        select v.passage_id, v.actor_name, v.meeting, v.regional_group, v.heading,
+               v.para_number, v.text, v.language, v.topic_labels, v.capacity_label,
+               v.{topic} as score, v.need, v.provision, v.no_capacity,
+               (select list(distinct t.label order by t.label) from text_term x
+                  join term t on t.id = x.term_id
+                 where x.source = 'passage' and x.source_id = v.passage_id
+                   and x.model_version = v.model_version) as terms
+        from v_passage v
+        where {predicate} and list_contains(v.topic_labels, ?)
+        order by v.{topic} {direction}, v.passage_id
+        limit ?
+        """,  # noqa: S608 - topic is checked against TOPIC_COLUMNS; direction is fixed
+        [*params, topic, int(limit)],
+    )
+
+
+def unclassified_summary(db: Database, filters: Filters) -> pd.DataFrame:
+    """grain: one row per reason a passage was left unclassified (e.g. its language)."""
+    predicate, params = filters.where("v")
+    # the predicate comes from Filters.where: fixed columns, bound values
+    sql = (
+        "select unclassified_reason as reason, count(*) as passages from v_passage v "  # noqa: S608
+        f"where {predicate} and classified = false group by all order by passages desc"
+    )
+    return db.query(sql, params)
+
+
+def model_report(db: Database) -> dict | None:
+    """The current model version with its training metadata and held-out evaluation."""
+    frame = db.query(
+        "select version, created_at, meta, evaluation from model_version "
+        "where version = (select value from meta where key = 'model_version')"
+    )
+    if frame.empty:
+        return None
+    row = frame.iloc[0]
+    return {
+        "version": row["version"],
+        "created_at": row["created_at"],
+        "meta": json.loads(row["meta"]) if isinstance(row["meta"], str) else {},
+        "evaluation": json.loads(row["evaluation"]) if isinstance(row["evaluation"], str) else None,
+    }
+
+
+def evaluation_table(report: dict) -> pd.DataFrame:
+    """grain: one row per label of both classifiers: precision, recall, F1, support."""
+    evaluation = report.get("evaluation") or {}
+    rows = []
+    for task, title in (("topics", "Topic"), ("capacity", "Capacity building")):
+        for label, scores in (evaluation.get(task, {}).get("per_label") or {}).items():
+            rows.append({"classifier": title, "label": label, **scores})
+    return pd.DataFrame(
+        rows, columns=["classifier", "label", "precision", "recall", "f1", "support"]
+    )
+
+
+@lru_cache(maxsize=2)
+def _classifier(model_dir: str):
+    from ..nlp.classifier import Classifier
+
+    return Classifier.load(Path(model_dir))
+
+
+def explain_label(model_dir: Path, text: str, label: str, language: str) -> dict:
+    """Why the model gave ``label`` to ``text``: matched vocabulary terms and the words
+    whose removal lowers the score most."""
+    from ..nlp.explain import explain
+
+    result = explain(_classifier(str(model_dir)), text, label, language=language)
+    return {
+        "score": result.score,
+        "terms": [(m.text, m.term_id) for m in result.terms],
+        "weights": list(result.weights),
+    }

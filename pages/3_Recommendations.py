@@ -1,0 +1,359 @@
+"""Recommendation coverage (Secretariat): the outcome of the preliminary recommendations,
+which work-plan topics they cover thinly, which sub-themes of the submissions they leave
+out, and the recommendations themselves, with the model's second opinion on their topic."""
+
+import pandas as pd
+import streamlit as st
+
+from ieg_analysis.analytics.filters import ACTOR_TYPE_LABELS, Filters
+from ieg_analysis.analytics.recommendations import (
+    DISAGREEMENT_SCORE,
+    OUTCOME_LABELS,
+    THIN_RATIO,
+    coverage,
+    gap_passages,
+    model_status,
+    outcomes_by_topic,
+    recommendation_comments,
+    recommendation_table,
+    subtheme_gaps,
+)
+from ieg_analysis.charts.recommendations import coverage_chart, gaps_chart, outcomes_bar
+from ieg_analysis.reference import load_reference
+from ui.common import cached, page_header
+from ui.filters import filter_panel
+from ui.text import escape_markdown
+
+STANDING = ("adopted", "preliminary")
+
+
+# Adapters: `cached` passes positional arguments only (they are the cache key).
+def _outcomes(db, meetings, topics):
+    return outcomes_by_topic(db, meetings=meetings, topics=topics)
+
+
+def _coverage(db, filters, statuses):
+    return coverage(db, filters, statuses=statuses)
+
+
+def _gaps(db, filters, topic, own_vocabulary):
+    return subtheme_gaps(db, filters, topic, own_vocabulary=own_vocabulary)
+
+
+def _table(db, meetings, topics, statuses, search, disagreements_only):
+    return recommendation_table(
+        db,
+        meetings=meetings,
+        topics=topics,
+        statuses=statuses,
+        search=search,
+        disagreements_only=disagreements_only,
+    )
+
+
+st.set_page_config(
+    page_title="Recommendation coverage · IEG Analysis", page_icon="🌐", layout="wide"
+)
+db, source = page_header(
+    "Recommendation coverage",
+    "What became of the preliminary recommendations, which work-plan topics they cover "
+    "thinly compared with what Member States and observers submitted, and which sub-themes "
+    "of the submissions no recommendation takes up.",
+)
+filters: Filters = filter_panel(
+    dimensions=("meetings", "topics", "regions", "states", "actor_types", "languages")
+)
+st.sidebar.caption(
+    "Meeting and topic narrow the recommendations and the submissions. Region, State, "
+    "submitter type and language narrow the submissions only (recommendations belong to "
+    "the Expert Group, not to a region)."
+)
+reference = load_reference()
+if source.recommendations == 0:
+    st.info(
+        "No recommendations are stored yet. Ingest a recommendation list with "
+        "`python -m ieg_analysis ingest FILE --kind recommendation_list --meeting N "
+        "--submitter 'UNODC Secretariat' --actor-type unodc`."
+    )
+    st.stop()
+status = cached(db, source, model_status)
+
+# 1. Outcomes ---------------------------------------------------------------------------
+st.header("Outcome of the preliminary recommendations")
+outcomes = cached(db, source, _outcomes, filters.meetings, filters.topics)
+if outcomes.empty:
+    st.info(
+        "No recommendation in the chosen meetings and topics. Clear the Meeting or Topic filter."
+    )
+else:
+    by_outcome = outcomes.groupby("outcome")["recommendations"].sum()
+    columns = st.columns(5)
+    columns[0].metric("Recommendations", f"{by_outcome.sum():,}")
+    for column, label in zip(
+        columns[1:], ("Adopted", "Merged", "Withdrawn", "Pending"), strict=True
+    ):
+        column.metric(
+            label,
+            f"{by_outcome.get(label, 0):,}",
+            help="Pending: still preliminary, not yet decided at the stock-taking meeting."
+            if label == "Pending"
+            else None,
+        )
+    st.plotly_chart(outcomes_bar(outcomes), width="stretch")
+
+# 2. Coverage ---------------------------------------------------------------------------
+st.header("Coverage per work-plan topic")
+counted = st.radio(
+    "Recommendations counted",
+    ("all", "standing"),
+    format_func={
+        "all": "All listed at the meetings",
+        "standing": "Still standing (adopted or pending; merged and withdrawn left out)",
+    }.get,
+    horizontal=True,
+)
+cover = cached(db, source, _coverage, filters, STANDING if counted == "standing" else ())
+totals = cover.iloc[0]
+if totals["passages_in_view"] == 0:
+    st.info(
+        "No submission passages match the filters. Widen the Region, State, Submitter type "
+        "or Language filter."
+    )
+elif totals["passages_labelled"] == 0:
+    st.info(
+        "The submission passages have not been labelled with work-plan topics yet, so there "
+        "is nothing to compare the recommendations with. Run the topic classifier on this "
+        "database, then reload the page."
+    )
+else:
+    st.plotly_chart(coverage_chart(cover), width="stretch")
+    st.caption(
+        f"**How to read it.** Each topic's share of the {int(cover['recommendations'].sum()):,} "
+        "recommendations (blue) beside its share of the work-plan topic labels the model put "
+        f"on {int(totals['passages_labelled']):,} submission passages (orange; a passage "
+        "can carry several topics). **Coverage ratio** = recommendation share ÷ passage "
+        "share: 1 means as many recommendations as the topic's weight in the submissions; "
+        f"below {THIN_RATIO} (red line) the topic is covered thinly. With a meeting filter, "
+        "topics not on those meetings' agenda are never called thin. "
+        f"{int(totals['passages_in_view'] - totals['passages_labelled']):,} passages in view "
+        "carry no topic label and are not counted. Filters: "
+        f"{filters.without('topics').describe(reference)}."
+    )
+    with st.expander("The numbers behind the chart"):
+        st.dataframe(
+            cover[
+                [
+                    "topic",
+                    "recommendations",
+                    "recommendation_share",
+                    "passages",
+                    "passage_share",
+                    "coverage_ratio",
+                    "expected_recommendations",
+                ]
+            ],
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "topic": "Topic",
+                "recommendations": "Recommendations",
+                "recommendation_share": st.column_config.NumberColumn(
+                    "Share of recommendations", format="percent"
+                ),
+                "passages": "Submission passages",
+                "passage_share": st.column_config.NumberColumn(
+                    "Share of passage labels", format="percent"
+                ),
+                "coverage_ratio": st.column_config.NumberColumn("Coverage ratio", format="%.2f"),
+                "expected_recommendations": st.column_config.NumberColumn(
+                    "Recommendations if proportional", format="%.0f"
+                ),
+            },
+        )
+
+# 3. Sub-theme gaps ---------------------------------------------------------------------
+st.header("Sub-themes the recommendations leave out")
+topic_ids = list(reference.topics)
+ratios = cover.dropna(subset=["coverage_ratio"])
+default_topic = (
+    filters.topics[0]
+    if filters.topics
+    else (ratios.sort_values("coverage_ratio")["topic_id"].iloc[0] if len(ratios) else topic_ids[0])
+)
+left, right = st.columns([2, 1])
+topic = left.selectbox(
+    "Topic",
+    topic_ids,
+    index=topic_ids.index(default_topic),
+    format_func=lambda t: reference.topics[t].label,
+    help="Defaults to the topic with the lowest coverage ratio.",
+)
+own_vocabulary = right.checkbox(
+    "Only this topic's own vocabulary",
+    value=True,
+    help="Off: also terms of other topics' vocabularies that the passages on this topic use.",
+)
+if not status.has_terms:
+    st.info(
+        "No vocabulary terms have been matched in the passages yet: they are produced with "
+        "the topic model's labels. Run the classifier on this database, then reload the page."
+    )
+else:
+    gaps = cached(db, source, _gaps, filters, topic, own_vocabulary)
+    if gaps.empty:
+        st.info(
+            f"No sub-theme of {reference.topics[topic].label} is raised in at least two "
+            "submission passages while being absent or rare in its recommendations. Choose "
+            "another topic, clear filters, or include other topics' vocabulary."
+        )
+    else:
+        first = gaps.iloc[0]
+        st.caption(
+            f"Terms mentioned in the {int(first['topic_passages']):,} submission passages on "
+            f"the topic at least twice as often (in share) as in its "
+            f"{int(first['topic_recommendations']):,} recommendations; widest gap first."
+        )
+        st.plotly_chart(gaps_chart(gaps, topic=reference.topics[topic].label), width="stretch")
+        term_id = st.selectbox(
+            "Show the passages that raise",
+            gaps["term_id"].tolist(),
+            format_func=dict(zip(gaps["term_id"], gaps["label"], strict=True)).get,
+        )
+        chosen = gaps.set_index("term_id").loc[term_id]
+        passages = cached(db, source, gap_passages, filters, topic, term_id)
+        st.caption(
+            f"{int(chosen['passages']):,} passages from {int(chosen['states']):,} States "
+            f"({int(chosen['submitters']):,} submitters in all); "
+            f"{int(chosen['recommendations']):,} recommendations on the topic mention it."
+            + (" Showing the first 50." if chosen["passages"] > len(passages) else "")
+        )
+        st.dataframe(
+            passages[
+                ["actor_name", "meeting", "text", "heading", "para_number", "document"]
+            ].fillna({"heading": "", "para_number": ""}),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "meeting": st.column_config.NumberColumn("Meeting", width=70),
+                "actor_name": st.column_config.TextColumn("Submitter", width=130),
+                "document": "Document",
+                "heading": "Heading",
+                "para_number": st.column_config.TextColumn("Para.", width=50),
+                "text": st.column_config.TextColumn("Passage", width="large"),
+            },
+        )
+
+# 4. The recommendations ----------------------------------------------------------------
+st.header("The recommendations")
+left, middle, right = st.columns([3, 3, 2], vertical_alignment="bottom")
+statuses = left.multiselect(
+    "Outcome",
+    list(OUTCOME_LABELS),
+    format_func=OUTCOME_LABELS.get,
+    placeholder="All outcomes",
+)
+search = middle.text_input(
+    "Search the text", placeholder="Words, or a reference such as 4.12", max_chars=200
+)
+disagreements_only = right.checkbox(
+    "Only model disagreements",
+    help=f"The model's best topic differs from the heading the recommendation was listed "
+    f"under, with a score of at least {DISAGREEMENT_SCORE}: worth a reviewer's look.",
+)
+table = cached(
+    db,
+    source,
+    _table,
+    filters.meetings,
+    filters.topics,
+    tuple(statuses),
+    search.strip(),
+    disagreements_only,
+)
+if table.empty:
+    st.info(
+        "No recommendation matches. Clear the search, the Outcome choice or the "
+        "disagreement switch, or the Meeting and Topic filters in the sidebar."
+    )
+    st.stop()
+disagreeing = int(table["disagreement"].sum())
+st.caption(
+    f"{len(table):,} recommendations; the model places {disagreeing:,} of them under another "
+    "topic than their heading (⚠ in the table). Click a row to read it whole with its "
+    "comments."
+)
+clear = table["model_score"] >= DISAGREEMENT_SCORE
+shown = table.assign(
+    flag=table["disagreement"].map({True: "⚠", False: ""}),
+    model_short=table["model_short"].where(clear, "no clear topic"),
+    merged_into=table["merged_into"].fillna(""),
+)
+selection = st.dataframe(
+    shown[
+        [
+            "reference",
+            "outcome",
+            "listed_short",
+            "flag",
+            "model_short",
+            "model_score",
+            "merged_into",
+            "comments",
+            "text",
+        ]
+    ],
+    hide_index=True,
+    width="stretch",
+    height=420,
+    on_select="rerun",
+    selection_mode="single-row",
+    key="recommendations_table",
+    column_config={
+        "reference": st.column_config.TextColumn("Ref.", width=55, help="meeting.number"),
+        "outcome": st.column_config.TextColumn("Outcome", width=85),
+        "listed_short": st.column_config.TextColumn(
+            "Listed under", width=150, help="The topic heading it was listed under"
+        ),
+        "flag": st.column_config.TextColumn(
+            "⚠", width=35, help="⚠: the model places it under another topic"
+        ),
+        "model_short": st.column_config.TextColumn(
+            "Model's topic",
+            width=150,
+            help=f"The model's best topic; 'no clear topic' below a score of {DISAGREEMENT_SCORE}",
+        ),
+        "model_score": st.column_config.NumberColumn(
+            "Score", format="%.2f", width=55, help="The model's score for its best topic"
+        ),
+        "merged_into": st.column_config.TextColumn("Merged into", width=70),
+        "comments": st.column_config.NumberColumn("Comments", width=75),
+        "text": st.column_config.TextColumn("Text", width="large"),
+    },
+)
+rows = selection.selection.rows if selection is not None else []
+if rows:
+    row = table.iloc[rows[0]]
+    st.subheader(f"Recommendation {row['reference']}")
+    st.markdown(escape_markdown(row["text"]))
+    model = (
+        f"{row['model_topic']} ({row['model_score']:.2f})"
+        if row["model_score"] >= DISAGREEMENT_SCORE
+        else "no clear topic"
+    )
+    merged = f", into {row['merged_into']}" if isinstance(row["merged_into"], str) else ""
+    st.caption(
+        escape_markdown(
+            f"Listed under {row['listed_topic']} at meeting {row['meeting']}; "
+            f"model's topic: {model}; outcome: {row['outcome']}{merged}."
+        )
+    )
+    comments = cached(db, source, recommendation_comments, int(row["id"]))
+    if comments.empty:
+        st.caption("No comments on this recommendation.")
+    for comment in comments.itertuples(index=False):
+        received = "" if pd.isna(comment.received) else f", {comment.received:%d %b %Y}"
+        who = ACTOR_TYPE_LABELS.get(comment.actor_type, comment.actor_type)
+        st.markdown(
+            f"**{escape_markdown(comment.submitter)}** ({escape_markdown(who)}{received}): "
+            + escape_markdown(comment.text)
+        )

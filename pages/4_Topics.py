@@ -1,0 +1,148 @@
+"""Topics (everyone): how the submissions spread over the six work-plan topics, how sure
+the classifier is, how well it scored on text it never saw, and why a passage got a label."""
+
+import streamlit as st
+
+from ieg_analysis.analytics.topics import (
+    GROUPINGS,
+    confidence_distribution,
+    evaluation_table,
+    explain_label,
+    labelled_passages,
+    model_report,
+    topic_distribution,
+    unclassified_summary,
+)
+from ieg_analysis.charts.topics import (
+    calibration_chart,
+    confidence_histogram,
+    topic_distribution_chart,
+)
+from ieg_analysis.errors import IEGError
+from ieg_analysis.reference import REGION_SCHEMES, load_reference
+from ui.common import cached, page_header, settings
+from ui.filters import filter_panel
+from ui.text import escape_markdown, highlight
+
+st.set_page_config(page_title="Topics · IEG Analysis", page_icon="🏷️", layout="wide")
+db, source = page_header(
+    "Topics",
+    "Every passage is classified by a model trained on labelled passages shipped with the "
+    "product: six work-plan topics (several or none per passage) and capacity building "
+    "(a need, an offer, or neither).",
+)
+reference = load_reference()
+labels = {t.id: t.label for t in reference.topics.values()}
+filters = filter_panel()
+report = cached(db, source, model_report)
+if report is None:
+    st.info("Nothing has been classified yet: run `python -m ieg_analysis classify`.")
+    st.stop()
+
+by = (
+    st.segmented_control(
+        "Compare by", list(GROUPINGS), format_func=GROUPINGS.get, default="meeting", key="topics_by"
+    )
+    or "meeting"
+)
+group_label = "Meeting" if by == "meeting" else REGION_SCHEMES[filters.region_column]
+st.plotly_chart(
+    topic_distribution_chart(
+        cached(db, source, topic_distribution, filters, by),
+        topic_labels=labels,
+        group_label=group_label,
+    ),
+    width="stretch",
+)
+
+left, right = st.columns(2)
+left.plotly_chart(
+    confidence_histogram(cached(db, source, confidence_distribution, filters)), width="stretch"
+)
+unclassified = cached(db, source, unclassified_summary, filters)
+with right:
+    st.subheader("Left unclassified")
+    if unclassified.empty:
+        st.caption("Every passage in view was classified.")
+    else:
+        st.caption("Passages in a language the models do not cover are never forced into a label.")
+        st.dataframe(unclassified, hide_index=True, width="stretch")
+
+st.header("How well the model does on text it never saw")
+evaluation = report["evaluation"]
+st.caption(
+    f"Model version {escape_markdown(report['version'])}, evaluated on a held-out set of "
+    "passages written independently of the training data."
+)
+if not evaluation:
+    st.info(
+        "This model version has no evaluation report; run `python -m ieg_analysis "
+        "evaluate` and classify again."
+    )
+else:
+    capacity = evaluation.get("capacity", {})
+    meta_cols = st.columns(3)
+    meta_cols[0].metric(
+        "Topic macro-F1",
+        f"{evaluation['topics']['macro_f1']:.2f}",
+        help="Mean F1 over the six topics; the target is 0.85 or more.",
+    )
+    meta_cols[1].metric(
+        "Need / offer / none macro-F1",
+        f"{capacity.get('macro_f1', 0):.2f}",
+        help="Mean F1 over the three capacity-building labels; target 0.80.",
+    )
+    meta_cols[2].metric("Held-out passages", f"{evaluation.get('passages', 0):,}")
+    table, calibration = st.columns([3, 2])
+    table.dataframe(
+        evaluation_table(report),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            c: st.column_config.NumberColumn(format="%.2f") for c in ("precision", "recall", "f1")
+        },
+    )
+    calibration.plotly_chart(
+        calibration_chart(
+            evaluation.get("calibration", {}).get("topics", {}).get("bins", []),
+            title="Topic scores: stated confidence vs share right",
+        ),
+        width="stretch",
+    )
+with st.expander("Training data per language"):
+    st.json(report["meta"].get("languages", {}), expanded=False)
+
+st.header("Passages and their evidence")
+choice = st.columns([2, 1])
+topic = choice[0].selectbox("Topic", list(labels), format_func=labels.get, key="topics_topic")
+order = choice[1].radio(
+    "Show",
+    ["confident", "uncertain"],
+    horizontal=True,
+    format_func={"confident": "Most confident", "uncertain": "Least confident"}.get,
+)
+passages = cached(db, source, labelled_passages, filters, topic, order=order)
+if passages.empty:
+    st.info("No passage in view carries this topic; clear a filter in the sidebar.")
+    st.stop()
+rows = passages.astype(object).where(passages.notna(), None)
+for _, row in rows.head(15).iterrows():
+    with st.container(border=True):
+        st.markdown(
+            f"**{escape_markdown(row['actor_name'])}** · meeting {row['meeting']} · "
+            f"{labels[topic]} score **{row['score']:.2f}**"
+        )
+        terms = list(row["terms"]) if row["terms"] is not None else []
+        st.markdown(highlight(row["text"], terms))
+        if terms:
+            st.caption("Vocabulary terms: " + escape_markdown(", ".join(terms)))
+        if st.toggle("Why this label?", key=f"why-{row['passage_id']}"):
+            try:
+                why = explain_label(settings().model_dir, row["text"], topic, row["language"])
+            except IEGError as error:
+                st.warning(str(error))
+            else:
+                words = ", ".join(f"{w} ({d:+.2f})" for w, d in why["weights"]) or "none"
+                st.caption(
+                    "Words that weigh most (score drop without them): " + escape_markdown(words)
+                )

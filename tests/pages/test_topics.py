@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import json
+
+from streamlit.testing.v1 import AppTest
+
+from ieg_analysis.store.db import Database
+from ieg_analysis.store.writer import Writer
+from tests.pages.conftest import ROOT
+
+PAGE = str(ROOT / "pages" / "4_Topics.py")
+
+
+def test_distribution_passages_and_missing_evaluation(small_db) -> None:
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not app.exception
+    assert len(app.get("plotly_chart")) == 2  # distribution and confidence
+    assert "no evaluation report" in app.info[0].value
+    text = "\n".join(m.value for m in app.markdown)
+    assert "**Ghana**" in text  # a passage on legislation, with its score
+
+
+def test_evaluation_report_and_region_grouping(small_db) -> None:
+    report = {"passages": 10, "topics": {"macro_f1": 0.9, "per_label": {
+        "prevention": {"precision": 1.0, "recall": 0.5, "f1": 0.67, "support": 4}}},
+        "capacity": {"macro_f1": 0.8, "per_label": {}},
+        "calibration": {"topics": {"bins": [{"low": 0.5, "high": 0.6, "n": 3,
+                                             "confidence": 0.55, "accuracy": 0.6}]}}}
+    with Writer(Database(small_db)) as writer:
+        writer.register_model("test-1", meta="{}", evaluation=json.dumps(report))
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Topic macro-F1"] == "0.90"
+    assert app.dataframe[-1].value["label"].tolist() == ["prevention"]
+    app.segmented_control[0].set_value("region").run()
+    assert not app.exception
+    assert len(app.get("plotly_chart")) == 3
+
+
+def test_unclassified_database_says_what_to_run(small_db) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(small_db))
+    con.execute("delete from model_version; delete from meta where key = 'model_version'")
+    con.close()
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not app.exception
+    assert "classify" in app.info[0].value
