@@ -1,0 +1,434 @@
+"""Capacity-building needs: which needs are most pressing, in which regions and on which
+work-plan topic, and who already offers help (the question of UNODC programme staff).
+
+Definitions shared by every function here:
+
+- A *passage* counts when it comes from a written submission, statement or comment.
+  Recommendation lists are the Rapporteur's compilation, not anyone's own need or offer,
+  so they are left out whatever the document-kind filter says.
+- A *need* is a passage whose capacity label is ``need``; an *offer* one labelled
+  ``provision`` (the labels of the current model version, see ``v_passage``).
+- A passage is *on a topic* when the topic is among its ``topic_labels`` (a passage can be
+  on several topics; need passages without any topic appear in no region-topic cell).
+- A *State* is a submitter of type Member State or observer State; only States have a
+  region. Regions follow ``filters.region_column`` (UN regional group, M49 region or
+  sub-region); a State without a region in that scheme (the Holy See has no regional group)
+  is left out of regional views.
+- *States submitting* in a region: distinct States of the region with at least one
+  passage under the filters (topic filter ignored, since topics are an axis of their own).
+- The *gap* of a region-topic cell: the needs of the cell when no State of the same region
+  made any offer on the same topic under the filters (the State filter is ignored on the
+  offer side, so that an offer from a neighbour counts); zero otherwise. A gap cell is
+  therefore either all of its needs or nothing. Observers have no region, so their offers
+  never close a gap: they are listed by :func:`providers`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..errors import InvalidValueError, UnknownTopicError
+from ..reference import REGION_SCHEMES
+from ..store.db import Database
+from .filters import Filters
+
+VALUES = {
+    "share_states": "Share of submitting States",
+    "states": "States",
+    "passages": "Passages",
+}
+MEASURES = {"need": "needs", "provision": "offers", "gap": "needs without an offer"}
+# the topic score columns of v_passage (fixed by the schema, never from user input)
+TOPIC_COLUMNS = (
+    "legislation_frameworks",
+    "criminalization",
+    "law_enforcement",
+    "electronic_evidence",
+    "international_cooperation",
+    "prevention",
+)
+STATE_TYPES = ("member_state", "observer_state")
+
+
+def _check(value: str, allowed: dict[str, str] | tuple[str, ...], what: str) -> None:
+    if value not in allowed:
+        raise InvalidValueError(f"'{value}' is not a {what}; use one of {', '.join(allowed)}.")
+
+
+def _check_topic(topic: str) -> None:
+    if topic not in TOPIC_COLUMNS:
+        raise UnknownTopicError(topic, list(TOPIC_COLUMNS))
+
+
+def _region(filters: Filters) -> str:
+    column = filters.region_column
+    assert column in REGION_SCHEMES  # an identifier from a fixed list, never user text
+    return column
+
+
+def _scoped(filters: Filters, alias: str = "p") -> tuple[str, list]:
+    """The filter predicate plus the capacity scope (no recommendation lists)."""
+    where, params = filters.where(alias)
+    return f"{alias}.kind <> 'recommendation_list' and ({where})", params
+
+
+def _cells_sql(filters: Filters) -> tuple[str, list]:
+    """CTEs ending in ``cells``: one row per (region, topic) of the regions with submitting
+    States, with needs, offers and the gap. Shared by the matrix and the priority table."""
+    region = _region(filters)
+    need_where, need_params = _scoped(filters.without("topics"))
+    offer_where, offer_params = _scoped(filters.without("topics", "states"))
+    sql = f"""
+    with state_passages as (  -- one row per passage of a State with a region, need side
+        select p.*, nullif(p.{region}, '') as region
+        from v_passage p
+        where {need_where} and p.actor_type in ('member_state', 'observer_state')
+          and nullif(p.{region}, '') is not null
+    ),
+    region_offer_passages as (  -- offers of the region's States, State filter ignored
+        select p.*, nullif(p.{region}, '') as region
+        from v_passage p
+        where {offer_where} and p.actor_type in ('member_state', 'observer_state')
+          and nullif(p.{region}, '') is not null and p.capacity_label = 'provision'
+    ),
+    submitting as (  -- one row per region: distinct States with any passage
+        select region, count(distinct country_iso3) as states_submitting
+        from state_passages group by region
+    ),
+    needs as (  -- one row per (region, topic) with needs
+        select region, t.topic_id,
+            count(distinct country_iso3) as need_states,
+            count(*) as need_passages,
+            list_sort(list(distinct country_name)) as need_state_names
+        from state_passages, unnest(topic_labels) as t(topic_id)
+        where capacity_label = 'need'
+        group by region, t.topic_id
+    ),
+    offers as (  -- one row per (region, topic) with offers by the filtered States
+        select region, t.topic_id,
+            count(distinct country_iso3) as offer_states,
+            count(*) as offer_passages,
+            list_sort(list(distinct country_name)) as offer_state_names
+        from state_passages, unnest(topic_labels) as t(topic_id)
+        where capacity_label = 'provision'
+        group by region, t.topic_id
+    ),
+    region_offers as (  -- one row per (region, topic) with offers by any State of the region
+        select region, t.topic_id, count(*) as region_offer_passages
+        from region_offer_passages, unnest(topic_labels) as t(topic_id)
+        group by region, t.topic_id
+    ),
+    cells as (  -- one row per (region with submitting States, work-plan topic)
+        select
+            s.region, t.id as topic_id, t.label as topic_label,
+            t.short_label as topic_short_label, t.ordinal as topic_ordinal,
+            s.states_submitting,
+            coalesce(n.need_states, 0) as need_states,
+            coalesce(n.need_passages, 0) as need_passages,
+            coalesce(n.need_state_names, []::varchar[]) as need_state_names,
+            coalesce(o.offer_states, 0) as offer_states,
+            coalesce(o.offer_passages, 0) as offer_passages,
+            coalesce(o.offer_state_names, []::varchar[]) as offer_state_names,
+            coalesce(r.region_offer_passages, 0) as region_offer_passages,
+            coalesce(n.need_passages, 0) > 0 and coalesce(r.region_offer_passages, 0) = 0
+                as is_gap
+        from submitting s
+        cross join topic t
+        left join needs n on n.region = s.region and n.topic_id = t.id
+        left join offers o on o.region = s.region and o.topic_id = t.id
+        left join region_offers r on r.region = s.region and r.topic_id = t.id
+        where len(?::varchar[]) = 0 or list_contains(?::varchar[], t.id)
+    )
+    """  # noqa: S608 - identifiers from fixed lists; values bound
+    topics = list(filters.topics)
+    return sql, [*need_params, *offer_params, topics, topics]
+
+
+def needs_matrix(
+    db: Database, filters: Filters, *, value: str = "share_states", measure: str = "need"
+) -> pd.DataFrame:
+    """Grain: one row per (region, work-plan topic), for every region with at least one
+    submitting State under the filters and every topic (or the filtered topics), zeros
+    included.
+
+    ``measure``: ``need`` (need passages), ``provision`` (offer passages by the region's
+    States) or ``gap`` (needs of cells without any offer, see the module docstring).
+    ``value``: ``share_states`` (distinct States of the region with the measure on the topic
+    ÷ distinct States of the region submitting anything, 0–1), ``states`` (distinct States)
+    or ``passages``. Columns: region, topic_id, topic_label, topic_short_label,
+    topic_ordinal, states_submitting, need_states, need_passages, offer_states,
+    offer_passages (offers by the filtered States), region_offer_passages (offers by any
+    State of the region: what closes a gap), is_gap, states (the measure's States, by
+    name, for hover),
+    measure_states, measure_passages, value, value_kind, measure.
+    """
+    _check(value, VALUES, "value")
+    _check(measure, MEASURES, "measure")
+    cells, params = _cells_sql(filters)
+    frame = db.query(
+        cells  # noqa: S608 - identifiers from fixed lists; values bound
+        + """
+    select *,
+        case ? when 'need' then need_state_names
+               when 'provision' then offer_state_names
+               else case when is_gap then need_state_names else []::varchar[] end
+        end as states,
+        case ? when 'need' then need_states
+               when 'provision' then offer_states
+               else case when is_gap then need_states else 0 end
+        end as measure_states,
+        case ? when 'need' then need_passages
+               when 'provision' then offer_passages
+               else case when is_gap then need_passages else 0 end
+        end as measure_passages
+    from cells
+    order by region, topic_ordinal
+    """,
+        [*params, measure, measure, measure],
+    )
+    if value == "share_states":
+        frame["value"] = frame["measure_states"] / frame["states_submitting"].where(
+            frame["states_submitting"] > 0
+        )
+        frame["value"] = frame["value"].fillna(0.0).astype(float)
+    elif value == "states":
+        frame["value"] = frame["measure_states"].astype(int)
+    else:
+        frame["value"] = frame["measure_passages"].astype(int)
+    frame["value_kind"] = value
+    frame["measure"] = measure
+    frame["states"] = frame["states"].map(list)
+    return frame.drop(columns=["need_state_names", "offer_state_names"])
+
+
+def cell_evidence(
+    db: Database,
+    filters: Filters,
+    region: str,
+    topic: str,
+    *,
+    measure: str,
+    limit: int = 200,
+) -> pd.DataFrame:
+    """Grain: one row per passage behind one (region, topic) cell of :func:`needs_matrix`:
+    the need passages (``need``), the offer passages (``provision``), or the need
+    passages of a cell without any offer (``gap``; none when the cell has an offer).
+    Strongest first (need or offer score), at most ``limit``.
+    Columns: passage_id, state, iso3, submitter, meeting, kind, document, source_name,
+    heading, para_number, text, need, provision, topic_score."""
+    _check(measure, MEASURES, "measure")
+    _check_topic(topic)
+    region_column = _region(filters)
+    where, params = _scoped(filters.without("topics"))
+    offer_where, offer_params = _scoped(filters.without("topics", "states"), "o")
+    label = "provision" if measure == "provision" else "need"
+    sql = f"""
+    with evidence as (
+        select p.passage_id, p.country_name as state, p.country_iso3 as iso3,
+            p.actor_name as submitter, p.meeting, p.kind,
+            coalesce(p.title, p.source_name) as document, p.source_name, p.seq,
+            p.heading, p.para_number, p.text, p.need, p.provision,
+            p.{topic} as topic_score
+        from v_passage p
+        where {where}
+          and p.actor_type in ('member_state', 'observer_state')
+          and nullif(p.{region_column}, '') = ?
+          and list_contains(p.topic_labels, ?)
+          and p.capacity_label = ?
+    ),
+    region_offers as (
+        select count(*) as n
+        from v_passage o
+        where {offer_where}
+          and o.actor_type in ('member_state', 'observer_state')
+          and nullif(o.{region_column}, '') = ?
+          and list_contains(o.topic_labels, ?)
+          and o.capacity_label = 'provision'
+    )
+    select * exclude (seq)
+    from evidence
+    where ? <> 'gap' or (select n from region_offers) = 0
+    order by case when ? = 'provision' then provision else need end desc,
+        meeting, document, seq
+    limit ?
+    """  # noqa: S608 - identifiers from fixed lists; values bound
+    return db.query(
+        sql,
+        [
+            *params,
+            region,
+            topic,
+            label,
+            *offer_params,
+            region,
+            topic,
+            measure,
+            measure,
+            int(limit),
+        ],
+    )
+
+
+def priority_table(db: Database, filters: Filters, *, top: int = 20) -> pd.DataFrame:
+    """Grain: one row per (region, topic) pair with at least one need, the ``top`` pairs
+    ranked by the share of the region's submitting States that expressed a need on the
+    topic, then by need passages. Columns: rank, region, topic_id, topic_label,
+    states_submitting, need_states, share_states (0–1), need_passages,
+    region_offer_passages (offers on the topic by any State of the region),
+    states (names), example_state, example_meeting, example_document, example_para,
+    example_text (the need passage of the cell with the highest need score)."""
+    cells, params = _cells_sql(filters.without("topics"))
+    region = _region(filters)
+    need_where, need_params = _scoped(filters.without("topics"))
+    topics = list(filters.topics)
+    sql = (
+        cells  # noqa: S608 - identifiers from fixed lists; values bound
+        + f"""
+    , ranked as (
+        select *, need_states / states_submitting as share_states
+        from cells
+        where need_states > 0
+          and (len(?::varchar[]) = 0 or list_contains(?::varchar[], topic_id))
+        order by share_states desc, need_passages desc, need_states desc, region, topic_ordinal
+        limit ?
+    ),
+    examples as (  -- the strongest need passage of each ranked cell
+        select nullif(p.{region}, '') as region, t.topic_id,
+            p.country_name as example_state, p.meeting as example_meeting,
+            coalesce(p.title, p.source_name) as example_document,
+            p.para_number as example_para, p.text as example_text
+        from v_passage p, unnest(p.topic_labels) as t(topic_id)
+        where {need_where} and p.actor_type in ('member_state', 'observer_state')
+          and p.capacity_label = 'need'
+        qualify row_number() over (
+            partition by nullif(p.{region}, ''), t.topic_id
+            order by p.need desc, p.meeting, p.passage_id
+        ) = 1
+    )
+    select row_number() over (
+            order by r.share_states desc, r.need_passages desc, r.need_states desc,
+                r.region, r.topic_ordinal
+        ) as rank,
+        r.region, r.topic_id, r.topic_label, r.states_submitting, r.need_states,
+        r.share_states, r.need_passages, r.region_offer_passages,
+        r.need_state_names as states,
+        e.example_state, e.example_meeting, e.example_document, e.example_para,
+        e.example_text
+    from ranked r
+    left join examples e on e.region = r.region and e.topic_id = r.topic_id
+    order by rank
+    """  # noqa: S608 - identifiers from fixed lists; values bound
+    )
+    frame = db.query(sql, [*params, topics, topics, int(top), *need_params])
+    frame["states"] = frame["states"].map(list)
+    return frame
+
+
+def state_need_intensity(db: Database, filters: Filters, topic: str | None) -> pd.DataFrame:
+    """Grain: one row per State (iso3, name) with at least one passage under the filters
+    (topic filter ignored). Columns: iso3, name, region, passages (all its passages),
+    topic_passages (on ``topic``; all passages when ``topic`` is None), need_passages (its
+    needs on the topic), need_share (need_passages ÷ passages, 0–1: how much of what the
+    State submitted is a need on this topic, so verbose States do not stand out for
+    length alone) and topic_need_share (need_passages ÷ topic_passages)."""
+    if topic is not None:
+        _check_topic(topic)
+    region = _region(filters)
+    where, params = _scoped(filters.without("topics"))
+    sql = f"""
+    with state_passages as (
+        select p.country_iso3 as iso3, p.country_name as name,
+            nullif(p.{region}, '') as region,
+            ?::varchar is null or list_contains(p.topic_labels, ?::varchar) as on_topic,
+            p.capacity_label = 'need' as is_need
+        from v_passage p
+        where {where} and p.actor_type in ('member_state', 'observer_state')
+    )
+    select iso3, any_value(name) as name, any_value(region) as region,
+        count(*) as passages,
+        count(*) filter (where on_topic) as topic_passages,
+        count(*) filter (where on_topic and is_need) as need_passages
+    from state_passages
+    group by iso3
+    order by need_passages desc, name
+    """  # noqa: S608 - identifiers from fixed lists; values bound
+    frame = db.query(sql, [topic, topic, *params])
+    frame["need_share"] = (frame["need_passages"] / frame["passages"]).astype(float)
+    frame["topic_need_share"] = (
+        frame["need_passages"] / frame["topic_passages"].where(frame["topic_passages"] > 0)
+    ).astype(float)
+    return frame
+
+
+def providers(db: Database, filters: Filters, topic: str | None = None) -> pd.DataFrame:
+    """Grain: one row per submitter (State or observer) with at least one offer passage
+    under the filters, on ``topic`` when given (which then replaces the topic filter).
+    Columns: submitter, actor_type, iso3, region (null for observers), topics (topic ids in
+    work-plan order), passages (offer passages), meetings, example_text (its strongest
+    offer)."""
+    if topic is not None:
+        _check_topic(topic)
+        filters = filters.without("topics")
+    region = _region(filters)
+    where, params = _scoped(filters)
+    sql = f"""
+    with offers as (
+        select p.*, nullif(p.{region}, '') as region
+        from v_passage p
+        where {where} and p.capacity_label = 'provision'
+          and (?::varchar is null or list_contains(p.topic_labels, ?::varchar))
+    ),
+    offer_topics as (
+        select o.actor_id, t.id as topic_id, t.ordinal
+        from offers o, unnest(o.topic_labels) as u(topic_id)
+        join topic t on t.id = u.topic_id
+    ),
+    per_actor as (
+        select actor_id, any_value(actor_name) as submitter,
+            any_value(actor_type) as actor_type,
+            any_value(case when actor_type in ('member_state', 'observer_state')
+                then country_iso3 end) as iso3,
+            any_value(region) as region,
+            count(*) as passages,
+            list_sort(list(distinct meeting)) as meetings,
+            arg_max(text, provision) as example_text
+        from offers group by actor_id
+    )
+    select a.submitter, a.actor_type, a.iso3, a.region,
+        coalesce(
+            (select list(topic_id order by ordinal) from (
+                select distinct topic_id, ordinal from offer_topics ot
+                where ot.actor_id = a.actor_id)),
+            []::varchar[]) as topics,
+        a.passages, a.meetings, a.example_text
+    from per_actor a
+    order by a.passages desc, a.submitter
+    """  # noqa: S608 - identifiers from fixed lists; values bound
+    frame = db.query(sql, [*params, topic, topic])
+    for column in ("topics", "meetings"):
+        frame[column] = frame[column].map(list)
+    return frame
+
+
+def capacity_totals(db: Database, filters: Filters) -> dict[str, int]:
+    """Grain: one row for the whole filtered view (returned as a dict): submitting States,
+    need passages of States, those without any work-plan topic (they appear in no cell),
+    and offer passages by anyone."""
+    where, params = _scoped(filters)
+    row = db.query(
+        f"""
+        select
+            count(distinct country_iso3) filter (
+                where actor_type in ('member_state', 'observer_state')) as states,
+            count(*) filter (where capacity_label = 'need'
+                and actor_type in ('member_state', 'observer_state')) as need_passages,
+            count(*) filter (where capacity_label = 'need' and len(topic_labels) = 0
+                and actor_type in ('member_state', 'observer_state')) as untopical_needs,
+            count(*) filter (where capacity_label = 'provision') as offer_passages,
+            count(*) filter (where capacity_label is null) as unclassified
+        from v_passage p
+        where {where}
+        """,  # noqa: S608 - identifiers from fixed lists; values bound
+        params,
+    ).iloc[0]
+    return {key: int(row[key]) for key in row.index}
