@@ -1,77 +1,37 @@
-"""Overview: what the store holds per meeting, the work plan's timeline, and where the
-data came from. Run with ``streamlit run dashboard.py``."""
+"""IEG Analysis: the entry point. It only routes: every page lives in ``pages/``.
+
+Run with ``streamlit run dashboard.py`` (or ``make run``).
+"""
 
 import streamlit as st
 
-from ieg_analysis.analytics.overview import meeting_counts, workplan
-from ieg_analysis.charts.overview import submissions_per_meeting, workplan_timeline
-from ui.common import cached, page_header
-
 st.set_page_config(page_title="IEG Analysis", page_icon="🌐", layout="wide")
-db, source = page_header(
-    "IEG Analysis: Overview",
-    "Submissions and recommendations of the Open-ended Intergovernmental Expert Group on "
-    "Cybercrime, by meeting of its 2018–2021 work plan.",
-)
-
-if source.documents == 0:
-    st.info(
-        "The database is empty. Ingest documents with `python -m ieg_analysis ingest` "
-        "or rebuild the sample with `python -m ieg_analysis init --sample --force`."
-    )
-    st.stop()
-
-counts = cached(db, source, meeting_counts)
-columns = st.columns(5)
-columns[0].metric("Documents", f"{source.documents:,}")
-columns[1].metric(
-    "Submitting States",
-    f"{source.states:,}",
-    help="States that sent at least one submission, statement or comment.",
-)
-columns[2].metric(
-    "Observers",
-    f"{source.submitters - source.states:,}",
-    help="Organizations, private sector, academia and UNODC programmes that sent at least "
-    "one document.",
-)
-columns[3].metric("Passages", f"{source.passages:,}")
-columns[4].metric("Recommendations", f"{source.recommendations:,}")
-
-st.plotly_chart(workplan_timeline(cached(db, source, workplan)), width="stretch")
-
-left, right = st.columns([3, 2])
-with left:
-    st.subheader("Per meeting")
-    st.dataframe(
-        counts.rename(
-            columns={
-                "meeting": "Meeting",
-                "name": "Name",
-                "start_date": "Opens",
-                "submission_deadline": "Submissions due",
-                "documents": "Documents",
-                "states": "States",
-                "observers": "Observers",
-                "passages": "Passages",
-                "recommendations": "Recommendations",
-                "late_documents": "Late",
-            }
-        ).drop(columns=["end_date", "stocktaking"]),
-        hide_index=True,
-        width="stretch",
-    )
-with right:
-    st.plotly_chart(submissions_per_meeting(counts), width="stretch")
-
-with st.expander("Where the data came from", expanded=False):
-    st.markdown(
-        f"- **Database:** `{source.path}`\n"
-        f"- **Contents:** {source.description}\n"
-        f"- **Last ingest:** {source.last_ingest:%d %b %Y %H:%M} UTC\n"
-        f"- **Documents / passages / comments:** {source.documents:,} / {source.passages:,} / "
-        f"{source.comments:,}\n"
-        f"- **Data version:** {source.data_version}"
-        if source.last_ingest is not None
-        else f"- **Database:** `{source.path}` (no ingest yet)"
-    )
+st.navigation(
+    [
+        st.Page("pages/0_Overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page(
+            "pages/1_Explorer.py",
+            title="Submissions explorer",
+            icon=":material/search:",
+            url_path="explorer",
+        ),
+        st.Page(
+            "pages/2_Capacity_building.py",
+            title="Capacity-building needs",
+            icon=":material/handshake:",
+            url_path="capacity-building",
+        ),
+        st.Page(
+            "pages/3_Recommendations.py",
+            title="Recommendation coverage",
+            icon=":material/checklist:",
+            url_path="recommendations",
+        ),
+        st.Page(
+            "pages/4_Topics.py",
+            title="Topics and the model",
+            icon=":material/label:",
+            url_path="topics",
+        ),
+    ]
+).run()

@@ -84,9 +84,7 @@ def _cached(
     return _fn(Database(db_path), *args, **kwargs)
 
 
-def cached(
-    db: Database, source: DataSource, fn: Callable[..., T], *args: Any, **kwargs: Any
-) -> T:
+def cached(db: Database, source: DataSource, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """``fn(db, *args, **kwargs)``, cached until the data changes (keyed on the data
     version). Arguments must be hashable."""
     name = f"{fn.__module__}.{fn.__qualname__}"

@@ -6,7 +6,7 @@ from tests.pages.conftest import ROOT
 
 
 def test_overview_shows_counts_timeline_and_provenance(small_db) -> None:
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    app = AppTest.from_file(str(ROOT / "pages" / "0_Overview.py"), default_timeout=60).run()
     assert not app.exception
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Documents"] == "3"
@@ -30,7 +30,13 @@ def test_overview_of_an_empty_database_says_what_to_do(tmp_path, monkeypatch) ->
     create_database(path, Settings(db_path=path, model_dir=tmp_path), sample=False)
     monkeypatch.setenv("IEG_DB", str(path))
     st.cache_resource.clear()
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    app = AppTest.from_file(str(ROOT / "pages" / "0_Overview.py"), default_timeout=60).run()
     assert not app.exception
     assert "database is empty" in app.info[0].value
     st.cache_resource.clear()
+
+
+def test_the_entry_point_routes_to_the_overview(small_db) -> None:
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not app.exception
+    assert app.title[0].value == "IEG Analysis: Overview"

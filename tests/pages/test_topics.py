@@ -21,11 +21,21 @@ def test_distribution_passages_and_missing_evaluation(small_db) -> None:
 
 
 def test_evaluation_report_and_region_grouping(small_db) -> None:
-    report = {"passages": 10, "topics": {"macro_f1": 0.9, "per_label": {
-        "prevention": {"precision": 1.0, "recall": 0.5, "f1": 0.67, "support": 4}}},
+    report = {
+        "passages": 10,
+        "topics": {
+            "macro_f1": 0.9,
+            "per_label": {
+                "prevention": {"precision": 1.0, "recall": 0.5, "f1": 0.67, "support": 4}
+            },
+        },
         "capacity": {"macro_f1": 0.8, "per_label": {}},
-        "calibration": {"topics": {"bins": [{"low": 0.5, "high": 0.6, "n": 3,
-                                             "confidence": 0.55, "accuracy": 0.6}]}}}
+        "calibration": {
+            "topics": {
+                "bins": [{"low": 0.5, "high": 0.6, "n": 3, "confidence": 0.55, "accuracy": 0.6}]
+            }
+        },
+    }
     with Writer(Database(small_db)) as writer:
         writer.register_model("test-1", meta="{}", evaluation=json.dumps(report))
     app = AppTest.from_file(PAGE, default_timeout=60).run()
