@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from ieg_analysis.reference import load_reference
-from ieg_analysis.settings import Settings
+from ieg_analysis.settings import REPO_ROOT, Settings
 from ieg_analysis.store.db import Database
 
 
@@ -28,10 +28,11 @@ def reference():
 
 @pytest.fixture(scope="session")
 def sample_db(tmp_path_factory) -> Database:
-    """The whole bundled sample, built once per test session (about 30 s)."""
+    """The whole bundled sample, built and classified once per test session (under a
+    minute)."""
     from ieg_analysis.sample.database import create_database
 
     path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
-    settings = Settings(db_path=path, model_dir=path.parent / "models")
+    settings = Settings(db_path=path, model_dir=REPO_ROOT / "models")  # the shipped models
     create_database(path, settings, sample=True)
     return Database(path)
