@@ -15,10 +15,10 @@ def _document(content_hash: str = "h1", texts: tuple[str, ...] = ("One.", "Two."
         source_name="x.txt",
         source_format="txt",
         content_hash=content_hash,
-        meta=DocumentMeta(meeting=4, actor=Actor("Ghana", "member_state", "GHA"),
-                          kind="statement"),
-        passages=[PassageDraft(i, None, str(i), text, "en") for i, text in
-                  enumerate(texts, start=1)],
+        meta=DocumentMeta(meeting=4, actor=Actor("Ghana", "member_state", "GHA"), kind="statement"),
+        passages=[
+            PassageDraft(i, None, str(i), text, "en") for i, text in enumerate(texts, start=1)
+        ],
         language="en",
     )
 
@@ -70,10 +70,18 @@ def test_row_cap_and_time_limit(tmp_path) -> None:
 def test_full_text_search_loads_offline(db: Database) -> None:
     assert fts_extension_path() is not None
     with Writer(db) as writer:
-        writer.add_document(_document(texts=("Electronic evidence and chain of custody.",
-                                             "Mutual legal assistance requests.")))
+        writer.add_document(
+            _document(
+                texts=(
+                    "Electronic evidence and chain of custody.",
+                    "Mutual legal assistance requests.",
+                )
+            )
+        )
         writer.rebuild_search_index()
     hits = db.query(
         "select text, fts_main_passage.match_bm25(id, ?) as score from passage "
-        "where score is not null order by score desc", ["evidence"])
+        "where score is not null order by score desc",
+        ["evidence"],
+    )
     assert hits["text"].tolist() == ["Electronic evidence and chain of custody."]

@@ -1,0 +1,200 @@
+"""CLI subcommands of the NLP layer: ``train``, ``evaluate``, ``classify-text``.
+
+``register(subparsers)`` adds them; each handler is ``(args, settings, out) -> exit code``
+and is also set as the parser's ``func`` default. Exit codes: 0 done, 2 input refused.
+
+``classify-text`` is a stable public interface. It reads JSON lines ``{"id", "text"}`` (an
+optional ``"language"`` skips detection) and writes, per line::
+
+    {"id", "language", "topics": {six topic ids: score}, "topic": id | null,
+     "capacity": {"need": p, "provision": p, "none": p},
+     "capacity_label": "need" | "provision" | "none" | null, "terms": [term ids]}
+
+For a language without a model, ``topics`` and ``capacity`` are ``{}``, the labels are null
+and ``"unclassified_reason"`` says why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..settings import DATA_DIR, Settings
+from .errors import InputLinesError
+
+if TYPE_CHECKING:  # spaCy is imported only when a command runs, not to build the parser
+    from .classifier import Classification
+
+HELDOUT_PATH = DATA_DIR / "evaluation" / "heldout.jsonl"
+
+
+def register(subparsers) -> None:
+    train = subparsers.add_parser(
+        "train",
+        help="train the topic and capacity-building models from data/training",
+        description="Train one pipeline per language (en, fr, es) with the topic and "
+        "capacity-building classifiers, from data/training and the configs in configs/, and "
+        "write them with meta.json to the model directory.",
+    )
+    train.add_argument(
+        "--output", type=Path, help="model directory (default: $IEG_MODEL_DIR or models/)"
+    )
+    train.add_argument(
+        "--max-steps", type=int, help="stop each model after this many steps (for smoke tests)"
+    )
+    train.set_defaults(func=cmd_train)
+
+    evaluate = subparsers.add_parser(
+        "evaluate",
+        help="score the models on the held-out set and write evaluation.json beside them",
+        description="Per-label precision, recall and F1, macro-F1, the need/provision/none "
+        "confusion table and calibration, overall and per language.",
+    )
+    evaluate.add_argument("--models", type=Path, help="model directory (default: models/)")
+    evaluate.add_argument(
+        "--data",
+        type=Path,
+        default=HELDOUT_PATH,
+        help="labelled JSONL to score (default: the held-out set)",
+    )
+    evaluate.set_defaults(func=cmd_evaluate)
+
+    classify = subparsers.add_parser(
+        "classify-text",
+        help="classify JSON lines {id, text} into JSON lines of scores and labels",
+        description="Read JSON lines with 'id' and 'text' (and optionally 'language') and "
+        "write one line per input with the topic scores, best topic, capacity-building "
+        "probabilities and label, and matched terms.",
+    )
+    classify.add_argument("--input", type=Path, required=True, help="input JSONL")
+    classify.add_argument("--output", type=Path, required=True, help="output JSONL")
+    classify.add_argument("--models", type=Path, help="model directory (default: models/)")
+    classify.set_defaults(func=cmd_classify_text)
+
+
+def cmd_train(args: argparse.Namespace, settings: Settings, out) -> int:
+    from .train import train_all
+
+    model_dir = args.output or settings.model_dir
+    if args.max_steps is not None and args.max_steps < 1:
+        print("--max-steps must be at least 1.", file=sys.stderr)
+        return 2
+    meta = train_all(
+        model_dir,
+        max_steps=args.max_steps,
+        progress=lambda message: print(message, file=sys.stderr),
+    )
+    print(
+        f"Trained models {meta['version']} into {model_dir} in {meta['training_seconds']:.1f} s.",
+        file=out,
+    )
+    for lang, info in meta["languages"].items():
+        print(
+            f"  {lang}: {info['train_passages']} training passages, dev scores "
+            f"topics {info['dev_scores']['topics']:.3f}, "
+            f"capacity {info['dev_scores']['capacity']:.3f}",
+            file=out,
+        )
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace, settings: Settings, out) -> int:
+    from .classifier import Classifier
+    from .evaluate import evaluate, format_report, write_report
+
+    model_dir = args.models or settings.model_dir
+    classifier = Classifier.load(model_dir)
+    report = evaluate(classifier, path=args.data)
+    path = write_report(report, model_dir)
+    print(format_report(report), file=out)
+    print(f"\nReport written to {path}.", file=out)
+    return 0
+
+
+def read_input_lines(path: Path) -> list[dict]:
+    """The {id, text} records of a JSONL file; :class:`InputLinesError` on the first bad one."""
+    if not path.is_file():
+        raise InputLinesError(f"The input file {path} does not exist.")
+    records = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputLinesError(f"The input file {path} cannot be read ({error}).") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            raise InputLinesError(f"Line {number} of {path} is not JSON.") from None
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise InputLinesError(f'Line {number} of {path} has no "text" string.')
+        records.append(record)
+    return records
+
+
+def output_record(record_id: object, result: Classification) -> dict:
+    """The public classify-text line for one input."""
+    if not result.classified:
+        return {
+            "id": record_id,
+            "language": result.language,
+            "topics": {},
+            "topic": None,
+            "capacity": {},
+            "capacity_label": None,
+            "terms": [],
+            "unclassified_reason": result.reason,
+        }
+    return {
+        "id": record_id,
+        "language": result.language,
+        "topics": {topic: round(score, 4) for topic, score in result.topics.items()},
+        "topic": result.topic,
+        "capacity": {label: round(p, 4) for label, p in result.capacity.items()},
+        "capacity_label": result.capacity_label,
+        "terms": list(result.terms),
+    }
+
+
+def cmd_classify_text(args: argparse.Namespace, settings: Settings, out) -> int:
+    try:
+        records = read_input_lines(args.input)
+    except InputLinesError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    from .classifier import Classifier
+
+    classifier = Classifier.load(args.models or settings.model_dir)
+    started = time.perf_counter()
+    texts = [record["text"] for record in records]
+    given = [record.get("language") for record in records]
+    if all(isinstance(lang, str) and lang for lang in given) and given:
+        results = classifier.classify(texts, given)
+    else:
+        from ..ingest.language import detect_language
+
+        languages = [
+            lang if isinstance(lang, str) and lang else detect_language(text)
+            for lang, text in zip(given, texts, strict=True)
+        ]
+        results = classifier.classify(texts, languages)
+    elapsed = time.perf_counter() - started
+    lines = [
+        json.dumps(output_record(record.get("id"), result), ensure_ascii=False)
+        for record, result in zip(records, results, strict=True)
+    ]
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    unclassified = sum(not result.classified for result in results)
+    print(
+        f"Classified {len(results) - unclassified} of {len(results)} passages with models "
+        f"{classifier.version} in {elapsed:.2f} s ({unclassified} unclassified); wrote "
+        f"{args.output}.",
+        file=out,
+    )
+    return 0

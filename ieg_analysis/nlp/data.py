@@ -1,0 +1,150 @@
+"""Labelled passages (JSONL) as spaCy examples, with a deterministic train/dev split.
+
+Lines are ``{"id", "text", "lang", "topics": [ids], "capacity": "need"|"provision"|"none"}``.
+The dev split is drawn from the training data only, by a hash of each passage id, so it
+is the same on every machine and independent of file order. The held-out evaluation set is
+never read here.
+
+``genre_folds`` groups the genres of the training split into folds for a
+cross-validation that holds out whole genres: it estimates how the models do on text
+written unlike anything they were trained on, which a random dev split overstates.
+
+The reader ``ieg.Corpus.v1`` gives spaCy's training loop the examples of one language
+and one task, optionally with the passages of other languages added (their word features
+do not carry over, but their vocabulary-term features do).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.training import Example
+from spacy.util import registry
+
+from ..errors import IEGError
+from ..settings import DATA_DIR
+from . import CAPACITY_LABELS, TOPICS
+
+TRAINING_DIR = DATA_DIR / "training"
+HELDOUT_PATH = DATA_DIR / "evaluation" / "heldout.jsonl"
+TASKS = ("topics", "capacity")
+
+
+class LabelledDataError(IEGError):
+    """A labelled-data file that cannot be read."""
+
+
+@dataclass(frozen=True)
+class Passage:
+    id: str
+    text: str
+    lang: str
+    topics: tuple[str, ...]
+    capacity: str
+    genre: str = ""
+
+
+def read_passages(path: Path) -> list[Passage]:
+    """The labelled passages of one JSONL file."""
+    if not path.is_file():
+        raise LabelledDataError(f"The labelled-data file {path} does not exist.")
+    passages = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                topics = tuple(row["topics"])
+                genre = str(row.get("genre") or row.get("source_style") or "")
+                passage = Passage(
+                    str(row["id"]), row["text"], row["lang"], topics, row["capacity"], genre
+                )
+            except (json.JSONDecodeError, KeyError, TypeError) as error:
+                raise LabelledDataError(
+                    f"Line {number} of {path} is not a labelled passage ({error})."
+                ) from None
+            unknown = [t for t in topics if t not in TOPICS]
+            if unknown or passage.capacity not in CAPACITY_LABELS:
+                raise LabelledDataError(
+                    f"Line {number} of {path} has an unknown label "
+                    f"({', '.join(unknown) or passage.capacity})."
+                )
+            passages.append(passage)
+    return passages
+
+
+def read_training(directory: Path = TRAINING_DIR) -> list[Passage]:
+    """Every labelled passage in ``directory`` (all ``*.jsonl`` files, in name order)."""
+    files = sorted(directory.glob("*.jsonl"))
+    if not files:
+        raise LabelledDataError(f"There are no labelled-data files (*.jsonl) in {directory}.")
+    return [passage for path in files for passage in read_passages(path)]
+
+
+def is_dev(passage_id: str, *, dev_percent: int) -> bool:
+    """Whether a passage belongs to the dev split (stable across machines and file orders)."""
+    digest = hashlib.sha1(passage_id.encode("utf-8")).hexdigest()
+    return int(digest[:8], 16) % 100 < dev_percent
+
+
+def split(passages: Iterable[Passage], *, dev_percent: int) -> tuple[list[Passage], list[Passage]]:
+    """(train, dev) by :func:`is_dev`."""
+    train, dev = [], []
+    for passage in passages:
+        (dev if is_dev(passage.id, dev_percent=dev_percent) else train).append(passage)
+    return train, dev
+
+
+def genre_folds(passages: Iterable[Passage], *, folds: int) -> list[tuple[str, ...]]:
+    """The genres, dealt round-robin into ``folds`` groups in name order."""
+    genres = sorted({p.genre for p in passages})
+    return [tuple(genres[i::folds]) for i in range(folds) if genres[i::folds]]
+
+
+def cats(passage: Passage, task: str) -> dict[str, float]:
+    """The gold categories of a passage for a task."""
+    if task == "topics":
+        return {topic: float(topic in passage.topics) for topic in TOPICS}
+    return {label: float(label == passage.capacity) for label in CAPACITY_LABELS}
+
+
+def make_examples(nlp: Language, passages: Sequence[Passage], task: str) -> list[Example]:
+    """spaCy examples of the passages for one task (``"topics"`` or ``"capacity"``)."""
+    examples = []
+    for passage, doc in zip(passages, nlp.tokenizer.pipe(p.text for p in passages), strict=True):
+        examples.append(Example.from_dict(doc, {"cats": cats(passage, task)}))
+    return examples
+
+
+@registry.readers("ieg.Corpus.v1")
+def create_corpus(
+    path: str,
+    lang: str,
+    task: str,
+    split_name: str,
+    dev_percent: int = 15,
+    other_languages: bool = False,
+    limit: int = 0,
+    exclude_genres: Sequence[str] = (),
+) -> Callable[[Language], Iterator[Example]]:
+    """The examples of ``lang`` (plus, in training, other languages if asked) for a task,
+    leaving out ``exclude_genres`` (used by the genre-grouped cross-validation)."""
+    if task not in TASKS:
+        raise LabelledDataError(f"'{task}' is not a task; use one of {', '.join(TASKS)}.")
+
+    def read(nlp: Language) -> Iterator[Example]:
+        train, dev = split(read_training(Path(path)), dev_percent=dev_percent)
+        chosen = train if split_name == "train" else dev
+        chosen = [p for p in chosen if p.genre not in exclude_genres]
+        own = [p for p in chosen if p.lang == lang]
+        if split_name == "train" and other_languages:
+            own += [p for p in chosen if p.lang != lang]
+        yield from make_examples(nlp, own[:limit] if limit else own, task)
+
+    return read

@@ -1,0 +1,78 @@
+"""Explanations: why a passage got a label.
+
+The evidence is the vocabulary terms matched in the passage and the words that weigh most
+for the model, measured by occlusion: each token is removed in turn (all variants scored in
+one batch) and its weight is the drop in the label's score. Of the heaviest tokens, those
+that are adjacent are reported as one n-gram.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from . import CAPACITY_LABELS, TOPICS
+from .classifier import Classifier
+from .errors import UnknownLabelError, UnsupportedLanguageError
+from .features import doc_terms
+from .terms import TermMatch
+
+
+@dataclass(frozen=True)
+class Explanation:
+    label: str
+    score: float
+    terms: tuple[TermMatch, ...]
+    weights: tuple[tuple[str, float], ...]  # (word or n-gram, score drop), largest first
+
+
+def explain(
+    classifier: Classifier,
+    text: str,
+    label: str,
+    *,
+    language: str,
+    top: int = 8,
+    min_weight: float = 0.01,
+) -> Explanation:
+    """The evidence for ``label`` (a topic id or need/provision/none) in ``text``."""
+    if label not in TOPICS and label not in CAPACITY_LABELS:
+        raise UnknownLabelError(label)
+    if language not in classifier.pipelines:
+        raise UnsupportedLanguageError(language)
+    nlp = classifier.pipelines[language]
+    component = "textcat_multilabel" if label in TOPICS else "textcat"
+    disable = [name for name in nlp.pipe_names if name != component]
+    doc = nlp(text, disable=disable)
+    score = float(doc.cats.get(label, 0.0))
+    words = [token for token in doc if not token.is_space]
+    variants = [
+        Doc(nlp.vocab, words=[t.text for t in doc if t.i != token.i and not t.is_space])
+        for token in words
+    ]
+    drops: dict[int, float] = {}
+    for token, variant in zip(words, nlp.pipe(variants, disable=disable), strict=True):
+        drops[token.i] = score - float(variant.cats.get(label, 0.0))
+    return Explanation(label, score, tuple(doc_terms(doc)), _ngrams(doc, drops, top, min_weight))
+
+
+def _ngrams(
+    doc: Doc, drops: dict[int, float], top: int, min_weight: float
+) -> tuple[tuple[str, float], ...]:
+    """The ``top`` tokens by weight; chosen tokens that are adjacent are merged into n-grams
+    of up to three words (weight: their summed drop)."""
+    ranked = sorted(
+        (i for i, drop in drops.items() if drop >= min_weight and not doc[i].is_punct),
+        key=lambda i: -drops[i],
+    )
+    chosen = sorted(ranked[:top])
+    runs: list[list[int]] = []
+    for i in chosen:
+        if runs and runs[-1][-1] == i - 1 and len(runs[-1]) < 3:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    weighted = [(doc[run[0] : run[-1] + 1].text, sum(drops[i] for i in run)) for run in runs]
+    weighted.sort(key=lambda pair: -pair[1])
+    return tuple((text, round(weight, 4)) for text, weight in weighted)

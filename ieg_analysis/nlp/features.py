@@ -1,0 +1,197 @@
+"""The feature extractor of the text classifiers, registered as ``ieg.TextCatFeatures.v1``.
+
+A bag-of-features linear model, like spaCy's ``TextCatBOW`` but over three kinds of feature:
+
+- lower-case word n-grams (``ngram_size``; 0 for none);
+- lemma n-grams (``lemma_ngram_size``; lemmas from the ``spacy-lookups-data`` lookup tables,
+  read at run time so the models stay small; numbers become their digit shape, so "2019"
+  and "2021" share a feature);
+- vocabulary terms (``term_features``): each matched term id and its topic, which carry
+  what the term vocabulary knows into languages with little training data;
+- capacity cues (``cue_features``): phrases that ask for or offer help
+  (``data/reference/capacity_cues.csv``), as the cue id and the label it points to.
+
+Import this module before loading a pipeline that uses it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from functools import partial
+
+import numpy
+from spacy.attrs import LOWER
+from spacy.lookups import load_lookups
+from spacy.ml.models.textcat import resize_and_set_ref
+from spacy.strings import hash_string
+from spacy.tokens import Doc
+from spacy.util import registry
+from thinc.api import Logistic, Model, SparseLinear_v2, chain, resizable, with_cpu
+from thinc.layers.resizable import resize_linear_weighted
+from thinc.layers.softmax_activation import softmax_activation
+
+from .terms import cue_matcher, term_matcher
+
+_NEG_VALUE = -5000
+_DIGIT = re.compile(r"\d")
+_EMPTY_KEY = hash_string("__empty__")
+
+
+@functools.lru_cache(maxsize=8)
+def _lemma_table(lang: str) -> dict:
+    try:
+        table = load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup")
+    except (ValueError, KeyError):
+        return {}
+    return table
+
+
+class _LemmaKeys:
+    """Maps a lower-case form's hash to the hash of its lemma, cached per language."""
+
+    def __init__(self, lang: str) -> None:
+        self.table = _lemma_table(lang)
+        self.cache: dict[int, int] = {}
+
+    def key(self, lower: int, strings) -> int:
+        cached = self.cache.get(lower)
+        if cached is None:  # first sight of this form
+            text = strings[lower]
+            if _DIGIT.search(text):
+                lemma = _DIGIT.sub("d", text)
+            else:
+                lemma = self.table.get(text, text) if self.table else text
+                if isinstance(lemma, list):
+                    lemma = lemma[0] if lemma else text
+            cached = self.cache[lower] = hash_string("lemma:" + lemma)
+        return cached
+
+
+@functools.lru_cache(maxsize=8)
+def lemma_keys(lang: str) -> _LemmaKeys:
+    return _LemmaKeys(lang)
+
+
+def _cached(doc: Doc, key: str, compute: Callable[[], object]):
+    """A per-doc value shared by the components of a pipeline (kept in ``doc.user_data``)."""
+    slot = ("ieg", key)
+    if slot not in doc.user_data:
+        doc.user_data[slot] = compute()
+    return doc.user_data[slot]
+
+
+def doc_lemmas(doc: Doc, lowers: numpy.ndarray) -> numpy.ndarray:
+    keys = lemma_keys(doc.lang_)
+    strings = doc.vocab.strings
+    return numpy.asarray([keys.key(k, strings) for k in lowers.tolist()], dtype="uint64")
+
+
+def doc_terms(doc: Doc) -> list:
+    """The vocabulary terms in ``doc`` (computed once per doc)."""
+    return _cached(doc, "terms", lambda: term_matcher(doc.lang_)(doc))
+
+
+def doc_features(
+    doc: Doc,
+    ops,
+    *,
+    ngram_size: int,
+    lemma_ngram_size: int,
+    term_features: bool,
+    cue_features: bool = False,
+) -> numpy.ndarray:
+    """The feature hashes of one doc (with repeats)."""
+    lowers = _cached(doc, "lowers", lambda: doc.to_array(LOWER).astype("uint64"))
+    if len(lowers) == 0:
+        return numpy.asarray([_EMPTY_KEY], dtype="uint64")
+    parts = [lowers] if ngram_size >= 1 else []
+    parts += [ops.ngrams(n, lowers) for n in range(2, ngram_size + 1) if n <= len(lowers)]
+    if lemma_ngram_size > 0:
+        lemmas = _cached(doc, "lemmas", lambda: doc_lemmas(doc, lowers))
+        parts.append(lemmas)
+        parts += [ops.ngrams(n, lemmas) for n in range(2, lemma_ngram_size + 1) if n <= len(lemmas)]
+    if term_features:
+        parts.append(_cached(doc, "term_keys", lambda: _match_keys(doc_terms(doc), "term")))
+    if cue_features:
+        cues = _cached(doc, "cues", lambda: cue_matcher(doc.lang_)(doc))
+        parts.append(_cached(doc, "cue_keys", lambda: _match_keys(cues, "cue")))
+    return numpy.concatenate(parts)
+
+
+def _match_keys(matches: list, prefix: str) -> numpy.ndarray:
+    keys = [hash_string(f"{prefix}:{m.term_id}") for m in matches]
+    keys += [hash_string(f"{prefix}-label:{m.topic}") for m in matches]
+    return numpy.asarray(keys, dtype="uint64")
+
+
+def extract_features(
+    *, ngram_size: int, lemma_ngram_size: int, term_features: bool, cue_features: bool
+) -> Model[list[Doc], tuple]:
+    model: Model = Model("ieg_extract_features", _forward)
+    model.attrs["options"] = {
+        "ngram_size": ngram_size,
+        "lemma_ngram_size": lemma_ngram_size,
+        "term_features": term_features,
+        "cue_features": cue_features,
+    }
+    return model
+
+
+def _forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[tuple, Callable]:
+    options = model.attrs["options"]
+    per_doc = [doc_features(doc, model.ops, **options) for doc in docs]
+    doc_ids = numpy.repeat(numpy.arange(len(per_doc)), [len(keys) for keys in per_doc])
+    all_keys = numpy.concatenate(per_doc) if per_doc else numpy.zeros((0,), dtype="uint64")
+    # one sort for the whole batch: unique (doc, key) pairs with their counts
+    order = numpy.lexsort((all_keys, doc_ids))
+    all_keys, doc_ids = all_keys[order], doc_ids[order]
+    first = numpy.ones(len(all_keys), dtype=bool)
+    first[1:] = (all_keys[1:] != all_keys[:-1]) | (doc_ids[1:] != doc_ids[:-1])
+    starts = numpy.flatnonzero(first)
+    counts = numpy.diff(numpy.append(starts, len(all_keys)))
+    keys = all_keys[starts]
+    lengths = numpy.bincount(doc_ids[starts], minlength=len(per_doc))
+    vals = model.ops.asarray(counts, dtype="f")
+    lengths = model.ops.asarray(lengths, dtype="int32")
+
+    def backprop(_d_output) -> list:
+        return []
+
+    return (keys, vals, lengths), backprop
+
+
+@registry.architectures("ieg.TextCatFeatures.v1")
+def build_feature_text_classifier(
+    exclusive_classes: bool,
+    ngram_size: int,
+    lemma_ngram_size: int,
+    term_features: bool,
+    cue_features: bool = False,
+    length: int = 131072,
+    nO: int | None = None,
+) -> Model[list[Doc], object]:
+    """A sparse linear classifier over word, lemma and term features (see the module doc)."""
+    length = 2 ** (length - 1).bit_length()
+    sparse_linear = SparseLinear_v2(nO=nO, length=length)
+    output_layer = softmax_activation() if exclusive_classes else Logistic()
+    resizable_layer = resizable(
+        sparse_linear,
+        resize_layer=partial(resize_linear_weighted, fill_defaults={"b": _NEG_VALUE, "W": 0}),
+    )
+    extractor = extract_features(
+        ngram_size=ngram_size,
+        lemma_ngram_size=lemma_ngram_size,
+        term_features=term_features,
+        cue_features=cue_features,
+    )
+    model = chain(extractor, resizable_layer)
+    model = with_cpu(model, model.ops)
+    model = chain(model, with_cpu(output_layer, output_layer.ops))
+    if nO is not None:
+        model.set_dim("nO", nO)
+    model.set_ref("output_layer", sparse_linear)
+    model.attrs["multi_label"] = not exclusive_classes
+    model.attrs["resize_output"] = partial(resize_and_set_ref, resizable_layer=resizable_layer)
+    return model

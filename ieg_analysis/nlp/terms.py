@@ -1,0 +1,136 @@
+"""The term vocabulary (``data/reference/terms.csv``) and a whole-token phrase matcher over it.
+
+Each term has an English label and synonyms, and French and Spanish variants, all
+``|``-separated. Matching is on lower-case tokens (spaCy ``PhraseMatcher`` with
+``attr="LOWER"``), so a term matches only whole tokens. English variants are matched in
+French and Spanish text too: acronyms and names such as "Budapest Convention" or "24/7
+network" are often written in English there.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import spacy
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from ..settings import REFERENCE_DIR
+
+TERMS_PATH = REFERENCE_DIR / "terms.csv"
+CUES_PATH = REFERENCE_DIR / "capacity_cues.csv"
+
+
+@dataclass(frozen=True)
+class Term:
+    term_id: str
+    topic: str
+    label: str
+    variants: dict[str, tuple[str, ...]]  # language -> phrases
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    term_id: str
+    topic: str
+    start_char: int
+    end_char: int
+    text: str
+
+
+def _split(cell: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (cell or "").split("|") if part.strip())
+
+
+@functools.lru_cache(maxsize=4)
+def load_terms(path: Path = TERMS_PATH) -> tuple[Term, ...]:
+    """The term vocabulary, read once per process."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return tuple(
+        Term(
+            term_id=row["term_id"],
+            topic=row["topic"],
+            label=row["label"],
+            variants={
+                "en": (row["label"].strip(), *_split(row["synonyms"])),
+                "fr": _split(row.get("fr")),
+                "es": _split(row.get("es")),
+            },
+        )
+        for row in rows
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def load_cues(path: Path = CUES_PATH) -> tuple[Term, ...]:
+    """The capacity-building cue phrases (asking for / offering help), as terms whose
+    "topic" is the capacity label they point to. Used as classifier features only."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return tuple(
+        Term(
+            term_id=row["cue_id"],
+            topic=row["label"],
+            label=row["cue_id"],
+            variants={lang: _split(row.get(lang)) for lang in ("en", "fr", "es")},
+        )
+        for row in rows
+    )
+
+
+class TermMatcher:
+    """Finds vocabulary terms in the docs of one language."""
+
+    def __init__(self, lang: str, *, terms: Iterable[Term] | None = None) -> None:
+        self.lang = lang
+        self.terms = {term.term_id: term for term in (terms or load_terms())}
+        self._nlp = spacy.blank(lang if lang in ("en", "fr", "es") else "xx")
+        self._matcher = PhraseMatcher(self._nlp.vocab, attr="LOWER")
+        for term in self.terms.values():
+            phrases = set(term.variants.get(lang, ())) | set(term.variants.get("en", ()))
+            self._matcher.add(term.term_id, [self._nlp.make_doc(p) for p in sorted(phrases)])
+
+    def __call__(self, doc: Doc) -> list[TermMatch]:
+        """The terms in ``doc``, longest first where they overlap, in text order."""
+        found = self._matcher(doc)
+        if not found:
+            return []
+        strings = self._nlp.vocab.strings
+        taken: set[int] = set()
+        kept = []
+        for key, start, end in sorted(found, key=lambda m: (m[1] - m[2], m[1])):
+            if taken.isdisjoint(range(start, end)):
+                taken.update(range(start, end))
+                kept.append((start, end, strings[key]))
+        matches = []
+        for start, end, term_id in sorted(kept):
+            term = self.terms[term_id]
+            start_char = doc[start].idx
+            end_char = doc[end - 1].idx + len(doc[end - 1])
+            matches.append(
+                TermMatch(
+                    term.term_id, term.topic, start_char, end_char, doc.text[start_char:end_char]
+                )
+            )
+        return matches
+
+    def find(self, text: str) -> list[TermMatch]:
+        """The terms in a plain text."""
+        return self(self._nlp.make_doc(text))
+
+
+@functools.lru_cache(maxsize=8)
+def term_matcher(lang: str) -> TermMatcher:
+    """The shared matcher of one language (built once per process)."""
+    return TermMatcher(lang)
+
+
+@functools.lru_cache(maxsize=8)
+def cue_matcher(lang: str) -> TermMatcher:
+    """The shared capacity-cue matcher of one language."""
+    return TermMatcher(lang, terms=load_cues())

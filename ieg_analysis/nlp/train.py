@@ -1,0 +1,214 @@
+"""Training: one topic pipeline and one capacity pipeline per language, from the configs.
+
+``train_all`` trains each (language, task) with spaCy's training loop, keeps the best
+model on the dev split, chooses per-label topic thresholds on out-of-fold scores of a
+genre-grouped cross-validation (``[ieg] threshold_folds`` in the topic config), merges the
+two components of a language into one pipeline ``<model_dir>/<lang>``, and writes
+``<model_dir>/meta.json`` with the version, training sizes and time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.training.initialize import init_nlp
+from spacy.training.loop import train as train_loop
+from spacy.util import load_config
+
+from ..errors import IEGError
+from ..settings import REPO_ROOT
+from . import CAPACITY_LABELS, LANGUAGES, TOPICS
+from . import features as _features  # noqa: F401  (registers ieg.TextCatFeatures.v1)
+from .data import TRAINING_DIR, Passage, genre_folds, read_training, split
+from .thresholds import calibrate_thresholds
+
+CONFIG_DIR = REPO_ROOT / "configs"
+COMPONENTS = {"topics": "textcat_multilabel", "capacity": "textcat"}
+
+
+class TrainingError(IEGError):
+    """Training cannot start (a missing config or training data)."""
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    lang: str
+    task: str
+    nlp: Language
+    dev_score: float
+    seconds: float
+
+
+def train_task(
+    lang: str,
+    task: str,
+    *,
+    config_dir: Path = CONFIG_DIR,
+    training_dir: Path = TRAINING_DIR,
+    max_steps: int | None = None,
+    overrides: dict[str, object] | None = None,
+    log: io.StringIO | None = None,
+) -> TrainingResult:
+    """Train one component for one language; the best model on the dev split."""
+    config_path = config_dir / f"{task}.cfg"
+    if not config_path.is_file():
+        raise TrainingError(f"The training config {config_path} does not exist.")
+    overrides = {"nlp.lang": lang, "paths.training": str(training_dir), **(overrides or {})}
+    if max_steps is not None:
+        overrides["training.max_steps"] = max_steps
+        overrides["training.eval_frequency"] = max(1, min(max_steps, 100))
+    config = load_config(config_path, overrides=overrides, interpolate=False)
+    started = time.perf_counter()
+    log = log if log is not None else io.StringIO()
+    nlp = init_nlp(config)
+    with tempfile.TemporaryDirectory(prefix="ieg-train-") as tmp:
+        train_loop(nlp, Path(tmp), stdout=log, stderr=log)
+        best_dir = Path(tmp) / "model-best"
+        best = spacy.load(best_dir if best_dir.exists() else Path(tmp) / "model-last")
+    score = float(best.meta.get("performance", {}).get("cats_score") or 0.0)
+    return TrainingResult(lang, task, best, score, time.perf_counter() - started)
+
+
+def genre_cv_scores(
+    lang: str,
+    train: list[Passage],
+    *,
+    folds: int,
+    config_dir: Path = CONFIG_DIR,
+    training_dir: Path = TRAINING_DIR,
+    max_steps: int | None = None,
+) -> tuple[list[dict[str, float]], list[Passage]]:
+    """Out-of-fold topic scores of ``lang``'s training passages, each from a model trained
+    without the passage's genre (nor the other genres of its fold)."""
+    scores: list[dict[str, float]] = []
+    gold: list[Passage] = []
+    for genres in genre_folds(train, folds=folds):
+        held = [p for p in train if p.lang == lang and p.genre in genres]
+        if not held:
+            continue
+        result = train_task(
+            lang,
+            "topics",
+            config_dir=config_dir,
+            training_dir=training_dir,
+            max_steps=max_steps,
+            overrides={"corpora.train.exclude_genres": list(genres)},
+        )
+        for doc in result.nlp.pipe(p.text for p in held):
+            scores.append({topic: float(doc.cats[topic]) for topic in TOPICS})
+        gold += held
+    return scores, gold
+
+
+def fingerprint(*, config_dir: Path = CONFIG_DIR, training_dir: Path = TRAINING_DIR) -> str:
+    """A short hash of the training data, the configs and the term vocabulary."""
+    from .terms import TERMS_PATH
+
+    digest = hashlib.sha256()
+    paths = [*sorted(training_dir.glob("*.jsonl")), *sorted(config_dir.glob("*.cfg")), TERMS_PATH]
+    paths.append(Path(_features.__file__))
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:8]
+
+
+def train_all(
+    model_dir: Path,
+    *,
+    config_dir: Path = CONFIG_DIR,
+    training_dir: Path = TRAINING_DIR,
+    languages: tuple[str, ...] = LANGUAGES,
+    max_steps: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict:
+    """Train every model into ``model_dir`` (replacing what is there); return the metadata."""
+    started = time.perf_counter()
+    passages = read_training(training_dir)
+    config = load_config(config_dir / "topics.cfg", interpolate=False)
+    dev_percent = int(config["corpora"]["dev"]["dev_percent"])
+    other_languages = bool(config["corpora"]["train"]["other_languages"])
+    folds = int(config.get("ieg", {}).get("threshold_folds", 0))
+    train, dev = split(passages, dev_percent=dev_percent)
+    staging = model_dir.with_name(model_dir.name + ".new")
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    meta_languages: dict[str, dict] = {}
+    for lang in languages:
+        results = {}
+        for task in COMPONENTS:
+            if progress:
+                progress(f"training {lang} {task}")
+            results[task] = train_task(
+                lang,
+                task,
+                config_dir=config_dir,
+                training_dir=training_dir,
+                max_steps=max_steps,
+            )
+        nlp = spacy.blank(lang)
+        for task, component in COMPONENTS.items():
+            nlp.add_pipe(component, source=results[task].nlp)
+        lang_dev = [p for p in dev if p.lang == lang]
+        if folds > 1:
+            if progress:
+                progress(f"cross-validating {lang} topic thresholds over {folds} genre folds")
+            cv_scores, cv_gold = genre_cv_scores(
+                lang,
+                train,
+                folds=folds,
+                config_dir=config_dir,
+                training_dir=training_dir,
+                max_steps=max_steps,
+            )
+        else:
+            docs = nlp.pipe((p.text for p in lang_dev), disable=["textcat"])
+            cv_scores = [{topic: doc.cats[topic] for topic in TOPICS} for doc in docs]
+            cv_gold = lang_dev
+        thresholds = calibrate_thresholds(cv_scores, cv_gold)
+        nlp.meta["ieg_thresholds"] = thresholds
+        nlp.to_disk(staging / lang)
+        lang_train = [p for p in train if p.lang == lang]
+        meta_languages[lang] = {
+            # sizes and label counts are of the language's own passages; with
+            # other_languages the model also saw the other languages' training passages
+            "train_passages": len(lang_train),
+            "train_passages_all_languages": len(train) if other_languages else len(lang_train),
+            "dev_passages": len(lang_dev),
+            "topics": dict(Counter(t for p in lang_train for t in p.topics)),
+            "no_topic": sum(1 for p in lang_train if not p.topics),
+            "capacity": dict(Counter(p.capacity for p in lang_train)),
+            "dev_scores": {task: round(r.dev_score, 4) for task, r in results.items()},
+            "thresholds": thresholds,
+            "threshold_passages": len(cv_gold),
+            "seconds": {task: round(r.seconds, 1) for task, r in results.items()},
+        }
+    digest = fingerprint(config_dir=config_dir, training_dir=training_dir)
+    meta = {
+        "version": f"{date.today():%Y.%m.%d}-{digest}",
+        "languages": meta_languages,
+        "topics": list(TOPICS),
+        "capacity_labels": list(CAPACITY_LABELS),
+        "training_seconds": round(time.perf_counter() - started, 1),
+        "max_steps": max_steps,
+        "spacy_version": spacy.__version__,
+    }
+    (staging / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    # replace the old models (and their evaluation report, which described them) at once
+    if model_dir.exists():
+        shutil.rmtree(model_dir)
+    staging.rename(model_dir)
+    return meta

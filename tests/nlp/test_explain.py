@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import pytest
+
+from ieg_analysis.nlp.errors import UnknownLabelError, UnsupportedLanguageError
+from ieg_analysis.nlp.explain import explain
+
+TEXT = (
+    "Our country requests technical assistance to train prosecutors in handling "
+    "electronic evidence and data preservation orders."
+)
+
+
+def test_explanation_names_the_words_that_weigh(classifier):
+    explanation = explain(classifier, TEXT, "need", language="en")
+    words = " ".join(ngram for ngram, _ in explanation.weights)
+    assert "requests" in words
+    weights = [weight for _, weight in explanation.weights]
+    assert weights == sorted(weights, reverse=True)
+    assert {m.term_id for m in explanation.terms} >= {"data_preservation"}
+
+
+def test_topic_explanation(classifier):
+    explanation = explain(classifier, TEXT, "electronic_evidence", language="en")
+    assert explanation.score > 0.5
+    assert any("evidence" in ngram or "preservation" in ngram for ngram, _ in explanation.weights)
+
+
+def test_bad_requests(classifier):
+    with pytest.raises(UnknownLabelError):
+        explain(classifier, TEXT, "cooking", language="en")
+    with pytest.raises(UnsupportedLanguageError):
+        explain(classifier, TEXT, "need", language="ru")

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from ieg_analysis.cli import main
+from ieg_analysis.nlp.classifier import Classifier
+from ieg_analysis.nlp.data import is_dev, read_training, split
+
+
+def test_split_is_deterministic_and_disjoint():
+    passages = read_training()
+    train, dev = split(passages, dev_percent=15)
+    assert len(train) + len(dev) == len(passages)
+    assert {p.id for p in train}.isdisjoint({p.id for p in dev})
+    assert 0.10 < len(dev) / len(passages) < 0.20
+    assert split(list(reversed(passages)), dev_percent=15)[1] == list(reversed(dev))
+    assert is_dev("a-0001", dev_percent=15) == is_dev("a-0001", dev_percent=15)
+
+
+@pytest.mark.slow
+def test_training_smoke(tmp_path: Path):
+    output = tmp_path / "models"
+    out = io.StringIO()
+    code = main(["train", "--max-steps", "2", "--output", str(output)], out=out)
+    assert code == 0
+    meta = json.loads((output / "meta.json").read_text(encoding="utf-8"))
+    assert meta["max_steps"] == 2
+    assert set(meta["languages"]) == {"en", "fr", "es"}
+    classifier = Classifier.load(output)
+    (result,) = classifier.classify(["We request training."], ["en"])
+    assert result.classified and classifier.version == meta["version"]
