@@ -16,6 +16,18 @@ ACTOR_TYPES = (
 )
 OBSERVER_TYPES = ("organization", "private_sector", "academia", "unodc")
 STATUSES = ("preliminary", "adopted", "merged", "withdrawn")
+# The six work-plan topic ids, in work-plan order. They are also column names of the
+# classification tables (migration 002), so they are fixed here; a test checks that
+# data/reference/topics.csv names the same ids.
+TOPIC_IDS = (
+    "legislation_frameworks",
+    "criminalization",
+    "law_enforcement",
+    "electronic_evidence",
+    "international_cooperation",
+    "prevention",
+)
+CAPACITY_LABELS = ("need", "provision", "none")
 
 
 @dataclass(frozen=True)

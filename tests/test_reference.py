@@ -77,3 +77,9 @@ def test_meetings_and_the_three_week_deadline(reference) -> None:
 )
 def test_headings_name_topics(reference, heading, topic) -> None:
     assert reference.topic_for_heading(heading) == topic
+
+
+def test_topic_ids_of_the_schema_are_the_work_plan_topics(reference) -> None:
+    from ieg_analysis.records import TOPIC_IDS
+
+    assert tuple(reference.topics) == TOPIC_IDS

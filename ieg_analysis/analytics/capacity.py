@@ -28,6 +28,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import InvalidValueError, UnknownTopicError
+from ..records import TOPIC_IDS
 from ..reference import REGION_SCHEMES
 from ..store.db import Database
 from .filters import Filters
@@ -39,14 +40,7 @@ VALUES = {
 }
 MEASURES = {"need": "needs", "provision": "offers", "gap": "needs without an offer"}
 # the topic score columns of v_passage (fixed by the schema, never from user input)
-TOPIC_COLUMNS = (
-    "legislation_frameworks",
-    "criminalization",
-    "law_enforcement",
-    "electronic_evidence",
-    "international_cooperation",
-    "prevention",
-)
+TOPIC_COLUMNS = TOPIC_IDS
 STATE_TYPES = ("member_state", "observer_state")
 
 

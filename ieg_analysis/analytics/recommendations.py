@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..records import TOPIC_IDS
 from ..store.db import Database
 from .filters import Filters
 
@@ -33,14 +34,7 @@ RARE_FRACTION = 0.5
 # a topic is "thinly covered" when its coverage ratio is below this (at least a fifth fewer
 # recommendations than its weight in the submissions would give it)
 THIN_RATIO = 0.8
-TOPIC_COLUMNS = (
-    "legislation_frameworks",
-    "criminalization",
-    "law_enforcement",
-    "electronic_evidence",
-    "international_cooperation",
-    "prevention",
-)
+TOPIC_COLUMNS = TOPIC_IDS
 
 
 @dataclass(frozen=True)

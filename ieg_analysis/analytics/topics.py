@@ -9,17 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..records import TOPIC_IDS
 from ..store.db import Database
 from .filters import Filters
 
-TOPIC_COLUMNS = (
-    "legislation_frameworks",
-    "criminalization",
-    "law_enforcement",
-    "electronic_evidence",
-    "international_cooperation",
-    "prevention",
-)
+TOPIC_COLUMNS = TOPIC_IDS
 GROUPINGS = {"meeting": "Meeting", "region": "Region"}
 
 

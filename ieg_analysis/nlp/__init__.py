@@ -6,13 +6,8 @@ registers the feature architecture the configs name, so load models through
 :class:`ieg_analysis.nlp.classifier.Classifier`.
 """
 
-TOPICS = (
-    "legislation_frameworks",
-    "criminalization",
-    "law_enforcement",
-    "electronic_evidence",
-    "international_cooperation",
-    "prevention",
-)
-CAPACITY_LABELS = ("need", "provision", "none")
+from ..records import CAPACITY_LABELS, TOPIC_IDS
+
+TOPICS = TOPIC_IDS
 LANGUAGES = ("en", "fr", "es")
+__all__ = ["CAPACITY_LABELS", "LANGUAGES", "TOPICS"]

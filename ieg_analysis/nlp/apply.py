@@ -11,20 +11,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..records import CAPACITY_LABELS, TOPIC_IDS
 from ..store.db import Database
 from ..store.writer import Writer
 from .terms import load_terms
 
 Progress = Callable[[int, int, str], None]
-TOPIC_IDS = (
-    "legislation_frameworks",
-    "criminalization",
-    "law_enforcement",
-    "electronic_evidence",
-    "international_cooperation",
-    "prevention",
-)
-CAPACITY_LABELS = ("need", "provision", "none")
+TOPIC_IDS = TOPIC_IDS
 
 
 @dataclass(frozen=True)
