@@ -1,8 +1,6 @@
 """Capacity-building needs (UNODC programme staff): which needs are most pressing, in which
 regions and on which work-plan topic, and who already offers help there."""
 
-import re
-
 import streamlit as st
 
 from ieg_analysis.analytics.capacity import (
@@ -20,6 +18,7 @@ from ieg_analysis.charts.capacity import need_map, needs_heatmap
 from ieg_analysis.reference import REGION_SCHEMES, load_reference
 from ui.common import cached, page_header
 from ui.filters import filter_panel
+from ui.text import escape_markdown
 
 TOPOJSON_URL = "/app/static/"  # static/world_110m.json, served by Streamlit (no internet)
 VALUE_LABELS = {
@@ -27,19 +26,6 @@ VALUE_LABELS = {
     "states": "States (count)",
     "passages": "Passages (count)",
 }
-
-
-def _matrix(db, filters, value, measure):
-    return needs_matrix(db, filters, value=value, measure=measure)
-
-
-def _evidence(db, filters, region, topic, measure):
-    return cell_evidence(db, filters, region, topic, measure=measure)
-
-
-def _escape(text: str) -> str:
-    """Document text shown as plain text inside Markdown."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])", r"\\\1", str(text))
 
 
 st.set_page_config(page_title="Capacity building · IEG Analysis", page_icon="🌐", layout="wide")
@@ -91,7 +77,7 @@ measure = right.radio(
     help="Needs without an offer: needs of a region on a topic on which no State of the same "
     "region offered help (offers from observers have no region and do not count).",
 )
-matrix = cached(db, source, _matrix, filters, value, measure)
+matrix = cached(db, source, needs_matrix, filters, value=value, measure=measure)
 if matrix.empty:
     st.info(
         f"The States under these filters have no {region_label.lower()} (the Holy See has no "
@@ -134,7 +120,7 @@ region = pick_region.selectbox(region_label, regions, key="cap_region")
 topic = pick_topic.selectbox(
     "Work-plan topic", list(topics), format_func=topics.get, key="cap_topic"
 )
-evidence = cached(db, source, _evidence, filters, region, topic, measure)
+evidence = cached(db, source, cell_evidence, filters, region, topic, measure=measure)
 if evidence.empty:
     st.info(
         f"No {MEASURES[measure]} of {region} on {topics[topic]} under these filters. Click "
@@ -168,12 +154,12 @@ else:
         passage = evidence.iloc[row]
         with st.container(border=True):
             st.caption(
-                _escape(
+                escape_markdown(
                     f"{passage['state']} · meeting {passage['meeting']} · {passage['document']}"
                     f" · para. {passage['para_number'] or '–'}"
                 )
             )
-            st.markdown(_escape(passage["text"]))
+            st.markdown(escape_markdown(passage["text"]))
 
 st.subheader("Priorities: region–topic pairs ranked")
 priorities = cached(db, source, priority_table, filters)

@@ -27,30 +27,6 @@ from ui.text import escape_markdown
 STANDING = ("adopted", "preliminary")
 
 
-# Adapters: `cached` passes positional arguments only (they are the cache key).
-def _outcomes(db, meetings, topics):
-    return outcomes_by_topic(db, meetings=meetings, topics=topics)
-
-
-def _coverage(db, filters, statuses):
-    return coverage(db, filters, statuses=statuses)
-
-
-def _gaps(db, filters, topic, own_vocabulary):
-    return subtheme_gaps(db, filters, topic, own_vocabulary=own_vocabulary)
-
-
-def _table(db, meetings, topics, statuses, search, disagreements_only):
-    return recommendation_table(
-        db,
-        meetings=meetings,
-        topics=topics,
-        statuses=statuses,
-        search=search,
-        disagreements_only=disagreements_only,
-    )
-
-
 st.set_page_config(
     page_title="Recommendation coverage · IEG Analysis", page_icon="🌐", layout="wide"
 )
@@ -80,7 +56,7 @@ status = cached(db, source, model_status)
 
 # 1. Outcomes ---------------------------------------------------------------------------
 st.header("Outcome of the preliminary recommendations")
-outcomes = cached(db, source, _outcomes, filters.meetings, filters.topics)
+outcomes = cached(db, source, outcomes_by_topic, meetings=filters.meetings, topics=filters.topics)
 if outcomes.empty:
     st.info(
         "No recommendation in the chosen meetings and topics. Clear the Meeting or Topic filter."
@@ -112,7 +88,8 @@ counted = st.radio(
     }.get,
     horizontal=True,
 )
-cover = cached(db, source, _coverage, filters, STANDING if counted == "standing" else ())
+statuses_counted = STANDING if counted == "standing" else ()
+cover = cached(db, source, coverage, filters, statuses=statuses_counted)
 totals = cover.iloc[0]
 if totals["passages_in_view"] == 0:
     st.info(
@@ -199,7 +176,7 @@ if not status.has_terms:
         "the topic model's labels. Run the classifier on this database, then reload the page."
     )
 else:
-    gaps = cached(db, source, _gaps, filters, topic, own_vocabulary)
+    gaps = cached(db, source, subtheme_gaps, filters, topic, own_vocabulary=own_vocabulary)
     if gaps.empty:
         st.info(
             f"No sub-theme of {reference.topics[topic].label} is raised in at least two "
@@ -263,12 +240,12 @@ disagreements_only = right.checkbox(
 table = cached(
     db,
     source,
-    _table,
-    filters.meetings,
-    filters.topics,
-    tuple(statuses),
-    search.strip(),
-    disagreements_only,
+    recommendation_table,
+    meetings=filters.meetings,
+    topics=filters.topics,
+    statuses=tuple(statuses),
+    search=search.strip(),
+    disagreements_only=disagreements_only,
 )
 if table.empty:
     st.info(
