@@ -43,23 +43,36 @@ st.plotly_chart(workplan_timeline(cached(db, source, workplan)), width="stretch"
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Per meeting")
+    table = counts.drop(columns=["end_date", "stocktaking"]).assign(
+        explore=[
+            f"explorer?meeting={n}" if d else None
+            for n, d in zip(counts["meeting"], counts["documents"], strict=True)
+        ]
+    )
     st.dataframe(
-        counts.rename(
-            columns={
-                "meeting": "Meeting",
-                "name": "Name",
-                "start_date": "Opens",
-                "submission_deadline": "Submissions due",
-                "documents": "Documents",
-                "states": "States",
-                "observers": "Observers",
-                "passages": "Passages",
-                "recommendations": "Recommendations",
-                "late_documents": "Late",
-            }
-        ).drop(columns=["end_date", "stocktaking"]),
+        table,
         hide_index=True,
         width="stretch",
+        column_config={
+            "meeting": "Meeting",
+            "name": "Name",
+            "start_date": "Opens",
+            "submission_deadline": "Submissions due",
+            "documents": "Documents",
+            "states": "States",
+            "observers": "Observers",
+            "passages": "Passages",
+            "recommendations": "Recommendations",
+            "written_submissions": "Written",
+            "late_documents": st.column_config.NumberColumn(
+                "Late", help="Written submissions received after the three-week deadline"
+            ),
+            "explore": st.column_config.LinkColumn(
+                "Passages",
+                display_text="open in explorer",
+                help="The meeting's passages in the submissions explorer",
+            ),
+        },
     )
 with right:
     st.plotly_chart(submissions_per_meeting(counts), width="stretch")

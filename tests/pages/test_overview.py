@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.conftest import ROOT
@@ -14,8 +15,10 @@ def test_overview_shows_counts_timeline_and_provenance(small_db) -> None:
     assert metrics["Submitting States"] == "2"
     assert len(app.get("plotly_chart")) == 2
     table = app.dataframe[0].value
-    assert table.loc[table["Meeting"] == 4, "Documents"].item() == 1
-    assert table.loc[table["Meeting"] == 6, "Late"].item() == 1  # after the 6 July deadline
+    assert table.loc[table["meeting"] == 4, "documents"].item() == 1
+    assert table.loc[table["meeting"] == 6, "late_documents"].item() == 1  # due 6 July
+    assert table.loc[table["meeting"] == 4, "explore"].item() == "explorer?meeting=4"
+    assert pd.isna(table.loc[table["meeting"] == 5, "explore"].item())  # nothing to open
     assert not app.warning  # real documents: no sample banner
     assert any(str(small_db) in md.value for md in app.markdown)
 
