@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser run test test-fast lint format sample clean
+.PHONY: install browser run test test-fast stress lint format sample clean
 
 $(STAMP): requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -30,7 +30,10 @@ test: install lint browser  ## every test, slow ones included
 	$(PY) -m pytest
 
 test-fast: install
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -m "not slow and not stress"
+
+stress: install  ## many SIGKILLs of the ingest process (minutes; not part of `make test`)
+	$(PY) -m pytest -m stress -s
 
 lint: install
 	$(VENV)/bin/ruff check .

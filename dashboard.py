@@ -33,5 +33,36 @@ st.navigation(
             icon=":material/label:",
             url_path="topics",
         ),
+        st.Page(
+            "pages/5_Briefing.py",
+            title="Briefing and exports",
+            icon=":material/present_to_all:",
+            url_path="briefing",
+        ),
+        st.Page("pages/6_Data.py", title="Data", icon=":material/database:", url_path="data"),
+        st.Page(
+            "pages/7_Consolidation.py",
+            title="Consolidation",
+            icon=":material/merge:",
+            url_path="consolidation",
+        ),
+        st.Page(
+            "pages/8_Matching.py",
+            title="Needs and offers",
+            icon=":material/join_inner:",
+            url_path="needs-and-offers",
+        ),
+        st.Page(
+            "pages/10_Evidence.py",
+            title="Recommendation evidence",
+            icon=":material/manage_search:",
+            url_path="recommendation-evidence",
+        ),
+        st.Page(
+            "pages/9_Work_plan_tracker.py",
+            title="Work-plan tracker",
+            icon=":material/event_available:",
+            url_path="work-plan-tracker",
+        ),
     ]
 ).run()

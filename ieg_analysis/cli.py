@@ -100,6 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="counts by meeting, kind and language; last ingest",
         description="Show what the database holds and where it came from.",
     )
+    files = commands.add_parser(
+        "sample-files",
+        help="write sample documents as PDF/DOCX/TXT files with a manifest CSV (for demos)",
+        description="Render documents of the illustrative sample corpus to real files in a "
+        "folder, with manifest.csv describing them, ready for 'ieg ingest --manifest'.",
+    )
+    files.add_argument("directory", type=Path, metavar="DIR")
+    files.add_argument("--limit", type=int, default=40, help="how many documents (40)")
+    files.add_argument("--seed", type=int, default=2018, help="sample generator seed (2018)")
     commands.add_parser(
         "classify",
         help="classify the passages and recommendations the current model has not classified",
@@ -107,9 +116,17 @@ def build_parser() -> argparse.ArgumentParser:
         "recommendation not yet classified by the current model version, and store scores, "
         "labels, matched terms and country mentions with that version.",
     )
+    from .bench.commands import register as register_bench
     from .nlp.commands import register as register_nlp
 
     register_nlp(commands)
+    register_bench(commands)
+    from .export.commands import register as register_export
+
+    register_export(commands)
+    from .consolidation.commands import register as register_consolidation
+
+    register_consolidation(commands)
     return parser
 
 
@@ -247,7 +264,21 @@ def cmd_classify(args: argparse.Namespace, settings: Settings, out) -> int:
     return 0
 
 
-COMMANDS = {"init": cmd_init, "ingest": cmd_ingest, "status": cmd_status, "classify": cmd_classify}
+def cmd_sample_files(args: argparse.Namespace, settings: Settings, out) -> int:
+    from .sample.build import write_sample_files
+
+    manifest = write_sample_files(args.directory, limit=args.limit, seed=args.seed)
+    print(f"Wrote {args.limit} illustrative sample documents and {manifest}.", file=out)
+    return 0
+
+
+COMMANDS = {
+    "init": cmd_init,
+    "ingest": cmd_ingest,
+    "status": cmd_status,
+    "classify": cmd_classify,
+    "sample-files": cmd_sample_files,
+}
 
 
 def main(argv: list[str] | None = None, *, out=None) -> int:
@@ -262,6 +293,9 @@ def main(argv: list[str] | None = None, *, out=None) -> int:
     except KeyboardInterrupt:
         print("Interrupted; whatever was being stored was rolled back.", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader went away (e.g. `ieg status | head`): not a fault
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as error:  # an internal fault: say so in one line, keep the detail
         print(
             f"Internal error ({type(error).__name__}: {error}). Please report it.", file=sys.stderr

@@ -73,3 +73,8 @@ def _or_list(items: list[str]) -> str:
     if len(quoted) <= 1:
         return "".join(quoted)
     return ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+class NotAuthorisedError(IEGError):
+    def __init__(self) -> None:
+        super().__init__("Only a signed-in Secretariat user can change the data; sign in first.")

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import duckdb
 
+from ..audit import local_operator
 from ..errors import IEGError, InputFileError, ManifestError
-from ..records import ParsedDocument
-from ..reference import Reference, load_reference
+from ..records import Actor, ParsedDocument
+from ..reference import Reference, load_reference, normalise_name
 from ..settings import Settings
 from ..store.db import Database
 from ..store.writer import Writer
@@ -24,7 +25,7 @@ from .language import dominant_language
 from .metadata import build_meta
 from .readers import READERS
 from .segment import segment
-from .sniff import check_content
+from .sniff import check_content, check_name
 from .structured import (
     comments_from_rows,
     passages_from_rows,
@@ -54,7 +55,7 @@ class IngestRequest:
 @dataclass(frozen=True)
 class FileOutcome:
     name: str
-    status: str  # "stored" | "skipped" | "refused"
+    status: str  # "stored" | "skipped" | "refused" (and "ready" from validate)
     message: str
     document_id: int | None = None
     passages: int = 0
@@ -98,6 +99,7 @@ def parse_file(
 ) -> ParsedDocument:
     """Everything about one file, checked, without touching the store."""
     name = request.name
+    check_name(name, upload=request.path is None)
     fmt = check_content(name, data, max_bytes=settings.max_upload_mb * 1_048_576)
     try:
         meta = build_meta(
@@ -161,7 +163,10 @@ def parse_file(
 def _read_bytes(request: IngestRequest, settings: Settings) -> bytes:
     if request.data is not None:
         return request.data
-    assert request.path is not None
+    if request.path is None:  # read_manifest leaves out a path outside the manifest's folder
+        raise InputFileError(
+            request.name, "the path leads outside the manifest's folder; list only files in it."
+        )
     path = request.path
     if not path.is_file():
         raise InputFileError(request.name, "the file does not exist.")
@@ -189,21 +194,29 @@ def ingest(
     progress: Progress | None = None,
     is_sample: bool = False,
     reference: Reference | None = None,
+    user: str | None = None,
 ) -> BatchReport:
-    """Ingest a batch; each file is stored whole, skipped as a duplicate, or refused."""
+    """Ingest a batch; each file is stored whole, skipped as a duplicate, or refused.
+
+    The writer holds the database only while it stores one document (files are read and
+    parsed outside it), so the dashboard keeps answering during a long batch and shows each
+    document once its transaction commits. A batch killed midway leaves whole documents only;
+    running it again stores the rest and skips what is there."""
     reference = reference or load_reference()
+    user = user or local_operator()
     items = list(requests)
     report = BatchReport()
     with Writer(db) as writer:
         writer.sync_reference(reference)
         run_id = writer.start_run(source)
-        seen_hashes: set[str] = set()
-        for index, request in enumerate(items, start=1):
-            report.outcomes.append(
-                _ingest_one(writer, request, settings, reference, seen_hashes, is_sample)
-            )
-            if progress:
-                progress(index, len(items), request.name)
+    seen_hashes: set[str] = set()
+    for index, request in enumerate(items, start=1):
+        report.outcomes.append(
+            _ingest_one(db, request, settings, reference, seen_hashes, is_sample, user)
+        )
+        if progress:
+            progress(index, len(items), request.name)
+    with Writer(db) as writer:
         if report.count("stored"):
             writer.rebuild_search_index()
         writer.finish_run(
@@ -216,28 +229,88 @@ def ingest(
     return report
 
 
+def validate(
+    db: Database,
+    requests: Iterable[IngestRequest],
+    *,
+    settings: Settings,
+    reference: Reference | None = None,
+) -> list[FileOutcome]:
+    """What :func:`ingest` would do with each file, without writing anything: "ready"
+    (with its passage count), "skipped" (already stored) or "refused" (with the reason)."""
+    reference = reference or load_reference()
+    known = _observers(db) if db.exists() else {}
+    outcomes = []
+    for request in requests:
+        try:
+            data = _read_bytes(request, settings)
+            if db.exists() and _has_hash(db, content_hash(data)):
+                outcomes.append(FileOutcome(request.name, "skipped", "already stored."))
+                continue
+            parsed = parse_file(
+                request, data, reference=reference, observers=known, settings=settings
+            )
+        except IEGError as error:
+            message = error.reason if isinstance(error, InputFileError) else str(error)
+            outcomes.append(FileOutcome(request.name, "refused", message))
+            continue
+        extra = []
+        if parsed.recommendations:
+            extra.append(f"{len(parsed.recommendations)} recommendations")
+        if parsed.comments:
+            extra.append(f"{len(parsed.comments)} comments")
+        outcomes.append(
+            FileOutcome(
+                request.name,
+                "ready",
+                f"{parsed.source_format.upper()}, {len(parsed.passages)} passages"
+                + (", " + ", ".join(extra) if extra else "")
+                + f", language {parsed.language or 'unknown'}.",
+                passages=len(parsed.passages),
+            )
+        )
+    return outcomes
+
+
+def _has_hash(db: Database, digest: str) -> bool:
+    return bool(db.scalar("select count(*) from document where content_hash = ?", [digest]))
+
+
+def _observers(db: Database) -> dict:
+    frame = db.query(
+        "select name, actor_type, country_iso3 from actor "
+        "where actor_type not in ('member_state', 'observer_state')"
+    )
+    return {
+        normalise_name(name): Actor(name, kind, iso3)
+        for name, kind, iso3 in frame.itertuples(index=False)
+    }
+
+
 def _ingest_one(
-    writer: Writer,
+    db: Database,
     request: IngestRequest,
     settings: Settings,
     reference: Reference,
     seen_hashes: set[str],
     is_sample: bool,
+    user: str,
 ) -> FileOutcome:
     try:
         data = _read_bytes(request, settings)
         digest = content_hash(data)
-        if digest in seen_hashes or (data and writer.has_hash(digest)):
+        if digest in seen_hashes or (data and _has_hash(db, digest)):
             return FileOutcome(request.name, "skipped", "already stored; nothing changed.")
         parsed = parse_file(
             request,
             data,
             reference=reference,
-            observers=writer.observers(),
+            observers=_observers(db),
             settings=settings,
             is_sample=is_sample,
         )
-        document_id = writer.add_document(parsed)
+        with Writer(db) as writer:
+            document_id = writer.add_document(parsed, user=user)
     except IEGError as error:
         message = error.reason if isinstance(error, InputFileError) else str(error)
         return FileOutcome(request.name, "refused", message)
@@ -279,7 +352,9 @@ def read_manifest(path: Path) -> list[IngestRequest]:
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k}
         if not row.get("path"):
             continue
-        file_path = (path.parent / row["path"]).resolve()
+        file_path: Path | None = (path.parent / row["path"]).resolve()
+        if not file_path.is_relative_to(path.parent.resolve()):
+            file_path = None  # refused, with its reason, when the batch reaches it
         requests.append(
             IngestRequest(
                 name=row["path"],

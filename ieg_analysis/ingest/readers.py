@@ -124,6 +124,8 @@ def read_json(name: str, data: bytes) -> RawDocument:
         raise InputFileError(
             name, f"the JSON is malformed (line {error.lineno}, column {error.colno})."
         ) from error
+    except RecursionError as error:
+        raise InputFileError(name, "the JSON is nested too deeply to be rows.") from error
     if isinstance(payload, dict):
         for key in ("recommendations", "comments", "passages", "items"):
             if isinstance(payload.get(key), list):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import PurePath
 
@@ -20,6 +21,27 @@ EXTENSIONS = {
 # A DOCX whose parts expand past this, or compress more than this ratio, is refused as a bomb.
 MAX_DOCX_EXPANDED_BYTES = 200 * 1024 * 1024
 MAX_DOCX_RATIO = 200
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+MAX_NAME_CHARS = 255
+
+
+def check_name(name: str, *, upload: bool) -> None:
+    """A file name fit to store and show: no control or bidirectional-override characters, not
+    over-long, and for an upload a bare name (no folders, no '..')."""
+    if _CONTROL.search(name):
+        raise InputFileError(
+            repr(name)[1:-1], "the file name contains control characters; rename the file."
+        )
+    if len(name) > MAX_NAME_CHARS:
+        raise InputFileError(name[:60] + "…", f"the file name is over {MAX_NAME_CHARS} characters.")
+    if upload and (
+        "/" in name or "\\" in name or name.strip() in ("", ".", "..") or name.startswith("~")
+    ):
+        raise InputFileError(
+            name, "an uploaded file name must be a bare name, without folders or '..'."
+        )
 
 
 def declared_format(name: str) -> str:

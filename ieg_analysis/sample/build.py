@@ -8,6 +8,7 @@ import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..ingest.pipeline import BatchReport, IngestRequest, Progress, ingest
 from ..reference import Reference, load_reference
@@ -158,3 +159,40 @@ def build_sample(
     return SampleBuild(
         report, len(corpus.documents), len(corpus.recommendations), len(corpus.comments)
     )
+
+
+def write_sample_files(
+    directory: Path, *, limit: int | None = None, seed: int = 2018, kinds: tuple[str, ...] = ()
+) -> Path:
+    """Write sample documents as real files (PDF, DOCX, TXT) with a manifest CSV, the way
+    a Secretariat would prepare a batch for ``ieg ingest --manifest``; return the
+    manifest's path. Submitters are written as UN names, as documents name them."""
+    reference = load_reference()
+    observers = {actor.name: actor.actor_type for actor in load_actors()}
+    directory.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for index, doc in enumerate(generate(seed=seed).documents, start=1):
+        if kinds and doc.kind not in kinds:
+            continue
+        if limit is not None and len(rows) >= limit:
+            break
+        name = f"{doc.key}.{doc.file_format}"
+        (directory / name).write_bytes(render(doc, index))
+        state = reference.countries.get(doc.submitter)
+        rows.append(
+            {
+                "path": name,
+                "meeting": doc.meeting,
+                "submitter": state.name if state else doc.submitter,
+                "kind": doc.kind,
+                "received": doc.received.isoformat(),
+                "actor_type": "" if state else observers[doc.submitter],
+                "title": doc.title,
+            }
+        )
+    manifest = directory / "manifest.csv"
+    with manifest.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["path"])
+        writer.writeheader()
+        writer.writerows(rows)
+    return manifest

@@ -3,16 +3,20 @@ stored whole, with its passages, recommendations and comments, or not at all."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
+from collections.abc import Sequence
 from types import TracebackType
 
 import duckdb
 import pandas as pd
 
-from ..errors import InputFileError
+from ..errors import InputFileError, InvalidValueError
 from ..records import Actor, ParsedDocument
 from ..reference import Reference, normalise_name
 from .db import Database
+from .schema import migrate
 
 _PASSAGE_COLUMNS = [
     "id",
@@ -27,16 +31,29 @@ _PASSAGE_COLUMNS = [
 
 
 class Writer:
-    """A write session on one database: open it with ``with Writer(db) as writer:``."""
+    """A write session on one database: open it with ``with Writer(db) as writer:``. It holds
+    the database alone (readers wait at the gate), so keep it short: one document, one batch
+    of classifications; parse and read before entering it."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self._con: duckdb.DuckDBPyConnection | None = None
+        self._stack: contextlib.ExitStack | None = None
 
     def __enter__(self) -> Writer:
-        self.db.initialise()
-        self._con = self.db._open()
+        self.db.path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(self.db.gate(write=True))
+            self._con = self.db._open()
+            stack.callback(self._close)
+            migrate(self._con)
+            self._stack = stack.pop_all()
         return self
+
+    def _close(self) -> None:
+        if self._con is not None:
+            self.db._close(self._con)
+            self._con = None
 
     def __exit__(
         self,
@@ -44,9 +61,9 @@ class Writer:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        if self._con is not None:
-            self._con.close()
-            self._con = None
+        if self._stack is not None:
+            self._stack.close()
+            self._stack = None
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -119,8 +136,9 @@ class Writer:
         ).fetchone()
         return row is not None
 
-    def add_document(self, parsed: ParsedDocument) -> int:
-        """Store one document whole, in one transaction; return its id."""
+    def add_document(self, parsed: ParsedDocument, *, user: str | None = None) -> int:
+        """Store one document whole, in one transaction (with its audit entry when ``user``
+        is given); return its id."""
         with self._transaction():
             actor_id = self._actor_id(parsed.meta.actor)
             meta = parsed.meta
@@ -169,8 +187,72 @@ class Writer:
                 self.con.unregister("passages_in")
             self._add_recommendations(parsed, document_id)
             self._add_comments(parsed, document_id)
+            if user:
+                self._audit(
+                    user,
+                    "add_document",
+                    f"document {document_id}",
+                    f"{parsed.source_name} ({meta.kind}, meeting {meta.meeting}, "
+                    f"{meta.actor.name}): {len(parsed.passages)} passages",
+                )
             self._bump_version()
         return document_id
+
+    def delete_document(self, document_id: int, *, user: str) -> str:
+        """Delete a document and everything derived from it, in one transaction: its
+        passages and their classifications, matched terms and country mentions; the
+        recommendations it last stored (with their classifications and comments) and the
+        comments it brought. Returns a one-line description; an unknown id is refused."""
+        row = self.con.execute(
+            "select d.source_name, d.kind, d.meeting, a.name from document d "
+            "join actor a on a.id = d.actor_id where d.id = ?",
+            [document_id],
+        ).fetchone()
+        if row is None:
+            raise InvalidValueError(f"Document {document_id} does not exist.")
+        name, kind, meeting, actor = row
+        passages = "select id from passage where document_id = $doc"
+        recs = "select id from recommendation where document_id = $doc"
+        statements = [
+            f"delete from passage_classification where passage_id in ({passages})",  # noqa: S608
+            f"delete from passage_mention where passage_id in ({passages})",  # noqa: S608
+            f"delete from text_term where source = 'passage' and source_id in ({passages})",  # noqa: S608
+            f"delete from recommendation_classification where recommendation_id in ({recs})",  # noqa: S608
+            "delete from text_term where source = 'recommendation' "  # noqa: S608
+            f"and source_id in ({recs})",
+            "delete from recommendation_comment where document_id = $doc "  # noqa: S608
+            f"or recommendation_id in ({recs})",
+            f"update recommendation set merged_into_id = null where merged_into_id in ({recs})",  # noqa: S608
+            "delete from recommendation where document_id = $doc",
+            "delete from passage where document_id = $doc",
+            "delete from document where id = $doc",
+        ]
+        with self._transaction():
+            counts = self.con.execute(
+                f"select (select count(*) from ({passages})), (select count(*) from ({recs}))",  # noqa: S608
+                {"doc": document_id},
+            ).fetchone()
+            for statement in statements:
+                self.con.execute(statement, {"doc": document_id})
+            detail = (
+                f"{name} ({kind}, meeting {meeting}, {actor}): {counts[0]} passages, "
+                f"{counts[1]} recommendations"
+            )
+            self._audit(user, "delete_document", f"document {document_id}", detail)
+            self._bump_version()
+        return detail
+
+    def record_audit(self, user: str, action: str, target: str, detail: str = "") -> None:
+        """An audit entry for a write made elsewhere (a label correction, a retraining)."""
+        with self._transaction():
+            self._audit(user, action, target, detail)
+
+    def _audit(self, user: str, action: str, target: str, detail: str) -> None:
+        self.con.execute(
+            "insert into audit_log (logged_at, user_name, action, target, detail) "
+            "values (?, ?, ?, ?, ?)",
+            [_utcnow(), user, action, target, detail],
+        )
 
     def _add_recommendations(self, parsed: ParsedDocument, document_id: int) -> None:
         for rec in parsed.recommendations:
@@ -231,6 +313,83 @@ class Writer:
                     document_id,
                 ],
             )
+
+    # Consolidation decisions (stock-taking) ---------------------------------------------
+    def record_consolidation(
+        self,
+        *,
+        user: str,
+        action: str,
+        member_ids: Sequence[int],
+        together: Sequence[tuple[int, int]] = (),
+        apart: Sequence[tuple[int, int]] = (),
+        outcomes: Sequence[tuple[int, str, int | None]] = (),
+        representative_id: int | None = None,
+        removed_id: int | None = None,
+        threshold: float | None = None,
+        note: str = "",
+    ) -> int:
+        """One Secretariat decision on a cluster of recommendations (``action``: accept,
+        split or merge), in one transaction: the decision with its pair constraints, the new
+        status and ``merged_into_id`` of the recommendations it changes (``outcomes``: id,
+        status, merged_into_id; their previous values are kept in the decision) and an audit
+        entry. Returns the decision id; an unknown recommendation is refused."""
+        wanted = sorted(
+            {*member_ids, *(i for pair in (*together, *apart) for i in pair)}
+            | {o[0] for o in outcomes}
+            | {o[2] for o in outcomes if o[2] is not None}
+        )
+        with self._transaction():
+            known = {
+                row[0]
+                for row in self.con.execute(
+                    "select id from recommendation where list_contains(?, id)", [wanted]
+                ).fetchall()
+            }
+            missing = [i for i in wanted if i not in known]
+            if missing:
+                raise InvalidValueError(
+                    f"Recommendation id {missing[0]} does not exist (any more); reload the page."
+                )
+            for _, status, _ in outcomes:
+                if status not in ("preliminary", "adopted", "merged", "withdrawn"):
+                    raise InvalidValueError(f"'{status}' is not a recommendation status.")
+            previous = [
+                {"id": rid, "status": status, "merged_into_id": merged}
+                for rid, status, merged in self.con.execute(
+                    "select id, status, merged_into_id from recommendation "
+                    "where list_contains(?, id) order by id",
+                    [[o[0] for o in outcomes]],
+                ).fetchall()
+            ]
+            decision_id = self.con.execute(
+                "insert into consolidation_decision (decided_at, user_name, action, member_ids, "
+                "representative_id, removed_id, previous, threshold, note) "
+                "values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+                [
+                    _utcnow(),
+                    user,
+                    action,
+                    list(member_ids),
+                    representative_id,
+                    removed_id,
+                    json.dumps(previous) if outcomes else None,
+                    threshold,
+                    note or None,
+                ],
+            ).fetchone()[0]
+            links = [(decision_id, a, b, "together") for a, b in together]
+            links += [(decision_id, a, b, "apart") for a, b in apart]
+            if links:
+                self.con.executemany("insert into consolidation_link values (?, ?, ?, ?)", links)
+            for rid, status, merged_into in outcomes:
+                self.con.execute(
+                    "update recommendation set status = ?, merged_into_id = ? where id = ?",
+                    [status, merged_into, rid],
+                )
+            self._audit(user, f"consolidation_{action}", f"decision {decision_id}", note)
+            self._bump_version()
+        return decision_id
 
     # NLP output -------------------------------------------------------------------------
     def sync_terms(self, terms: pd.DataFrame) -> None:
@@ -336,11 +495,13 @@ class Writer:
 
     def rebuild_search_index(self) -> None:
         """(Re)build the BM25 full-text index over passage text (the FTS extension's index
-        is not incremental, so it is rebuilt after each ingest run)."""
-        self.con.execute(
-            "pragma create_fts_index('passage', 'id', 'text', stemmer = 'porter', "
-            "stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1)"
-        )
+        is not incremental, so it is rebuilt after each ingest run), in one transaction so a
+        crash leaves the previous index whole."""
+        with self._transaction():
+            self.con.execute(
+                "pragma create_fts_index('passage', 'id', 'text', stemmer = 'porter', "
+                "stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1)"
+            )
 
 
 class _Transaction:

@@ -1,0 +1,32 @@
+"""What the Data page lists: the stored documents and the audit log."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..store.db import Database
+
+
+def document_list(db: Database) -> pd.DataFrame:
+    """grain: one row per stored document, newest first, with its submitter and counts."""
+    return db.query(
+        """
+        select d.id, d.meeting, a.name as submitter, d.kind, d.language, d.received,
+               d.source_name, d.source_format, d.n_passages,
+               (select count(*) from recommendation r where r.document_id = d.id)
+                   as recommendations,
+               d.ingested_at
+        from document d
+        join actor a on a.id = d.actor_id
+        order by d.id desc
+        """
+    )
+
+
+def audit_entries(db: Database, limit: int = 500) -> pd.DataFrame:
+    """grain: one row per write action, newest first (at most ``limit``)."""
+    return db.query(
+        "select logged_at, user_name, action, target, detail from audit_log "
+        "order by id desc limit ?",
+        [limit],
+    )

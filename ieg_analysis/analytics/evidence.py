@@ -1,0 +1,294 @@
+"""The evidence behind each recommendation, for delegates: the submission passages most
+similar to a preliminary recommendation, with their States and regions, and, per work-plan
+topic, whether some regions' submissions are reflected in the recommendations less than
+their share of the submitting States.
+
+Definitions shared by every function here:
+
+- *Candidate evidence* for a recommendation listed at meeting M: passages of written
+  submissions and statements (never recommendation lists, nor comments, which answer the
+  recommendations rather than inspire them) of meetings up to M.
+- *Similarity* of a passage to a recommendation =
+  ``bm25_norm + TERM_WEIGHT × term_overlap``, where
+  ``bm25_norm`` is the passage's BM25 score for the recommendation's words (the search
+  index of the explorer: Porter stems, English stop words, k1 = 1.2, b = 0.75) divided by
+  the best score among the recommendation's candidates (0–1), and ``term_overlap`` is the
+  share of the recommendation's vocabulary terms (``text_term``) that the passage also
+  raises (0–1; 0 when the recommendation has no term). A passage with neither a word nor
+  a term in common is no candidate. The ``top`` passages by similarity are its evidence.
+- Regions follow ``filters.region_column``; observers have none.
+- The filters: meetings and topics choose the recommendations (listed meeting, listed
+  topic); regions, States, submitter types and languages narrow the evidence passages of
+  :func:`recommendation_evidence` (a delegate can ask "what of my region's submissions is
+  behind this?"). :func:`representation` compares regions, so it ignores the region and
+  State filters.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..errors import IEGError
+from ..reference import REGION_SCHEMES
+from ..store.db import Database
+from .filters import Filters
+
+EVIDENCE_KINDS = ("written_submission", "statement")
+TERM_WEIGHT = 0.5
+DEFAULT_TOP = 10
+NO_REGION = "No region"
+OBSERVERS = "Observers"
+
+
+class NoSearchIndexError(IEGError):
+    def __init__(self) -> None:
+        super().__init__(
+            "The database has no full-text index yet: ingest a document (the index is "
+            "rebuilt after each ingest) and try again."
+        )
+
+
+def _region(filters: Filters) -> str:
+    column = filters.region_column
+    assert column in REGION_SCHEMES  # an identifier from a fixed list, never user text
+    return column
+
+
+def has_search_index(db: Database) -> bool:
+    """True when the BM25 index (``fts_main_passage``) exists."""
+    return bool(
+        db.scalar(
+            "select count(*) from duckdb_tables() "
+            "where schema_name = 'fts_main_passage' and table_name = 'docs'"
+        )
+    )
+
+
+def _evidence_sql(
+    filters: Filters, *, passage_filters: Filters, recommendation_id: int | None = None
+) -> tuple[str, list]:
+    """CTEs ending in ``ranked``: one row per (recommendation, candidate passage) with its
+    similarity and rank (1 = most similar) among the recommendation's candidates."""
+    region = _region(filters)
+    rec_clauses, rec_params = [], []
+    if filters.meetings:
+        rec_clauses.append("list_contains(?, r.meeting)")
+        rec_params.append(list(filters.meetings))
+    if filters.topics:
+        rec_clauses.append("list_contains(?, r.topic_id)")
+        rec_params.append(list(filters.topics))
+    rec_where = " and ".join(rec_clauses) or "true"
+    passage_where, passage_params = passage_filters.without("meetings", "topics", "kinds").where(
+        "p"
+    )
+    sql = f"""
+    with version as (select value as v from meta where key = 'model_version'),
+    recs as (  -- the recommendations in view
+        select r.id as rec_id, r.meeting as rec_meeting, r.topic_id as rec_topic, r.text
+        from recommendation r
+        where {rec_where} and (?::integer is null or r.id = ?::integer)
+    ),
+    rec_tokens as (  -- one row per (recommendation, distinct stemmed word)
+        select distinct rec_id,
+            stem(unnest(fts_main_passage.tokenize(text)), 'porter') as token
+        from recs
+    ),
+    rec_words as (  -- the words of the index vocabulary (stop words are not in it)
+        select t.rec_id, d.termid, d.df
+        from rec_tokens t join fts_main_passage.dict d on d.term = t.token
+    ),
+    candidates as (  -- one row per submission passage that may serve as evidence
+        select p.passage_id, p.meeting, p.actor_name as submitter, p.actor_type,
+            p.country_iso3, p.country_name,
+            case when p.actor_type not in ('member_state', 'observer_state') then '{OBSERVERS}'
+                else coalesce(nullif(p.{region}, ''), '{NO_REGION}') end as region,
+            p.kind, coalesce(p.title, p.source_name) as document, p.para_number,
+            p.language, p.text
+        from v_passage p
+        where list_contains(?, p.kind) and {passage_where}
+    ),
+    term_freq as (  -- one row per (recommendation, passage, word) with its frequency
+        select w.rec_id, te.docid, w.termid, count(*) as tf, any_value(w.df) as df
+        from rec_words w join fts_main_passage.terms te on te.termid = w.termid
+        group by w.rec_id, te.docid, w.termid
+    ),
+    bm25 as (  -- the formula of fts_main_passage.match_bm25, for every pair at once
+        select f.rec_id, docs.name as passage_id,
+            sum(log((stats.num_docs - f.df + 0.5) / (f.df + 0.5) + 1)
+                * (f.tf * (1.2 + 1))
+                / (f.tf + 1.2 * (1 - 0.75 + 0.75 * docs.len / stats.avgdl))) as bm25
+        from term_freq f
+        join fts_main_passage.docs docs on docs.docid = f.docid
+        cross join fts_main_passage.stats stats
+        group by f.rec_id, docs.name
+    ),
+    rec_terms as (
+        select source_id as rec_id, list_sort(list(distinct term_id)) as terms
+        from text_term
+        where source = 'recommendation' and model_version = (select v from version)
+        group by source_id
+    ),
+    shared as (  -- one row per (recommendation, passage) sharing vocabulary terms
+        select rt.rec_id, pt.source_id as passage_id,
+            list_sort(list(distinct pt.term_id)) as shared_terms
+        from rec_terms rt, unnest(rt.terms) as u(term_id)
+        join text_term pt on pt.term_id = u.term_id and pt.source = 'passage'
+            and pt.model_version = (select v from version)
+        group by rt.rec_id, pt.source_id
+    ),
+    pairs as (
+        select r.rec_id, r.rec_meeting, r.rec_topic, c.*,
+            coalesce(b.bm25, 0.0) as bm25,
+            coalesce(s.shared_terms, []::varchar[]) as shared_terms,
+            coalesce(len(rt.terms), 0) as rec_term_count
+        from recs r
+        join candidates c on c.meeting <= r.rec_meeting
+        left join bm25 b on b.rec_id = r.rec_id and b.passage_id = c.passage_id
+        left join shared s on s.rec_id = r.rec_id and s.passage_id = c.passage_id
+        left join rec_terms rt on rt.rec_id = r.rec_id
+        where b.bm25 is not null or s.shared_terms is not null
+    ),
+    scored as (
+        select *,
+            bm25 / nullif(max(bm25) over (partition by rec_id), 0) as bm25_norm,
+            case when rec_term_count > 0 then len(shared_terms) / rec_term_count else 0.0 end
+                as term_overlap
+        from pairs
+    ),
+    ranked as (
+        select *, coalesce(bm25_norm, 0.0) + {TERM_WEIGHT} * term_overlap as similarity,
+            row_number() over (
+                partition by rec_id
+                order by coalesce(bm25_norm, 0.0) + {TERM_WEIGHT} * term_overlap desc,
+                    passage_id
+            ) as rank
+        from scored
+    )
+    """  # noqa: S608 - identifiers and constants from fixed lists; values bound
+    rec_id = None if recommendation_id is None else int(recommendation_id)
+    return sql, [*rec_params, rec_id, rec_id, list(EVIDENCE_KINDS), *passage_params]
+
+
+def recommendation_evidence(
+    db: Database, recommendation_id: int, filters: Filters, *, top: int = DEFAULT_TOP
+) -> pd.DataFrame:
+    """Grain: one row per evidence passage of one recommendation, the ``top`` most similar
+    (see the module docstring), best first. Columns: rank, passage_id, similarity,
+    bm25_norm, term_overlap, shared_terms, submitter, actor_type, country_iso3,
+    country_name, region, meeting, kind, document, para_number, language, text.
+    Raises NoSearchIndexError when the database has no search index."""
+    if not has_search_index(db):
+        raise NoSearchIndexError()
+    sql, params = _evidence_sql(
+        filters.without("meetings", "topics"),
+        passage_filters=filters,
+        recommendation_id=recommendation_id,
+    )
+    frame = db.query(
+        sql  # noqa: S608 - CTEs from fixed identifiers; values bound
+        + """
+    select rank, passage_id, similarity, coalesce(bm25_norm, 0.0) as bm25_norm,
+        term_overlap, shared_terms, submitter, actor_type, country_iso3, country_name,
+        region, meeting, kind, document, para_number, language, text
+    from ranked where rank <= ? order by rank
+    """,
+        [*params, int(top)],
+    )
+    frame["shared_terms"] = frame["shared_terms"].map(list)
+    for column in ("similarity", "bm25_norm", "term_overlap"):
+        frame[column] = frame[column].astype("float64")
+    return frame
+
+
+def region_shares(evidence: pd.DataFrame) -> pd.DataFrame:
+    """Grain: one row per region among ``evidence`` (the frame of
+    :func:`recommendation_evidence`): passages, states (distinct), share (passages ÷ all
+    evidence passages, 0–1). Observers and States without a region are rows of their own.
+    Largest share first."""
+    if evidence.empty:
+        return pd.DataFrame(columns=["region", "passages", "states", "share"])
+    grouped = evidence.groupby("region", as_index=False).agg(
+        passages=("passage_id", "count"), states=("country_iso3", "nunique")
+    )
+    grouped["share"] = grouped["passages"] / grouped["passages"].sum()
+    return grouped.sort_values(["share", "region"], ascending=[False, True]).reset_index(drop=True)
+
+
+def representation(db: Database, filters: Filters, *, top: int = DEFAULT_TOP) -> pd.DataFrame:
+    """Grain: one row per (work-plan topic, region) for the topics with recommendations in
+    view and the regions of the States that submitted on them.
+
+    - ``evidence_passages``: passages of the region's States among the ``top`` evidence of
+      each of the topic's recommendations (a passage behind two recommendations counts
+      twice); ``evidence_share`` = that ÷ the evidence passages of all States for the topic.
+    - ``states_submitting``: distinct States of the region with a submission passage that
+      the model labels with the topic, at a meeting no later than the last meeting of the
+      topic's recommendations in view; ``state_share`` = that ÷ all such States.
+    - ``ratio`` = evidence_share ÷ state_share: 1 when the region is reflected in the
+      evidence as much as it is among the submitting States, below 1 when less.
+    - ``recommendations``: the topic's recommendations in view (same on every row).
+    Observers are left out (they have no region). Region and State filters are ignored.
+    Columns also: topic_id, topic_label, topic_ordinal, region.
+    """
+    if not has_search_index(db):
+        raise NoSearchIndexError()
+    scope = filters.without("regions", "states")
+    region = _region(filters)
+    sql, params = _evidence_sql(scope, passage_filters=scope)
+    passage_where, passage_params = scope.without("meetings", "topics", "kinds").where("p")
+    tail = f"""
+    , evidence as (  -- one row per (topic, region) of the State evidence
+        select rec_topic as topic_id, region, count(*) as evidence_passages
+        from ranked
+        where rank <= ? and rec_topic is not null
+          and actor_type in ('member_state', 'observer_state') and region <> '{NO_REGION}'
+        group by all
+    ),
+    topic_scope as (  -- one row per topic with recommendations in view
+        select rec_topic as topic_id, max(rec_meeting) as last_meeting,
+            count(distinct rec_id) as recommendations
+        from recs where rec_topic is not null group by rec_topic
+    ),
+    submitting as (  -- one row per (topic, region): States submitting on the topic
+        select s.topic_id, nullif(p.{region}, '') as region,
+            count(distinct p.country_iso3) as states_submitting
+        from topic_scope s
+        join v_passage p on list_contains(p.topic_labels, s.topic_id)
+            and p.meeting <= s.last_meeting
+        where list_contains(?, p.kind) and {passage_where}
+          and p.actor_type in ('member_state', 'observer_state')
+          and nullif(p.{region}, '') is not null
+        group by all
+    )
+    select t.id as topic_id, t.label as topic_label, t.ordinal as topic_ordinal,
+        coalesce(s.region, e.region) as region, ts.recommendations,
+        coalesce(e.evidence_passages, 0) as evidence_passages,
+        coalesce(s.states_submitting, 0) as states_submitting
+    from submitting s
+    full join evidence e on e.topic_id = s.topic_id and e.region = s.region
+    join topic t on t.id = coalesce(s.topic_id, e.topic_id)
+    join topic_scope ts on ts.topic_id = t.id
+    order by t.ordinal, region
+    """  # noqa: S608 - identifiers from fixed lists; values bound
+    frame = db.query(
+        sql + tail,
+        [
+            *params,
+            int(top),
+            list(EVIDENCE_KINDS),
+            *passage_params,
+        ],
+    )
+    totals = frame.groupby("topic_id")[["evidence_passages", "states_submitting"]].transform("sum")
+    frame["evidence_share"] = (
+        frame["evidence_passages"]
+        / totals["evidence_passages"].where(totals["evidence_passages"] > 0)
+    ).astype("float64")
+    frame["state_share"] = (
+        frame["states_submitting"]
+        / totals["states_submitting"].where(totals["states_submitting"] > 0)
+    ).astype("float64")
+    frame["ratio"] = (
+        frame["evidence_share"] / frame["state_share"].where(frame["state_share"] > 0)
+    ).astype("float64")
+    return frame

@@ -1,0 +1,116 @@
+"""Average-linkage agglomerative clustering of a similarity matrix, under the Secretariat's
+constraints, and the suggested wording of each cluster. Pure numpy; no I/O.
+
+Two clusters are joined while the mean similarity between their members (average linkage) is
+at least the threshold, the closest pair first. Average linkage, unlike single linkage, does
+not chain: a text similar to one member of a cluster but not to the others stays out.
+
+Constraints: ``together`` groups start as one cluster (an accepted or merged cluster); an
+``apart`` pair (a member split off a cluster) is never in one cluster, whatever the
+similarity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+# Chosen on the tuning half of data/evaluation/recommendation_pairs.jsonl (the best F1 of
+# "same cluster"); `ieg consolidate --evaluate` re-runs the choice and reports the test half.
+DEFAULT_THRESHOLD = 0.4
+
+
+def cluster(
+    similarity: np.ndarray,
+    threshold: float = DEFAULT_THRESHOLD,
+    *,
+    together: Iterable[Iterable[int]] = (),
+    apart: Iterable[tuple[int, int]] = (),
+) -> list[list[int]]:
+    """Clusters of row indices (each sorted, largest cluster first, then by first index);
+    singletons included."""
+    n = similarity.shape[0]
+    if n == 0:
+        return []
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    owner = list(range(n))
+    for group in together:
+        group = sorted({owner[i] for i in group})
+        keep = group[0]
+        for other in group[1:]:
+            members[keep] += members.pop(other)
+            for i in members[keep]:
+                owner[i] = keep
+    forbidden = np.zeros((n, n), dtype=bool)
+    for a, b in apart:
+        forbidden[a, b] = forbidden[b, a] = True
+    keys = sorted(members)
+    # cluster-level linkage: mean of the member similarities; -inf where a constraint forbids
+    membership = np.zeros((len(keys), n))
+    for row, key in enumerate(keys):
+        membership[row, members[key]] = 1.0
+    sizes = membership.sum(axis=1)
+    start = membership @ similarity @ membership.T / np.outer(sizes, sizes)
+    start[(membership @ forbidden.astype(float) @ membership.T) > 0] = -np.inf
+    np.fill_diagonal(start, -np.inf)
+    links = np.full((n, n), -np.inf)
+    links[np.ix_(keys, keys)] = start
+    alive = np.zeros(n, dtype=bool)
+    alive[keys] = True
+    while True:
+        masked = np.where(alive[:, None] & alive[None, :], links, -np.inf)
+        flat = int(np.argmax(masked))
+        i, j = divmod(flat, n)
+        if not np.isfinite(masked[i, j]) or masked[i, j] < threshold:
+            break
+        i, j = min(i, j), max(i, j)
+        size_i, size_j = len(members[i]), len(members[j])
+        merged = (size_i * links[i] + size_j * links[j]) / (size_i + size_j)  # Lance-Williams
+        merged[np.isneginf(links[i]) | np.isneginf(links[j])] = -np.inf
+        links[i, :] = merged
+        links[:, i] = merged
+        links[i, i] = -np.inf
+        links[j, :] = -np.inf
+        links[:, j] = -np.inf
+        alive[j] = False
+        members[i] += members.pop(j)
+    clusters = [sorted(group) for group in members.values()]
+    return sorted(clusters, key=lambda group: (-len(group), group[0]))
+
+
+def pairwise(similarity: np.ndarray, group: Sequence[int]) -> list[tuple[int, int, float]]:
+    """Every pair of a cluster with its similarity, most similar first."""
+    pairs = [(a, b, float(similarity[a, b])) for x, a in enumerate(group) for b in group[x + 1 :]]
+    return sorted(pairs, key=lambda pair: -pair[2])
+
+
+def mean_similarity(similarity: np.ndarray, group: Sequence[int]) -> float:
+    """The mean similarity over the pairs of a cluster (1.0 for a single member)."""
+    pairs = pairwise(similarity, group)
+    return float(np.mean([s for _, _, s in pairs])) if pairs else 1.0
+
+
+def representative(
+    group: Sequence[int],
+    similarity: np.ndarray,
+    features: Sequence[set[str]],
+) -> int:
+    """The member whose wording to suggest for the cluster: the one covering most of the
+    cluster's shared content (the lemmas and terms at least two members use), so that when one
+    recommendation contains another the fuller one is chosen; ties go to the medoid (highest
+    mean similarity to the others), then to the earliest."""
+    if len(group) == 1:
+        return group[0]
+    counts: dict[str, int] = {}
+    for i in group:
+        for feature in features[i]:
+            counts[feature] = counts.get(feature, 0) + 1
+    shared = {feature for feature, count in counts.items() if count >= 2}
+
+    def score(i: int) -> tuple[float, float, int]:
+        coverage = len(features[i] & shared) / len(shared) if shared else 0.0
+        others = [similarity[i, j] for j in group if j != i]
+        return (round(coverage, 6), float(np.mean(others)), -i)
+
+    return max(group, key=score)

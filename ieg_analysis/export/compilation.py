@@ -1,0 +1,243 @@
+"""The Secretariat's compilation of the written submissions to a meeting (work plan,
+annotation 4), as data: passages grouped by work-plan topic and then by submitter, each
+with its source; the contributors by regional group; the submissions received after the
+deadline (three weeks before the meeting opens). The DOCX and PDF writers lay it out.
+
+Topic grouping comes from the topic labels of ``v_passage`` (the current model version;
+human corrections, once stored, win there). A passage labelled with several topics is
+placed under the one with the highest score (``mode="primary"``) or repeated under each
+(``mode="each"``); passages with no topic label are compiled in a last section, so that
+nothing submitted is left out.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..analytics.filters import ACTOR_TYPE_LABELS
+from ..reference import REGIONAL_GROUPS, Meeting, load_reference
+from ..store.db import Database
+from .errors import EmptyCompilationError, ExportFormatError
+from .provenance import Provenance, provenance_of
+
+MODES = {
+    "primary": "A passage that the classifier places under several topics appears once, "
+    "under the topic with the highest score.",
+    "each": "A passage that the classifier places under several topics is repeated under "
+    "each of them.",
+}
+UNLINKED = "Passages not linked to a work-plan topic"
+STATE_TYPES = ("member_state", "observer_state")
+TOPIC_COLUMNS = (
+    "legislation_frameworks",
+    "criminalization",
+    "law_enforcement",
+    "electronic_evidence",
+    "international_cooperation",
+    "prevention",
+)
+
+# grain: one row per passage of a written submission to the meeting
+PASSAGES_SQL = """
+select p.passage_id, p.document_id, p.seq, p.heading, p.para_number, p.text, p.page,
+       p.title, p.source_name, p.actor_name, p.actor_type, p.regional_group,
+       p.topic_labels, p.legislation_frameworks, p.criminalization, p.law_enforcement,
+       p.electronic_evidence, p.international_cooperation, p.prevention
+from v_passage p
+where p.meeting = ? and p.kind = 'written_submission'
+order by p.actor_name, p.document_id, p.seq
+"""
+
+# grain: one row per written submission (document) to the meeting
+DOCUMENTS_SQL = """
+select d.id as document_id, d.title, d.source_name, d.received, d.n_passages,
+       a.name as submitter, a.actor_type, c.regional_group
+from document d
+join actor a on a.id = d.actor_id
+left join country c on c.iso3 = a.country_iso3
+     and a.actor_type in ('member_state', 'observer_state')
+where d.meeting = ? and d.kind = 'written_submission'
+order by a.name, d.id
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    submitter: str
+    document: str
+    paragraph: str  # "para. 12", or "passage 4" where the document numbers none
+    heading: str
+    text: str
+
+    @property
+    def source(self) -> str:
+        return f"{self.submitter}, {self.document}, {self.paragraph}"
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # a topic id, or "" for the passages without a topic
+    title: str
+    on_agenda: bool
+    groups: list[tuple[str, list[Entry]]]  # (submitter, its passages in reading order)
+
+    @property
+    def passages(self) -> int:
+        return sum(len(entries) for _, entries in self.groups)
+
+
+@dataclass(frozen=True)
+class LateSubmission:
+    submitter: str
+    document: str
+    received: datetime.date
+    days_late: int
+
+
+@dataclass(frozen=True)
+class Compilation:
+    meeting: Meeting
+    deadline: datetime.date
+    mode: str
+    sections: list[Section]
+    contributors: dict[str, list[str]]  # regional group (or observer type) -> names
+    late: list[LateSubmission]
+    undated: list[str]  # "submitter: document" received on an unknown date
+    documents: int
+    passages: int
+    provenance: Provenance
+    agenda: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return f"Compilation of written submissions: {self.meeting.name}"
+
+    def introduction(self) -> list[str]:
+        """The paragraphs that say what the compilation is and how it was made."""
+        agenda = "; ".join(self.agenda) or self.meeting.agenda or "no work-plan topics"
+        model = self.provenance.model_version or "no model (nothing classified yet)"
+        return [
+            f"This document compiles the {plural(self.documents, 'written submission')} "
+            f"received for the {self.meeting.name} ({day(self.meeting.start_date)}), whose "
+            f"agenda covers: {agenda}. Written submissions were due on {day(self.deadline)}, "
+            "three weeks before the meeting opens.",
+            "The passages are grouped by work-plan topic, and under each topic by the State "
+            "or observer that submitted them; each passage gives its source (submitter, "
+            "document, paragraph number). The topic of a passage was assigned by the IEG "
+            f"Analysis topic classifier (model {model}); human corrections, where they have "
+            f"been recorded, take precedence. {MODES[self.mode]} Passages that the "
+            f"classifier links to no work-plan topic are compiled in the last section, "
+            f'"{UNLINKED}", so that nothing submitted is left out.',
+            "The text of each passage is reproduced as received; it has not been edited.",
+        ]
+
+
+def _title(row: pd.Series) -> str:
+    title = row["title"]
+    return str(title) if isinstance(title, str) and title.strip() else str(row["source_name"])
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
+def day(value: datetime.date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def _paragraph(row: pd.Series) -> str:
+    number = row["para_number"]
+    if isinstance(number, str) and number.strip():
+        return f"para. {number.strip().rstrip('.')}"
+    return f"passage {int(row['seq']) + 1}"
+
+
+def _topics_of(row: pd.Series, mode: str) -> list[str]:
+    labels = [t for t in (row["topic_labels"] if row["topic_labels"] is not None else [])]
+    labels = [t for t in labels if t in TOPIC_COLUMNS]
+    if not labels:
+        return [""]
+    if mode == "each":
+        return labels
+    # the highest score; on a tie, the topic that comes first in the work plan
+    return [max(labels, key=lambda t: float(row[t]) if pd.notna(row[t]) else 0.0)]
+
+
+def _contributors(documents: pd.DataFrame) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    firsts = documents.drop_duplicates("submitter")
+    for _, row in firsts.iterrows():
+        if row["actor_type"] in STATE_TYPES:
+            key = row["regional_group"] if isinstance(row["regional_group"], str) else ""
+            key = f"{key} States" if key else "States outside the five regional groups"
+        else:
+            key = ACTOR_TYPE_LABELS.get(row["actor_type"], row["actor_type"]) + " (observers)"
+        groups.setdefault(key, []).append(str(row["submitter"]))
+    order = [f"{g} States" for g in REGIONAL_GROUPS] + ["States outside the five regional groups"]
+    order += [f"{label} (observers)" for label in ACTOR_TYPE_LABELS.values()]
+    return {key: sorted(groups[key]) for key in order + sorted(groups) if key in groups}
+
+
+def compile_meeting(db: Database, meeting: object, *, mode: str = "primary") -> Compilation:
+    """The compilation of the written submissions to ``meeting``."""
+    if mode not in MODES:
+        raise ExportFormatError(f"'{mode}' is not a grouping; use primary or each.")
+    reference = load_reference()
+    info = reference.meeting(meeting)  # refuses an unknown meeting
+    number = info.number
+    documents = db.query(DOCUMENTS_SQL, [number])
+    if documents.empty:
+        raise EmptyCompilationError(number)
+    passages = db.query(PASSAGES_SQL, [number])
+    deadline = reference.deadline(number)
+
+    topics = sorted(reference.topics.values(), key=lambda t: (t.meeting != number, t.ordinal))
+    placed: dict[str, dict[str, list[Entry]]] = {t.id: {} for t in topics} | {"": {}}
+    states_first = passages.assign(_observer=~passages["actor_type"].isin(STATE_TYPES)).sort_values(
+        ["_observer", "actor_name", "document_id", "seq"], kind="stable"
+    )
+    for _, row in states_first.iterrows():
+        entry = Entry(
+            submitter=str(row["actor_name"]),
+            document=_title(row),
+            paragraph=_paragraph(row),
+            heading=str(row["heading"] or ""),
+            text=str(row["text"]),
+        )
+        for topic in _topics_of(row, mode):
+            placed[topic].setdefault(entry.submitter, []).append(entry)
+    sections = [
+        Section(t.id, t.label, t.meeting == number, list(placed[t.id].items()))
+        for t in topics
+        if placed[t.id]
+    ]
+    if placed[""]:
+        sections.append(Section("", UNLINKED, False, list(placed[""].items())))
+
+    late, undated = [], []
+    for _, row in documents.iterrows():
+        title = _title(row)
+        if pd.isna(row["received"]):
+            undated.append(f"{row['submitter']}: {title}")
+            continue
+        received = pd.Timestamp(row["received"]).date()
+        if received > deadline:
+            late.append(
+                LateSubmission(str(row["submitter"]), title, received, (received - deadline).days)
+            )
+    return Compilation(
+        meeting=info,
+        deadline=deadline,
+        mode=mode,
+        sections=sections,
+        contributors=_contributors(documents),
+        late=sorted(late, key=lambda item: (-item.days_late, item.submitter)),
+        undated=undated,
+        documents=len(documents),
+        passages=len(passages),
+        provenance=provenance_of(db),
+        agenda=[t.label for t in topics if t.meeting == number],
+    )

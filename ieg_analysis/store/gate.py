@@ -1,0 +1,81 @@
+"""A readers-writer gate across threads and processes, so that readers never meet DuckDB's
+file lock and a writer is never starved.
+
+DuckDB lets one process hold a database file; a second process cannot open it, even
+read-only, while the first has it open. So every connection, read or write, passes this gate
+first: readers share it, a writer has it alone, and a writer that is waiting stops new readers
+from coming in (its turn comes after the readers already inside finish). Both locks are
+``flock`` locks on two small files beside the database: they belong to one open file (so
+threads of one process exclude each other too) and vanish with a killed process, so a crash
+never leaves the database locked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..errors import DatabaseBusyError
+
+_held = threading.local()
+
+
+def _lock(path: Path, mode: int, deadline: float, db_path: Path) -> int:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    delay = 0.002
+    while True:
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                os.close(fd)
+                raise DatabaseBusyError(db_path) from None
+            time.sleep(delay)
+            delay = min(delay * 1.5, 0.05)
+
+
+def _unlock(fd: int) -> None:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def gate(db_path: Path, *, exclusive: bool, wait_s: float) -> Iterator[None]:
+    """Hold the gate of ``db_path``: shared for reading, alone for writing. A thread already
+    inside (a read during its own write) passes straight through."""
+    key = str(Path(db_path).resolve())
+    modes = getattr(_held, "modes", None)
+    if modes is None:
+        modes = _held.modes = {}
+    held = modes.get(key)
+    if held is not None and (held or not exclusive):
+        yield
+        return
+    if held is not None:  # a thread reading cannot upgrade to writing: that would deadlock
+        raise RuntimeError("a write was started inside a read of the same database")
+    deadline = time.monotonic() + wait_s
+    mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+    turn = _lock(Path(key + ".turn"), mode, deadline, db_path)
+    try:
+        fd = _lock(Path(key + ".lock"), mode, deadline, db_path)
+    except BaseException:
+        _unlock(turn)
+        raise
+    if not exclusive:
+        _unlock(turn)
+    modes[key] = exclusive
+    try:
+        yield
+    finally:
+        del modes[key]
+        _unlock(fd)
+        if exclusive:
+            _unlock(turn)

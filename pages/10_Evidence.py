@@ -1,0 +1,161 @@
+"""Recommendation evidence (delegates): the submission passages most similar to a
+preliminary recommendation, with their States and regions, and per topic whether some
+regions' submissions are reflected less than their share of the submitting States."""
+
+import streamlit as st
+
+from ieg_analysis.analytics.evidence import (
+    DEFAULT_TOP,
+    TERM_WEIGHT,
+    recommendation_evidence,
+    region_shares,
+    representation,
+)
+from ieg_analysis.analytics.recommendations import recommendation_table
+from ieg_analysis.charts.evidence import evidence_regions_bar, representation_bars
+from ieg_analysis.errors import IEGError
+from ieg_analysis.reference import REGION_SCHEMES, load_reference
+from ui.common import cached, page_header
+from ui.filters import filter_panel
+from ui.text import escape_markdown
+
+st.set_page_config(
+    page_title="Recommendation evidence · IEG Analysis", page_icon="🌐", layout="wide"
+)
+db, source = page_header(
+    "Recommendation evidence",
+    "Where a recommendation came from: the submission passages most like it, their States "
+    "and regions; and whether some regions are reflected less than others.",
+)
+filters = filter_panel(
+    dimensions=("meetings", "topics", "regions", "states", "actor_types", "languages")
+)
+st.sidebar.caption(
+    "Meeting and topic choose the recommendations. Region, State, submitter type and "
+    "language narrow the evidence passages (the representation view compares regions, so "
+    "it ignores the region and State filters)."
+)
+reference = load_reference()
+region_label = REGION_SCHEMES[filters.region_column]
+recs = cached(db, source, recommendation_table, meetings=filters.meetings, topics=filters.topics)
+if recs.empty:
+    st.info(
+        "No recommendation in the chosen meetings and topics. Clear the Meeting or Topic "
+        "filter, or ingest a recommendation list."
+    )
+    st.stop()
+
+labels = {
+    int(row.id): f"{row.reference} · {row.listed_short} · {row.text[:90]}"
+    for row in recs.itertuples()
+}
+left, right = st.columns([4, 1])
+rec_id = left.selectbox(
+    "Recommendation", list(labels), format_func=labels.get, key="ev_recommendation"
+)
+top = right.slider("Passages", 3, 30, DEFAULT_TOP, key="ev_top")
+chosen = recs[recs["id"] == rec_id].iloc[0]
+st.markdown(
+    f"**{escape_markdown(str(chosen['reference']))}** "
+    f"({escape_markdown(str(chosen['listed_topic']))}, {escape_markdown(chosen['outcome'])}): "
+    + escape_markdown(str(chosen["text"]))
+)
+try:
+    evidence = cached(db, source, recommendation_evidence, rec_id, filters, top=top)
+except IEGError as error:
+    st.info(str(error))
+    st.stop()
+if evidence.empty:
+    st.info(
+        "No submission passage up to this recommendation's meeting shares a word or a "
+        "vocabulary term with it under these filters. Clear some filters in the sidebar."
+    )
+else:
+    st.plotly_chart(
+        evidence_regions_bar(
+            region_shares(evidence), reference=str(chosen["reference"]), region_label=region_label
+        ),
+        width="stretch",
+    )
+    st.caption(
+        f"The {len(evidence)} passages of written submissions and statements (up to the "
+        "recommendation's meeting) most similar to it: BM25 on its words, scaled to the best "
+        f"match (0–1), plus {TERM_WEIGHT} × the share of its vocabulary terms the passage "
+        "also raises. Choose a row to read the passage whole."
+    )
+    shown = st.dataframe(
+        evidence.assign(
+            shared_terms=evidence["shared_terms"].map(lambda v: ", ".join(v).replace("_", " "))
+        )[["rank", "submitter", "region", "meeting", "similarity", "shared_terms", "text"]],
+        column_config={
+            "rank": st.column_config.NumberColumn("Rank", format="%d"),
+            "submitter": "Submitter",
+            "region": region_label,
+            "meeting": st.column_config.NumberColumn("Meeting", format="%d"),
+            "similarity": st.column_config.NumberColumn("Similarity", format="%.2f"),
+            "shared_terms": "Shared terms",
+            "text": st.column_config.TextColumn("Passage", width="large"),
+        },
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="ev_table",
+    )
+    for row in shown.selection.rows:
+        passage = evidence.iloc[row]
+        with st.container(border=True):
+            st.caption(
+                escape_markdown(
+                    f"{passage['submitter']} · meeting {passage['meeting']} · {passage['document']}"
+                )
+            )
+            st.markdown(escape_markdown(str(passage["text"])))
+
+st.subheader("Representation per topic")
+shares = cached(db, source, representation, filters, top=top)
+if shares.empty:
+    st.info("No topic has both recommendations and State submissions under these filters.")
+    st.stop()
+topic_ids = list(dict.fromkeys(shares["topic_id"]))
+default = chosen["topic_id"] if chosen["topic_id"] in topic_ids else topic_ids[0]
+topic = st.selectbox(
+    "Work-plan topic",
+    topic_ids,
+    index=topic_ids.index(default),
+    format_func=lambda t: reference.topics[t].label,
+    key="ev_topic",
+)
+one = shares[shares["topic_id"] == topic]
+st.plotly_chart(
+    representation_bars(one, topic_label=reference.topics[topic].label, region_label=region_label),
+    width="stretch",
+)
+st.caption(
+    f"Blue: each region's share of the State passages among the {top} most similar passages "
+    "of each recommendation listed under the topic. Orange: its share of the States that "
+    "submitted on the topic. A ratio below 1 means the region's submissions are reflected "
+    "less than its share of the submitting States."
+)
+st.dataframe(
+    one[
+        [
+            "region",
+            "evidence_passages",
+            "evidence_share",
+            "states_submitting",
+            "state_share",
+            "ratio",
+        ]
+    ],
+    column_config={
+        "region": region_label,
+        "evidence_passages": "Evidence passages",
+        "evidence_share": st.column_config.NumberColumn("Share of evidence", format="percent"),
+        "states_submitting": "States submitting",
+        "state_share": st.column_config.NumberColumn("Share of States", format="percent"),
+        "ratio": st.column_config.NumberColumn("Ratio", format="%.2f"),
+    },
+    hide_index=True,
+    width="stretch",
+)

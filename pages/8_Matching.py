@@ -1,0 +1,174 @@
+"""Needs and offers (UNODC programme staff): each State's need for capacity building with
+the submitters that offer help on the same topic and sub-themes, best first, both passages
+side by side; who offers to which regions; and the needs nobody offers to meet."""
+
+import streamlit as st
+
+from ieg_analysis.analytics.filters import ACTOR_TYPE_LABELS
+from ieg_analysis.analytics.matching import (
+    matches_for_export,
+    matching_totals,
+    need_offer_matches,
+    provider_region_flows,
+    term_labels,
+    unmet_needs,
+)
+from ieg_analysis.charts.matching import providers_sankey
+from ieg_analysis.export.tables import to_xlsx_bytes
+from ieg_analysis.reference import REGION_SCHEMES, load_reference
+from ui.common import cached, page_header, provenance
+from ui.filters import filter_panel
+from ui.text import escape_markdown
+
+st.set_page_config(page_title="Needs and offers · IEG Analysis", page_icon="🌐", layout="wide")
+db, source = page_header(
+    "Needs and offers",
+    "For each need for capacity building a State expressed, who offers help on the same "
+    "work-plan topic and sub-themes — and which needs nobody offers to meet.",
+)
+filters = filter_panel()
+st.sidebar.caption(
+    "The filters choose the needs. Offers are searched in every meeting and region; the "
+    "submitter-type and document-kind filters narrow the offers."
+)
+reference = load_reference()
+topics = {t.id: t.label for t in reference.topics.values()}
+terms = cached(db, source, term_labels)
+region_label = REGION_SCHEMES[filters.region_column]
+
+totals = cached(db, source, matching_totals, filters)
+if totals["needs"] == 0:
+    st.info(
+        "No State expressed a need for capacity building under these filters. Clear some "
+        "filters in the sidebar: needs come from written submissions, statements and "
+        "comments of States."
+    )
+    st.stop()
+columns = st.columns(4)
+columns[0].metric("Need passages", f"{totals['needs']:,}", help="Of States, under the filters.")
+columns[1].metric("Needs with an offer", f"{totals['matched']:,}")
+columns[2].metric("Needs nobody offers to meet", f"{totals['unmet']:,}")
+columns[3].metric("Submitters whose offers match", f"{totals['providers']:,}")
+
+left, right = st.columns(2)
+per_need = left.slider("Offers listed per need", 1, 10, 3, key="match_per_need")
+best_only = right.toggle(
+    "Chart: only the best offer of each need", key="match_best_only", value=False
+)
+matches = cached(db, source, need_offer_matches, filters, per_need=per_need)
+flows = provider_region_flows(matches, best_only=best_only)
+st.plotly_chart(providers_sankey(flows, region_label=region_label), width="stretch")
+st.caption(
+    f"Left: who offers (colour: submitter type; the 12 who meet most needs by name). "
+    f"Right: the {region_label.lower()} of the States whose needs their offers match. "
+    "Width: need passages for which the submitter is among the offers listed per need."
+)
+
+st.subheader("Each need with the best-matching offers")
+st.caption(
+    "Ranked by: a shared work-plan topic first, then the overlap of vocabulary terms "
+    "(Jaccard: shared ÷ all terms of both passages), then an offer from the same region, "
+    "then in the same language. Choose a row to read both passages side by side."
+)
+
+
+def _labels(values, labels) -> str:
+    return ", ".join(labels.get(v, str(v).replace("_", " ")) for v in values)
+
+
+if matches.empty:
+    st.info("No offer matches these needs. Widen the filters or the submitter types.")
+else:
+    table = matches.assign(
+        shared_topics=matches["shared_topics"].map(lambda v: _labels(v, topics)),
+        shared_terms=matches["shared_terms"].map(lambda v: _labels(v, terms)),
+        provider_type=matches["provider_type"].map(ACTOR_TYPE_LABELS),
+    )
+    shown = st.dataframe(
+        table[
+            [
+                "need_state",
+                "need_region",
+                "need_text",
+                "rank",
+                "provider",
+                "provider_type",
+                "shared_topics",
+                "shared_terms",
+                "term_jaccard",
+                "same_region",
+                "same_language",
+                "offer_text",
+            ]
+        ],
+        column_config={
+            "need_state": "State with the need",
+            "need_region": region_label,
+            "need_text": st.column_config.TextColumn("Need", width="medium"),
+            "rank": st.column_config.NumberColumn("Rank", format="%d"),
+            "provider": "Who offers",
+            "provider_type": "Type",
+            "shared_topics": "Shared topics",
+            "shared_terms": "Shared terms",
+            "term_jaccard": st.column_config.ProgressColumn(
+                "Term overlap", format="%.2f", min_value=0, max_value=1
+            ),
+            "same_region": "Same region",
+            "same_language": "Same language",
+            "offer_text": st.column_config.TextColumn("Offer", width="medium"),
+        },
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="match_table",
+    )
+    for row in shown.selection.rows:
+        match = matches.iloc[row]
+        need_side, offer_side = st.columns(2)
+        for side, who, prefix, heading in (
+            (need_side, match["need_state"], "need", "Need"),
+            (offer_side, match["provider"], "offer", "Offer"),
+        ):
+            box = side.container(border=True)
+            box.markdown(f"**{heading}: {escape_markdown(str(who))}**")
+            para = match[f"{prefix}_para"]
+            box.caption(
+                escape_markdown(
+                    f"meeting {match[f'{prefix}_meeting']} · {match[f'{prefix}_document']}"
+                    f" · para. {para if isinstance(para, str) and para else '–'}"
+                )
+            )
+            box.markdown(escape_markdown(str(match[f"{prefix}_text"])))
+    st.download_button(
+        "Download the matches (XLSX)",
+        to_xlsx_bytes(
+            matches_for_export(matches, topic_labels=topics, term_labels=terms),
+            provenance(source, filters.describe(reference)),
+            sheet="matches",
+        ),
+        file_name="ieg-needs-and-offers.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="match_download",
+    )
+
+st.subheader("Needs nobody offers to meet")
+unmet = cached(db, source, unmet_needs, filters)
+if unmet.empty:
+    st.success("Every need under these filters has at least one matching offer.")
+else:
+    st.dataframe(
+        unmet.assign(topics=unmet["topics"].map(lambda v: _labels(v, topics)))[
+            ["state", "region", "meeting", "topics", "text", "reason"]
+        ],
+        column_config={
+            "state": "State",
+            "region": region_label,
+            "meeting": st.column_config.NumberColumn("Meeting", format="%d"),
+            "topics": "Topics",
+            "text": st.column_config.TextColumn("Need", width="large"),
+            "reason": "Why nothing matches",
+        },
+        hide_index=True,
+        width="stretch",
+    )

@@ -1,0 +1,78 @@
+"""Clustering on small hand-built texts: the vectors, the linkage, the constraints and the
+suggested wording."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ieg_analysis.consolidation.clustering import cluster, mean_similarity, representative
+from ieg_analysis.consolidation.vectors import features, lemmas, similarity_matrix, terms
+
+TEXTS = [
+    "Member States should criminalize ransomware attacks.",
+    "States should criminalize attacks using ransomware, including the sale of ransomware kits.",
+    "UNODC should continue to support awareness campaigns in schools.",
+    "UNODC should continue to support campaigns in schools to raise awareness.",
+    "Member States should establish a national CERT.",
+]
+
+
+def test_lemmas_drop_stop_and_register_words_and_lemmatise() -> None:
+    assert lemmas("Member States should continue criminalizing offences.") == [
+        "criminalize",
+        "offence",
+    ]
+    assert lemmas("a 24/7 network") == ["dd/d", "network"]
+
+
+def test_vocabulary_terms_join_synonyms() -> None:
+    assert terms("a national CERT") == terms("a computer emergency response team")
+    assert "term:cert_csirt" in features("States should set up a national CERT.")
+
+
+def test_similarity_is_a_symmetric_matrix_with_a_unit_diagonal() -> None:
+    similarity = similarity_matrix(TEXTS)
+    assert similarity.shape == (5, 5)
+    assert np.allclose(similarity, similarity.T)
+    assert np.allclose(np.diag(similarity), 1.0)
+    assert similarity[0, 1] > 0.4 > similarity[0, 2]
+
+
+def test_near_duplicates_cluster_and_distinct_texts_do_not() -> None:
+    groups = cluster(similarity_matrix(TEXTS), 0.4)
+    assert [0, 1] in groups and [2, 3] in groups and [4] in groups
+
+
+@pytest.mark.parametrize(("threshold", "expected"), [(0.95, 5), (0.4, 3), (0.0, 1)])
+def test_the_threshold_sets_how_much_is_grouped(threshold: float, expected: int) -> None:
+    similarity = similarity_matrix(TEXTS)
+    if threshold == 0.0:
+        similarity = similarity + 0.01  # everything above a zero threshold
+    assert len(cluster(similarity, threshold)) == expected
+
+
+def test_average_linkage_does_not_chain() -> None:
+    # 0-1 and 1-2 are close, 0-2 are not: average linkage keeps 2 out
+    similarity = np.array([[1.0, 0.9, 0.0], [0.9, 1.0, 0.5], [0.0, 0.5, 1.0]])
+    assert cluster(similarity, 0.4) == [[0, 1], [2]]
+
+
+def test_constraints_win_over_similarity() -> None:
+    similarity = np.array([[1.0, 0.9, 0.1], [0.9, 1.0, 0.1], [0.1, 0.1, 1.0]])
+    assert cluster(similarity, 0.4, apart=[(0, 1)]) == [[0], [1], [2]]
+    assert cluster(similarity, 0.6, together=[[1, 2]]) == [[1, 2], [0]]  # mean 0.5 to 0
+    assert cluster(similarity, 0.4, together=[[1, 2]]) == [[0, 1, 2]]
+    assert cluster(similarity, 0.4, together=[[0, 2]], apart=[(1, 2)]) == [[0, 2], [1]]
+
+
+def test_empty_input() -> None:
+    assert cluster(np.zeros((0, 0)), 0.4) == []
+
+
+def test_the_suggested_wording_is_the_fuller_member() -> None:
+    texts = TEXTS[:2]
+    similarity = similarity_matrix(texts)
+    bags = [set(features(t)) for t in texts]
+    assert representative([0, 1], similarity, bags) == 1
+    assert mean_similarity(similarity, [0, 1]) == pytest.approx(similarity[0, 1])

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+from ieg_analysis.errors import UnknownMeetingError
+from ieg_analysis.export.compilation import UNLINKED, compile_meeting
+from ieg_analysis.export.compilation_docx import to_docx
+from ieg_analysis.export.compilation_pdf import to_pdf
+from ieg_analysis.export.errors import EmptyCompilationError
+
+
+def test_passages_are_grouped_by_topic_then_submitter(export_db) -> None:
+    compilation = compile_meeting(export_db, 4)
+    titles = [section.title for section in compilation.sections]
+    assert titles[0] == "Legislation and frameworks"  # the meeting's agenda first
+    assert titles[-1] == UNLINKED
+    assert compilation.documents == 3
+    every = compile_meeting(export_db, 4, mode="each")
+    placed = sum(section.passages for section in compilation.sections)
+    assert placed == compilation.passages  # once each, under its best topic
+    assert sum(section.passages for section in every.sections) > placed  # repeated
+    criminalization = next(s for s in every.sections if s.key == "criminalization")
+    submitters = [name for name, _ in criminalization.groups]
+    assert "Chile" in submitters
+    entry = dict(criminalization.groups)["Chile"][0]
+    assert entry.source.startswith("Chile, ") and entry.source.endswith("para. 1")
+
+
+def test_contributors_by_group_and_late_submissions(export_db) -> None:
+    compilation = compile_meeting(export_db, 4)
+    assert compilation.contributors["African States"] == ["Ghana"]
+    assert compilation.contributors["Latin American and Caribbean States"] == ["Chile"]
+    assert compilation.contributors["Academia (observers)"] == [
+        "University of Northbridge Cybercrime Lab"
+    ]
+    assert [item.submitter for item in compilation.late] == ["Chile"]
+    assert compilation.late[0].days_late == 19  # due 13 March 2018, received 1 April
+
+
+def test_unknown_or_empty_meetings_are_refused(export_db) -> None:
+    with pytest.raises(UnknownMeetingError):
+        compile_meeting(export_db, 12)
+    with pytest.raises(EmptyCompilationError, match="nothing to compile"):
+        compile_meeting(export_db, 5)
+
+
+def test_docx_has_headings_contributors_and_sample_notice(export_db) -> None:
+    document = Document(io.BytesIO(to_docx(compile_meeting(export_db, 4))))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "Contents" in headings
+    assert "Contributors by regional group" in headings
+    assert "Submissions received after the deadline" in headings
+    assert "1. Legislation and frameworks" in headings
+    assert "African States (1)" in headings and "Ghana" in headings
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Illustrative sample data" in text
+    assert "under the topic with the highest score" in text
+    assert "Chile" in document.tables[0].rows[1].cells[0].text
+    assert "Illustrative sample data" in document.sections[0].footer.paragraphs[0].text
+
+
+def test_pdf_has_contents_pages_and_text(export_db) -> None:
+    reader = PdfReader(io.BytesIO(to_pdf(compile_meeting(export_db, 4))))
+    assert len(reader.pages) >= 3
+    first = reader.pages[0].extract_text()
+    assert "Contents" in first and "Contributors by regional group" in first
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Illustrative sample data" in text
+    assert "Ghana" in text and "Received" in text

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import pytest
+
+from ieg_analysis.analytics.filters import Filters
+from ieg_analysis.export.errors import ChartOptionError, UnknownChartError
+from ieg_analysis.export.registry import CHARTS, build_chart
+
+
+@pytest.mark.parametrize("name", list(CHARTS))
+def test_every_chart_builds_with_the_pages_builders(export_db, name) -> None:
+    result = build_chart(export_db, name, Filters(meetings=(4,)))
+    assert isinstance(result.figure, go.Figure)
+    assert result.title
+    assert result.filters_text
+
+
+def test_filters_a_chart_ignores_are_not_claimed(export_db) -> None:
+    outcomes = build_chart(
+        export_db, "recommendations.outcomes", Filters(meetings=(4,), languages=("fr",))
+    )
+    assert outcomes.filters == Filters(meetings=(4,))
+    assert outcomes.filters_text == "meeting 4"
+    timeline = build_chart(export_db, "overview.timeline", Filters(meetings=(4,)))
+    assert timeline.filters_text == "not filtered"
+
+
+def test_options_are_checked_and_described(export_db) -> None:
+    result = build_chart(export_db, "capacity.heatmap", Filters(), {"measure": "provision"})
+    assert result.options == {"measure": "provision", "value": "share_states"}
+    assert "measure: Offers" in result.filters_text
+    with pytest.raises(ChartOptionError, match="has no option 'colour'"):
+        build_chart(export_db, "capacity.heatmap", Filters(), {"colour": "red"})
+    with pytest.raises(ChartOptionError, match="'moon' is not"):
+        build_chart(export_db, "topics.distribution", Filters(), {"by": "moon"})
+    with pytest.raises(UnknownChartError, match="'pie' is not a chart"):
+        build_chart(export_db, "pie", Filters())
+
+
+def test_an_empty_filter_result_is_flagged(export_db) -> None:
+    result = build_chart(export_db, "capacity.heatmap", Filters(states=("VAT",)))
+    assert result.is_empty
+    assert "no State submitted" in result.empty_message
