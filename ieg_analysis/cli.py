@@ -127,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .consolidation.commands import register as register_consolidation
 
     register_consolidation(commands)
+    from .analytics.commands import register as register_analytics
+
+    register_analytics(commands)
     return parser
 
 

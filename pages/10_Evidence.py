@@ -45,14 +45,13 @@ if recs.empty:
     )
     st.stop()
 
-labels = {
-    int(row.id): f"{row.reference} · {row.listed_short} · {row.text[:90]}"
+choices = {  # the label shown -> the recommendation id
+    f"{row.reference} · {row.listed_short} · "
+    + (row.text if len(row.text) <= 90 else row.text[:89] + "…"): int(row.id)
     for row in recs.itertuples()
 }
 left, right = st.columns([4, 1])
-rec_id = left.selectbox(
-    "Recommendation", list(labels), format_func=labels.get, key="ev_recommendation"
-)
+rec_id = choices[left.selectbox("Recommendation", list(choices), key="ev_recommendation")]
 top = right.slider("Passages", 3, 30, DEFAULT_TOP, key="ev_top")
 chosen = recs[recs["id"] == rec_id].iloc[0]
 st.markdown(
@@ -138,7 +137,7 @@ st.caption(
     "less than its share of the submitting States."
 )
 st.dataframe(
-    one[
+    one.assign(evidence_share=one["evidence_share"] * 100, state_share=one["state_share"] * 100)[
         [
             "region",
             "evidence_passages",
@@ -151,10 +150,12 @@ st.dataframe(
     column_config={
         "region": region_label,
         "evidence_passages": "Evidence passages",
-        "evidence_share": st.column_config.NumberColumn("Share of evidence", format="percent"),
+        "evidence_share": st.column_config.NumberColumn("Share of evidence", format="%.0f%%"),
         "states_submitting": "States submitting",
-        "state_share": st.column_config.NumberColumn("Share of States", format="percent"),
-        "ratio": st.column_config.NumberColumn("Ratio", format="%.2f"),
+        "state_share": st.column_config.NumberColumn("Share of States", format="%.0f%%"),
+        "ratio": st.column_config.NumberColumn(
+            "Ratio", format="%.2f", help="Share of evidence ÷ share of States (1 = as expected)."
+        ),
     },
     hide_index=True,
     width="stretch",

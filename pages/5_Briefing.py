@@ -10,7 +10,8 @@ from ieg_analysis.analytics.filters import parse_filters
 from ieg_analysis.export.compilation import MODES, compile_meeting
 from ieg_analysis.export.compilation_docx import to_docx
 from ieg_analysis.export.compilation_pdf import to_pdf as compilation_pdf
-from ieg_analysis.export.errors import EmptyCompilationError
+from ieg_analysis.export.errors import EmptyCompilationError, RendererError
+from ieg_analysis.export.images import find_browser
 from ieg_analysis.export.pack import (
     PackItem,
     PackSpec,
@@ -49,6 +50,12 @@ db, source = page_header(
 )
 filters = filter_panel()
 reference = load_reference()
+try:
+    find_browser()
+    no_images = ""
+except RendererError as error:
+    no_images = str(error)
+    st.info(f"Images and packs are unavailable here. {no_images}")
 names = chart_names()
 items: list[dict] = st.session_state.setdefault("briefing_items", [])
 
@@ -118,7 +125,7 @@ for index, item in enumerate(list(items)):
             config={"topojsonURL": "/app/static/"},
         )
         provenance = provenance_of(db)
-        st.caption(" · ".join(provenance.lines(result.filters_text)))
+        st.caption(" ".join(provenance.lines(result.filters_text)))
         pack_items.append(
             PackItem(item["chart"], title=title, note=note, options=options, filters=chart_filters)
         )
@@ -135,6 +142,7 @@ for index, item in enumerate(list(items)):
                 mime="image/png" if fmt == "png" else "image/svg+xml",
                 key=f"{key}_{fmt}",
                 on_click="ignore",
+                disabled=bool(no_images),
                 icon=":material/image:",
             )
         buttons[2].download_button(
@@ -174,6 +182,7 @@ else:
         on_click="ignore",
         type="primary",
         icon=":material/slideshow:",
+        disabled=bool(no_images),
     )
     columns[1].download_button(
         "PDF",
@@ -182,6 +191,7 @@ else:
         mime="application/pdf",
         on_click="ignore",
         icon=":material/picture_as_pdf:",
+        disabled=bool(no_images),
     )
     columns[2].download_button(
         "Specification (JSON)",

@@ -60,7 +60,7 @@ flows = provider_region_flows(matches, best_only=best_only)
 st.plotly_chart(providers_sankey(flows, region_label=region_label), width="stretch")
 st.caption(
     f"Left: who offers (colour: submitter type; the 12 who meet most needs by name). "
-    f"Right: the {region_label.lower()} of the States whose needs their offers match. "
+    f"Right: the States whose needs their offers match, by {region_label}. "
     "Width: need passages for which the submitter is among the offers listed per need."
 )
 
@@ -125,6 +125,14 @@ else:
     )
     for row in shown.selection.rows:
         match = matches.iloc[row]
+        reasons = [
+            f"shared topics: {_labels(match['shared_topics'], topics) or 'none'}",
+            f"shared terms: {_labels(match['shared_terms'], terms) or 'none'}"
+            f" (overlap {match['term_jaccard']:.2f})",
+        ]
+        reasons += ["same region"] if match["same_region"] else []
+        reasons += ["same language"] if match["same_language"] else []
+        st.caption(escape_markdown(f"Rank {match['rank']} for this need: " + "; ".join(reasons)))
         need_side, offer_side = st.columns(2)
         for side, who, prefix, heading in (
             (need_side, match["need_state"], "need", "Need"),

@@ -2,6 +2,7 @@
 written submissions received on time and late per region; and, for the stock-taking
 meeting, the comments received on each preliminary recommendation and its status."""
 
+import pandas as pd
 import streamlit as st
 
 from ieg_analysis.analytics.tracker import (
@@ -98,7 +99,13 @@ else:
         width="stretch",
     )
     st.dataframe(
-        one.assign(late_submitters=one["late_submitters"].map(", ".join))[
+        one.assign(
+            late_submitters=one["late_submitters"].map(", ".join),
+            on_time_share=one["on_time_share"] * 100,
+            most_days_late=one["most_days_late"].map(
+                lambda days: "" if days is None or days is pd.NA else f"{int(days)} days"
+            ),
+        )[
             [
                 "region",
                 "submissions",
@@ -117,10 +124,12 @@ else:
             "late": "Late",
             "undated": "No date",
             "on_time_share": st.column_config.ProgressColumn(
-                "On time (of dated)", format="percent", min_value=0, max_value=1
+                "On time (of dated)", format="%.0f%%", min_value=0, max_value=100
             ),
-            "most_days_late": st.column_config.NumberColumn("Latest (days)", format="%d"),
-            "late_submitters": st.column_config.TextColumn("Late", width="large"),
+            "most_days_late": st.column_config.TextColumn(
+                "Latest arrival", help="Days after the deadline of the latest submission."
+            ),
+            "late_submitters": st.column_config.TextColumn("Late submitters", width="large"),
         },
         hide_index=True,
         width="stretch",

@@ -240,3 +240,22 @@ def test_export_has_readable_headings_and_labels(match_db) -> None:
     assert row["Shared topics"] == "Electronic evidence"
     assert row["Shared terms"] == "chain of custody; digital forensics"
     assert "Need: passage" in table.columns and "Offer: passage" in table.columns
+
+
+def test_the_command_line_prints_and_writes_the_matches(match_db, tmp_path) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from ieg_analysis.cli import main
+
+    out, target = io.StringIO(), tmp_path / "matches.xlsx"
+    code = main(["--db", str(match_db.path), "match", "--output", str(target)], out=out)
+    assert code == 0
+    text = out.getvalue()
+    assert "2 need passages of 2 States: 1 with an offer, 1 nobody offers to meet" in text
+    book = load_workbook(target)
+    assert book.sheetnames == ["provenance", "matches"]
+    rows = list(book["matches"].values)
+    assert rows[1][rows[0].index("Who offers")] == "France"
+    assert main(["--db", str(match_db.path), "match", "--meeting", "99"], out=out) == 2

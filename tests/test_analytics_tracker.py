@@ -230,3 +230,14 @@ def test_comments_per_preliminary_recommendation_and_status(tracker_db) -> None:
     assert summary.loc[("legislation_frameworks", "Adopted"), "comments"] == 2
     assert summary.loc[("legislation_frameworks", "Merged"), "with_comments"] == 0
     assert recommendation_comments_status(tracker_db, meeting=4).empty
+
+
+def test_the_command_line_prints_the_tracker(tracker_db) -> None:
+    import io
+
+    from ieg_analysis.cli import main
+
+    out = io.StringIO()
+    assert main(["--db", str(tracker_db.path), "tracker", "--meeting", "4"], out=out) == 0
+    text = out.getvalue()
+    assert "2018-03-13" in text and "Nigeria" in text

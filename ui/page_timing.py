@@ -18,16 +18,22 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = (
-    ("Overview", "0_Overview.py", {}),
-    ("Explorer", "1_Explorer.py", {}),
-    ("Explorer: search", "1_Explorer.py", {"q": "electronic evidence", "meeting": "5"}),
-    ("Explorer: document", "1_Explorer.py", {"doc": None}),
-    ("Capacity-building needs", "2_Capacity_building.py", {}),
-    ("Recommendation coverage", "3_Recommendations.py", {}),
-    ("Topics and the model", "4_Topics.py", {}),
-    ("Data", "6_Data.py", {}),
-)
+# every page in its default view, plus the explorer's search and document views
+VARIANTS = {
+    "1_Explorer.py": (
+        ("Explorer: search", {"q": "electronic evidence", "meeting": "5"}),
+        ("Explorer: document", {"doc": None}),
+    )
+}
+
+
+def pages() -> list[tuple[str, str, dict]]:
+    found = []
+    for path in sorted((ROOT / "pages").glob("*.py"), key=lambda p: int(p.name.split("_")[0] or 0)):
+        name = path.stem.split("_", 1)[-1].replace("_", " ")
+        found.append((name, path.name, {}))
+        found += [(label, path.name, params) for label, params in VARIANTS.get(path.name, ())]
+    return found
 
 
 def _render(page: str, params: dict[str, str], timeout: float) -> tuple[float, list[str]]:
@@ -65,8 +71,9 @@ def main(argv: list[str] | None = None) -> int:
 
     results = {}
     # one untimed run first: imports (Plotly, pandas styling) are not the page's cost
-    _render(PAGES[0][1], {}, args.timeout)
-    for name, page, params in PAGES:
+    listed = pages()
+    _render(listed[0][1], {}, args.timeout)
+    for name, page, params in listed:
         params = {k: (str(args.document) if v is None else v) for k, v in params.items()}
         cold, warm, errors = [], [], []
         for _ in range(max(1, args.repeat)):

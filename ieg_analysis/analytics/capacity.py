@@ -74,13 +74,14 @@ def _cells_sql(filters: Filters) -> tuple[str, list]:
     offer_where, offer_params = _scoped(filters.without("topics", "states"))
     sql = f"""
     with state_passages as (  -- one row per passage of a State with a region, need side
-        select p.*, nullif(p.{region}, '') as region
+        select p.country_iso3, p.country_name, p.topic_labels, p.capacity_label,
+            nullif(p.{region}, '') as region
         from v_passage p
         where {need_where} and p.actor_type in ('member_state', 'observer_state')
           and nullif(p.{region}, '') is not null
     ),
     region_offer_passages as (  -- offers of the region's States, State filter ignored
-        select p.*, nullif(p.{region}, '') as region
+        select p.topic_labels, nullif(p.{region}, '') as region
         from v_passage p
         where {offer_where} and p.actor_type in ('member_state', 'observer_state')
           and nullif(p.{region}, '') is not null and p.capacity_label = 'provision'
@@ -367,7 +368,8 @@ def providers(db: Database, filters: Filters, topic: str | None = None) -> pd.Da
     where, params = _scoped(filters)
     sql = f"""
     with offers as (
-        select p.*, nullif(p.{region}, '') as region
+        select p.actor_id, p.actor_name, p.actor_type, p.country_iso3, p.meeting, p.text,
+            p.provision, p.topic_labels, nullif(p.{region}, '') as region
         from v_passage p
         where {where} and p.capacity_label = 'provision'
           and (?::varchar is null or list_contains(p.topic_labels, ?::varchar))

@@ -64,6 +64,17 @@ def has_search_index(db: Database) -> bool:
     )
 
 
+def recommendation_by_reference(db: Database, reference: str) -> tuple[int, str] | None:
+    """The id and text of the recommendation "MEETING.NUMBER" (e.g. "4.12"), or None."""
+    meeting, _, number = (reference or "").strip().partition(".")
+    found = db.query(
+        "select id, text from recommendation "
+        "where cast(meeting as varchar) = ? and cast(number as varchar) = ?",
+        [meeting.strip()[:10], number.strip()[:10]],
+    )
+    return None if found.empty else (int(found["id"].iloc[0]), str(found["text"].iloc[0]))
+
+
 def _evidence_sql(
     filters: Filters, *, passage_filters: Filters, recommendation_id: int | None = None
 ) -> tuple[str, list]:

@@ -59,28 +59,53 @@ class SearchResult:
 
 
 def _search_sql(filters: Filters, query: SearchQuery) -> tuple[str, list]:
-    """grain: one row per matching passage, with its BM25 score (null without words)."""
+    """grain: one row per matching passage: passage_id, meeting, document_id, seq and its
+    BM25 score (null without words). Only these narrow columns: the page's rows are read
+    afterwards for the few passages shown (``_rows_sql``).
+
+    The BM25 scores are computed over the passage table alone, where the index's macro is
+    fast, and joined to the view; evaluated row by row over the joined view they took
+    longer than the gateway's time limit at a million passages. Without a topic filter the
+    rows are found in ``v_passage_source``, which does not join the classifications."""
     predicate, params = filters.where("v")
+    source = "v_passage" if filters.topics else "v_passage_source"
     sql_params: list = []
-    if query.empty:
-        score = "cast(null as double)"
-    else:
-        score = "fts_main_passage.match_bm25(v.passage_id, ?)"
+    if query.words:
+        hits = """hits as (  -- one row per passage matching a word, with its BM25 score
+            select id as passage_id, score from (
+                select id, fts_main_passage.match_bm25(id, ?) as score from passage
+            ) where score is not null
+        ),"""
+        join, score = "join hits h on h.passage_id = v.passage_id", "h.score"
         sql_params.append(query.ranking_text)
+    else:
+        hits, join, score = "", "", "cast(null as double)"
     clauses = [predicate]
     for phrase in query.phrases:
         clauses.append("strip_accents(lower(v.text)) like '%' || strip_accents(lower(?)) || '%'")
         params.append(phrase)
     sql = f"""
-        with scored as (
-            select {_RESULT_COLUMNS}, {score} as score
-            from v_passage v
+        with {hits} matched as (
+            select v.passage_id, v.meeting, v.document_id, v.seq, {score} as score
+            from {source} v {join}
             where {" and ".join(clauses)}
         )
-        select * from scored
-        where {"score is not null" if query.words else "true"}
+        select * from matched
     """  # noqa: S608 - the predicate comes from Filters.where (fixed columns, bound values)
     return sql, sql_params + params
+
+
+def _rows_sql(sql: str, words: bool) -> str:
+    """The result columns of one slice (``limit ? offset ?``) of ``_search_sql``, in order:
+    best BM25 match first, or in meeting and document order without search words."""
+    order = "score desc, passage_id" if words else "meeting, document_id, seq"
+    outer = "m.score desc, m.passage_id" if words else "m.meeting, m.document_id, m.seq"
+    return f"""
+        with m as ({sql} order by {order} limit ? offset ?)
+        select {_RESULT_COLUMNS}, m.score
+        from m join v_passage v on v.passage_id = m.passage_id
+        order by {outer}
+    """  # noqa: S608 - fixed ordering clauses around _search_sql
 
 
 def search_passages(
@@ -98,11 +123,7 @@ def search_passages(
     total = int(db.query(f"select count(*) as n from ({sql})", params)["n"].item())  # noqa: S608
     pages = max(1, -(-total // page_size))
     page = min(max(1, page), pages)
-    order = "score desc, passage_id" if query.words else "meeting, document_id, seq"
-    rows = db.query(
-        f"{sql} order by {order} limit ? offset ?",  # noqa: S608 - fixed ordering clauses
-        [*params, page_size, (page - 1) * page_size],
-    )
+    rows = db.query(_rows_sql(sql, bool(query.words)), [*params, page_size, (page - 1) * page_size])
     return SearchResult(rows, total, page, pages)
 
 
@@ -111,8 +132,7 @@ def export_passages(db: Database, filters: Filters, text: str | None = None) -> 
     readable column names."""
     query = SearchQuery.parse(text)
     sql, params = _search_sql(filters, query)
-    order = "score desc, passage_id" if query.words else "meeting, document_id, seq"
-    frame = db.query(f"{sql} order by {order} limit ?", [*params, EXPORT_ROW_CAP])  # noqa: S608
+    frame = db.query(_rows_sql(sql, bool(query.words)), [*params, EXPORT_ROW_CAP, 0])
     frame["topic_labels"] = frame["topic_labels"].map(
         lambda labels: ", ".join(labels) if labels is not None else ""
     )

@@ -77,6 +77,9 @@ def render(result: dict) -> str:
     baseline = result.get("baseline", {}).get("questions", {})
     rows = []
     for name, q in result["queries"].items():
+        if "error" in q:
+            rows.append([q["page"], name, "failed", q["error"], "", "", "", "", ""])
+            continue
         b = baseline.get(name)
         kept = q.get("kept_connection") or {}
         rows.append(

@@ -9,6 +9,8 @@ import plotly.graph_objects as go
 
 from .theme import OKABE_ITO, apply_layout, empty_figure
 
+OTHER_PROVIDERS = "Other providers"  # the name analytics.matching gives the rest
+
 # submitter type -> colour of its node and links (Okabe-Ito)
 TYPE_COLOURS = {
     "member_state": OKABE_ITO[0],
@@ -37,6 +39,16 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({red},{green},{blue},{alpha})"
 
 
+def _stacked(values: list[float]) -> list[float]:
+    """Centres (0 = top, 1 = bottom) of nodes stacked in the given order, sized by value."""
+    total = float(sum(values)) or 1.0
+    centres, before = [], 0.0
+    for value in values:
+        centres.append(0.02 + 0.96 * (before + value / 2) / total)
+        before += value
+    return centres
+
+
 def providers_sankey(
     flows: pd.DataFrame, *, region_label: str = "Region", value_label: str = "needs"
 ) -> go.Figure:
@@ -63,10 +75,15 @@ def providers_sankey(
         f"{TYPE_LABELS.get(str(types[p]), 'Several submitters')}" if pd.notna(types[p]) else ""
         for p in providers
     ] + [f"{region_label}" for _ in regions]
+    # nodes in a fixed order, top to bottom: providers by value ("Other providers" last),
+    # regions by value (Plotly's own layout would put the largest node anywhere)
+    provider_values = flows.groupby("provider")["value"].sum().reindex(providers).tolist()
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
             node={
+                "x": [0.001] * len(providers) + [0.999] * len(regions),
+                "y": _stacked(provider_values) + _stacked(totals.tolist()),
                 "label": node_labels,
                 "color": colours + [REGION_COLOUR] * len(regions),
                 "pad": 12,
@@ -88,5 +105,24 @@ def providers_sankey(
             },
         )
     )
-    height = max(420, 26 * len(providers) + 120)
-    return apply_layout(fig, title=TITLE, height=height)
+    present = [t for t in TYPE_COLOURS if t in set(types.dropna())]
+    key = "   ".join(
+        f'<span style="color:{TYPE_COLOURS[t]}">■</span> {TYPE_LABELS[t]}' for t in present
+    )
+    if OTHER_PROVIDERS in providers:
+        key += f'   <span style="color:{OTHER_COLOUR}">■</span> {OTHER_PROVIDERS}'
+    fig.add_annotation(
+        text=key,
+        showarrow=False,
+        x=0,
+        y=-0.04,
+        xref="paper",
+        yref="paper",
+        xanchor="left",
+        yanchor="top",
+        align="left",
+    )
+    height = max(420, 26 * len(providers) + 160)
+    fig = apply_layout(fig, title=TITLE, height=height)
+    fig.update_layout(margin={"b": 50})
+    return fig

@@ -97,9 +97,9 @@ def representative(
     features: Sequence[set[str]],
 ) -> int:
     """The member whose wording to suggest for the cluster: the one covering most of the
-    cluster's shared content (the lemmas and terms at least two members use), so that when one
-    recommendation contains another the fuller one is chosen; ties go to the medoid (highest
-    mean similarity to the others), then to the earliest."""
+    cluster's shared content (the lemmas and terms at least two members use), then most of
+    all its content, so that when one recommendation contains another the fuller one is
+    chosen; ties go to the medoid (highest mean similarity to the others), then the earliest."""
     if len(group) == 1:
         return group[0]
     counts: dict[str, int] = {}
@@ -108,9 +108,10 @@ def representative(
             counts[feature] = counts.get(feature, 0) + 1
     shared = {feature for feature, count in counts.items() if count >= 2}
 
-    def score(i: int) -> tuple[float, float, int]:
+    def score(i: int) -> tuple[float, float, float, int]:
         coverage = len(features[i] & shared) / len(shared) if shared else 0.0
+        fullness = len(features[i]) / len(counts) if counts else 0.0
         others = [similarity[i, j] for j in group if j != i]
-        return (round(coverage, 6), float(np.mean(others)), -i)
+        return (round(coverage, 6), round(fullness, 6), float(np.mean(others)), -i)
 
     return max(group, key=score)

@@ -77,9 +77,7 @@ def cmd_consolidate(args: argparse.Namespace, settings: Settings, out) -> int:
         )
         for member in result.members_of(row.cluster).itertuples(index=False):
             mark = "*" if member.is_representative else " "
-            status = member.status + (
-                f" into {member.merged_into}" if isinstance(member.merged_into, str) else ""
-            )
+            status = member.status + (f" into {member.merged_into}" if member.merged_into else "")
             text = textwrap.shorten(member.text, width=120, placeholder=" …")
             print(f"  {mark} {member.reference:>6} [{status}] {text}", file=out)
     if args.output:

@@ -157,10 +157,12 @@ def build(
                             "topic_id",
                             "topic_short",
                             "status",
-                            "merged_into",
                             "text",
                         )
                     },
+                    "merged_into": recs.at[i, "merged_into"]
+                    if isinstance(recs.at[i, "merged_into"], str)
+                    else "",
                     "is_representative": i == rep_row,
                     "similarity": float(similarity[i, rep_row]),
                 }

@@ -126,9 +126,9 @@ class Compilation:
             "three weeks before the meeting opens.",
             "The passages are grouped by work-plan topic, and under each topic by the State "
             "or observer that submitted them; each passage gives its source (submitter, "
-            "document, paragraph number). The topic of a passage was assigned by the IEG "
-            f"Analysis topic classifier (model {model}); human corrections, where they have "
-            f"been recorded, take precedence. {MODES[self.mode]} Passages that the "
+            "document, paragraph number). The topic of a passage is the one stored for it: "
+            f"the label of the IEG Analysis topic classifier (model {model}), or a human "
+            f"correction where one has been recorded. {MODES[self.mode]} Passages that the "
             f"classifier links to no work-plan topic are compiled in the last section, "
             f'"{UNLINKED}", so that nothing submitted is left out.',
             "The text of each passage is reproduced as received; it has not been edited.",

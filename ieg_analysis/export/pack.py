@@ -76,6 +76,11 @@ class Pack:
     skipped: list[EmptyChartError]
 
     @property
+    def cover_line(self) -> str:
+        charts = f"{len(self.charts)} chart" + ("" if len(self.charts) == 1 else "s")
+        return f"{charts} · prepared {self.provenance.exported:%d %B %Y} with IEG Analysis"
+
+    @property
     def filters_text(self) -> str:
         """The pack's own filters in words (each chart may narrow or replace them)."""
         return self.spec.filters.describe(load_reference())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-from .compilation import plural
 from .images import png_size
 from .pack import Pack
 from .pdf_fonts import DocumentPDF
@@ -57,9 +56,7 @@ def to_pdf(pack: Pack) -> bytes:
     pdf.multi_cell(
         0,
         7,
-        pdf.clean(
-            f"{plural(len(pack.charts), 'chart')} · prepared {provenance.exported:%d %B %Y} with IEG Analysis"
-        ),
+        pdf.clean(pack.cover_line),
         new_x="LMARGIN",
         new_y="NEXT",
     )

@@ -10,7 +10,6 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
-from .compilation import plural
 from .images import png_size
 from .pack import Pack
 from .provenance import SAMPLE_NOTICE
@@ -71,13 +70,7 @@ def to_pptx(pack: Pack) -> bytes:
         bold=True,
     )
     lines = [(pack.spec.subtitle, GREY)] if pack.spec.subtitle else []
-    lines.append(
-        (
-            f"{plural(len(pack.charts), 'chart')} · prepared {provenance.exported:%d %B %Y} with IEG "
-            "Analysis",
-            GREY,
-        )
-    )
+    lines.append((pack.cover_line, GREY))
     lines.append((f"Filters: {pack.filters_text}", GREY))
     _text(cover, MARGIN, Inches(3.5), SLIDE_W - 2 * MARGIN, Inches(1.2), lines, size=16)
     if provenance.is_sample:

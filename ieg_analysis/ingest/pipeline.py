@@ -16,7 +16,7 @@ import duckdb
 
 from ..audit import local_operator
 from ..errors import IEGError, InputFileError, ManifestError
-from ..records import Actor, ParsedDocument
+from ..records import OBSERVER_TYPES, Actor, ParsedDocument
 from ..reference import Reference, load_reference, normalise_name
 from ..settings import Settings
 from ..store.db import Database
@@ -35,6 +35,10 @@ from .structured import (
 
 Progress = Callable[[int, int, str], None]
 MANIFEST_COLUMNS = ("path", "meeting", "submitter", "kind")
+# A writer stores at most this many documents (or passages) per hold of the database, so
+# readers wait at most a fraction of a second while a long batch goes in.
+CHUNK_DOCUMENTS = 25
+CHUNK_PASSAGES = 5000
 
 
 @dataclass(frozen=True)
@@ -205,17 +209,47 @@ def ingest(
     reference = reference or load_reference()
     user = user or local_operator()
     items = list(requests)
-    report = BatchReport()
     with Writer(db) as writer:
         writer.sync_reference(reference)
         run_id = writer.start_run(source)
-    seen_hashes: set[str] = set()
-    for index, request in enumerate(items, start=1):
-        report.outcomes.append(
-            _ingest_one(db, request, settings, reference, seen_hashes, is_sample, user)
-        )
+        observers = writer.observers()
+        stored_hashes = writer.content_hashes()
+    outcomes: list[FileOutcome | None] = [None] * len(items)
+    pending: list[tuple[int, ParsedDocument]] = []
+    done = 0
+
+    def finish(index: int, outcome: FileOutcome) -> None:
+        nonlocal done
+        outcomes[index] = outcome
+        done += 1
         if progress:
-            progress(index, len(items), request.name)
+            progress(done, len(items), items[index].name)
+
+    def flush() -> None:
+        for index, outcome in _store_chunk(db, pending, user=user):
+            finish(index, outcome)
+        pending.clear()
+
+    for index, request in enumerate(items):
+        outcome, parsed = _prepare(
+            request, settings, reference, observers, stored_hashes, is_sample
+        )
+        if outcome is not None:
+            finish(index, outcome)
+            continue
+        assert parsed is not None
+        stored_hashes.add(parsed.content_hash)
+        for actor in [parsed.meta.actor, *(c.actor for c in parsed.comments)]:
+            if actor.actor_type in OBSERVER_TYPES:  # known to the rest of the batch
+                observers.setdefault(normalise_name(actor.name), actor)
+        pending.append((index, parsed))
+        if (
+            len(pending) >= CHUNK_DOCUMENTS
+            or sum(len(p.passages) for _, p in pending) >= CHUNK_PASSAGES
+        ):
+            flush()
+    flush()
+    report = BatchReport([o for o in outcomes if o is not None])
     with Writer(db) as writer:
         if report.count("stored"):
             writer.rebuild_search_index()
@@ -287,46 +321,73 @@ def _observers(db: Database) -> dict:
     }
 
 
-def _ingest_one(
-    db: Database,
+def _prepare(
     request: IngestRequest,
     settings: Settings,
     reference: Reference,
-    seen_hashes: set[str],
+    observers: dict,
+    stored_hashes: set[str],
     is_sample: bool,
-    user: str,
-) -> FileOutcome:
+) -> tuple[FileOutcome | None, ParsedDocument | None]:
+    """Read, check and parse one file without holding the database: an outcome when it is
+    refused or already stored, else the parsed document."""
     try:
         data = _read_bytes(request, settings)
-        digest = content_hash(data)
-        if digest in seen_hashes or (data and _has_hash(db, digest)):
-            return FileOutcome(request.name, "skipped", "already stored; nothing changed.")
+        if data and content_hash(data) in stored_hashes:
+            return FileOutcome(request.name, "skipped", "already stored; nothing changed."), None
         parsed = parse_file(
             request,
             data,
             reference=reference,
-            observers=_observers(db),
+            observers=observers,
             settings=settings,
             is_sample=is_sample,
         )
-        with Writer(db) as writer:
-            document_id = writer.add_document(parsed, user=user)
     except IEGError as error:
         message = error.reason if isinstance(error, InputFileError) else str(error)
-        return FileOutcome(request.name, "refused", message)
-    except duckdb.ConstraintException:
-        return FileOutcome(request.name, "skipped", "already stored; nothing changed.")
-    seen_hashes.add(digest)
-    return FileOutcome(
-        request.name,
-        "stored",
-        f"stored as document {document_id} with {len(parsed.passages)} passages"
-        + (f" and {len(parsed.recommendations)} recommendations" if parsed.recommendations else "")
-        + (f" and {len(parsed.comments)} comments" if parsed.comments else "")
-        + ".",
-        document_id,
-        len(parsed.passages),
-    )
+        return FileOutcome(request.name, "refused", message), None
+    return None, parsed
+
+
+def _store_chunk(
+    db: Database, chunk: list[tuple[int, ParsedDocument]], *, user: str
+) -> list[tuple[int, FileOutcome]]:
+    """Store parsed documents, each in its own transaction, during one short hold of the
+    database (readers wait at most this long; a crash loses at most the document being
+    written, never part of one)."""
+    if not chunk:
+        return []
+    results = []
+    with Writer(db) as writer:
+        for index, parsed in chunk:
+            name = parsed.source_name
+            try:
+                if writer.has_hash(parsed.content_hash):  # stored meanwhile by another writer
+                    raise duckdb.ConstraintException("duplicate content hash")
+                document_id = writer.add_document(parsed, user=user)
+            except IEGError as error:
+                message = error.reason if isinstance(error, InputFileError) else str(error)
+                results.append((index, FileOutcome(name, "refused", message)))
+                continue
+            except duckdb.ConstraintException:
+                outcome = FileOutcome(name, "skipped", "already stored; nothing changed.")
+                results.append((index, outcome))
+                continue
+            extra = "".join(
+                f" and {n} {what}"
+                for n, what in (
+                    (len(parsed.recommendations), "recommendations"),
+                    (len(parsed.comments), "comments"),
+                )
+                if n
+            )
+            message = (
+                f"stored as document {document_id} with {len(parsed.passages)} passages{extra}."
+            )
+            results.append(
+                (index, FileOutcome(name, "stored", message, document_id, len(parsed.passages)))
+            )
+    return results
 
 
 def read_manifest(path: Path) -> list[IngestRequest]:

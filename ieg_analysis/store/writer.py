@@ -130,6 +130,10 @@ class Writer:
         ).fetchone()[0]
 
     # Documents --------------------------------------------------------------------------
+    def content_hashes(self) -> set[str]:
+        """The content hash of every stored document (to skip known files before parsing)."""
+        return {row[0] for row in self.con.execute("select content_hash from document").fetchall()}
+
     def has_hash(self, content_hash: str) -> bool:
         row = self.con.execute(
             "select 1 from document where content_hash = ?", [content_hash]

@@ -18,12 +18,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-PAGES = [
+PAGES = [  # (path, heading, Plotly charts that must draw)
     ("", "IEG Analysis: Overview", 2),
     ("explorer?q=evidence", "Submissions explorer", 0),
     ("capacity-building", "Capacity-building needs", 2),
     ("recommendations", "Recommendation coverage", 2),
     ("topics", "Topics", 3),
+    ("briefing", "Briefing and exports", 0),
+    ("data", "Data", 0),
+    ("consolidation", "Consolidation for the stock-taking meeting", 0),
+    ("needs-and-offers", "Needs and offers", 1),
+    ("recommendation-evidence", "Recommendation evidence", 1),
+    ("work-plan-tracker", "Work-plan tracker", 1),
 ]
 pytestmark = [
     pytest.mark.slow,

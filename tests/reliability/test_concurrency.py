@@ -12,7 +12,7 @@ from ieg_analysis.store.writer import Writer
 from tests.reliability.batch import cli, cli_env, integrity, write_batch
 
 SESSIONS = 6
-BATCH = 8
+BATCH = 60  # more than two writer chunks (CHUNK_DOCUMENTS), so readers get in between
 
 
 def test_sessions_keep_answering_while_another_process_ingests(tmp_path, reference) -> None:
@@ -66,7 +66,7 @@ def test_sessions_keep_answering_while_another_process_ingests(tmp_path, referen
     )
     assert process.returncode == 0, process.stdout + process.stderr
     assert errors == []
-    assert all(n > 10 for n in served)
+    assert all(n >= 5 for n in served)
     for counts in seen_counts:  # each session saw the documents arrive, never go back
         assert counts == sorted(counts)
     assert max(c[-1] for c in seen_counts) == BATCH  # new data shown after the commit
