@@ -64,5 +64,11 @@ st.navigation(
             icon=":material/event_available:",
             url_path="work-plan-tracker",
         ),
+        st.Page(
+            "pages/11_Review.py",
+            title="Label review",
+            icon=":material/rate_review:",
+            url_path="label-review",
+        ),
     ]
 ).run()

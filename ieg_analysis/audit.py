@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import getpass
 
-ACTIONS = ("add_document", "delete_document", "relabel", "retrain")
+ACTIONS = (
+    "add_document",
+    "delete_document",
+    "relabel",
+    "confirm_labels",
+    "retrain",
+    "consolidation_accept",
+    "consolidation_split",
+    "consolidation_merge",
+)
 
 
 def local_operator() -> str:

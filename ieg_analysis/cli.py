@@ -130,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .analytics.commands import register as register_analytics
 
     register_analytics(commands)
+    from .review.commands import register as register_review
+
+    register_review(commands)
     return parser
 
 

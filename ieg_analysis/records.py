@@ -28,6 +28,9 @@ TOPIC_IDS = (
     "prevention",
 )
 CAPACITY_LABELS = ("need", "provision", "none")
+# The genre of training passages made from reviewers' label corrections (``ieg train
+# --with-corrections``): always in the training split, never held out by the genre folds.
+CORRECTION_GENRE = "correction"
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ in a child process (the package itself never imports Streamlit), over the databa
 ``--db``. Prints JSON: per page, cold renders (caches cleared first, as after an ingest or
 for a view nobody has opened) and warm renders (the page's ``st.cache_data`` answers reused).
 
-    python -m ui.page_timing --db PATH [--repeat K] [--document ID]
+    python -m ui.page_timing --db PATH [--repeat K] [--document ID] [--output FILE]
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--document", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=300.0)
+    parser.add_argument("--output", help="write the JSON here (default: standard output)")
     args = parser.parse_args(argv)
     os.environ["IEG_DB"] = args.db
     import streamlit as st
@@ -92,7 +93,11 @@ def main(argv: list[str] | None = None) -> int:
             "errors": sorted(set(errors))[:5],
         }
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    json.dump({"pages": results, "peak_rss_mb": round(peak, 1)}, sys.stdout)
+    report = {"pages": results, "peak_rss_mb": round(peak, 1)}
+    if args.output:
+        Path(args.output).write_text(json.dumps(report), encoding="utf-8")
+    else:
+        json.dump(report, sys.stdout)
     return 0
 
 

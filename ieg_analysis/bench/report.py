@@ -129,7 +129,7 @@ def render(result: dict) -> str:
                 _fmt(p["cold"]["median_ms"]),
                 _fmt(p["cold"]["p95_ms"]),
                 _fmt(p["warm"]["median_ms"]),
-                "; ".join(p["errors"]) or "none",
+                ("; ".join(p["errors"]) or "none")[:60],
             ]
             for name, p in pages.items()
         ]

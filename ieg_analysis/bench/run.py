@@ -115,6 +115,7 @@ def run_benchmark(config: BenchConfig, *, say: Say = lambda _: None) -> dict:
         kept.close()
     result["queries"] = latency
     result["memory"] = {"product": peak_memory_mb()}
+    (workdir / "queries.json").write_text(json.dumps(latency, indent=1), encoding="utf-8")
 
     # 5. page renders, in a child process (the package never imports Streamlit)
     if config.pages:
@@ -190,6 +191,8 @@ def _build(config: BenchConfig, workdir: Path, path: Path, result: dict, say: Sa
 
 
 def _pages(path: Path, document_id: int, repeat: int) -> dict:
+    output = path.with_name("pages.json")
+    output.unlink(missing_ok=True)
     command = [
         sys.executable,
         "-m",
@@ -200,15 +203,17 @@ def _pages(path: Path, document_id: int, repeat: int) -> dict:
         str(repeat),
         "--document",
         str(document_id),
+        "--output",
+        str(output),
     ]
     env = {**os.environ, "IEG_DB": str(path), "PYTHONPATH": str(REPO_ROOT)}
     done = subprocess.run(  # noqa: S603 - our own interpreter and module, fixed arguments
         command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False
     )
-    if done.returncode != 0:
+    if done.returncode != 0 or not output.is_file():
         lines = [line for line in done.stderr.splitlines() if "ScriptRunContext" not in line]
         return {"error": lines[-8:] or [f"exit code {done.returncode}"]}
-    return json.loads(done.stdout)
+    return json.loads(output.read_text(encoding="utf-8"))
 
 
 def _baseline(db: Database, args: queries.Arguments, answers: dict, config: BenchConfig) -> dict:

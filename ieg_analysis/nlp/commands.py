@@ -46,6 +46,12 @@ def register(subparsers) -> None:
     train.add_argument(
         "--max-steps", type=int, help="stop each model after this many steps (for smoke tests)"
     )
+    train.add_argument(
+        "--with-corrections",
+        action="store_true",
+        help="also train on the reviewers' label corrections stored in the database "
+        "(--db or $IEG_DB): the latest correction of each passage, never a held-out text",
+    )
     train.set_defaults(func=cmd_train)
 
     evaluate = subparsers.add_parser(
@@ -60,6 +66,12 @@ def register(subparsers) -> None:
         type=Path,
         default=HELDOUT_PATH,
         help="labelled JSONL to score (default: the held-out set)",
+    )
+    evaluate.add_argument(
+        "--baseline",
+        type=Path,
+        help="another model directory (e.g. the models before a retraining with corrections): "
+        "score it on the same data and show both, before and after, side by side",
     )
     evaluate.set_defaults(func=cmd_evaluate)
 
@@ -83,11 +95,68 @@ def cmd_train(args: argparse.Namespace, settings: Settings, out) -> int:
     if args.max_steps is not None and args.max_steps < 1:
         print("--max-steps must be at least 1.", file=sys.stderr)
         return 2
-    meta = train_all(
-        model_dir,
-        max_steps=args.max_steps,
-        progress=lambda message: print(message, file=sys.stderr),
-    )
+    if args.with_corrections:
+        return _train_with_corrections(args, settings, out, model_dir, _progress)
+    meta = train_all(model_dir, max_steps=args.max_steps, progress=_progress)
+    _print_training(meta, model_dir, out)
+    return 0
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _train_with_corrections(args, settings: Settings, out, model_dir: Path, progress) -> int:
+    """``ieg train --with-corrections``: the training data plus the stored corrections."""
+    import tempfile
+
+    from ..audit import local_operator
+    from ..review.corrections import training_passages
+    from ..store.db import Database
+    from ..store.writer import Writer
+    from .train import train_all, training_dir_with_corrections
+
+    settings = settings.with_db(getattr(args, "db", None))
+    db = Database(settings.db_path)
+    if not db.exists():
+        print(f"There is no database at {db.path}; run 'ieg init --sample' first.", file=sys.stderr)
+        return 2
+    db.initialise()
+    records, left_out = training_passages(db)
+    for reason in left_out:
+        print(f"Left out {reason}.", file=sys.stderr)
+    if not records:
+        print(f"There are no label corrections in {db.path} to train on.", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="ieg-corrections-") as tmp:
+        training_dir = training_dir_with_corrections(records, Path(tmp))
+        meta = train_all(
+            model_dir,
+            training_dir=training_dir,
+            max_steps=args.max_steps,
+            progress=progress,
+            extra_meta={
+                "corrections": len(records),
+                "corrections_by_language": {
+                    lang: sum(r["lang"] == lang for r in records)
+                    for lang in sorted({r["lang"] for r in records})
+                },
+                "corrections_database": str(db.path),
+            },
+        )
+    with Writer(db) as writer:
+        writer.record_audit(
+            local_operator(),
+            "retrain",
+            f"model {meta['version']}",
+            f"trained with {len(records)} label corrections into {model_dir}",
+        )
+    _print_training(meta, model_dir, out)
+    print(f"  with {len(records)} label corrections from {db.path}", file=out)
+    return 0
+
+
+def _print_training(meta: dict, model_dir: Path, out) -> None:
     print(
         f"Trained models {meta['version']} into {model_dir} in {meta['training_seconds']:.1f} s.",
         file=out,
@@ -99,18 +168,22 @@ def cmd_train(args: argparse.Namespace, settings: Settings, out) -> int:
             f"capacity {info['dev_scores']['capacity']:.3f}",
             file=out,
         )
-    return 0
 
 
 def cmd_evaluate(args: argparse.Namespace, settings: Settings, out) -> int:
     from .classifier import Classifier
-    from .evaluate import evaluate, format_report, write_report
+    from .evaluate import compare, evaluate, format_comparison, format_report, write_report
 
     model_dir = args.models or settings.model_dir
     classifier = Classifier.load(model_dir)
     report = evaluate(classifier, path=args.data)
+    if args.baseline is not None:
+        baseline = evaluate(Classifier.load(args.baseline), path=args.data)
+        report["comparison"] = compare(baseline, report)
     path = write_report(report, model_dir)
     print(format_report(report), file=out)
+    if args.baseline is not None:
+        print("\n" + format_comparison(report["comparison"]), file=out)
     print(f"\nReport written to {path}.", file=out)
     return 0
 

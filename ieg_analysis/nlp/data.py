@@ -27,6 +27,7 @@ from spacy.training import Example
 from spacy.util import registry
 
 from ..errors import IEGError
+from ..records import CORRECTION_GENRE
 from ..settings import DATA_DIR
 from . import CAPACITY_LABELS, TOPICS
 
@@ -94,16 +95,19 @@ def is_dev(passage_id: str, *, dev_percent: int) -> bool:
 
 
 def split(passages: Iterable[Passage], *, dev_percent: int) -> tuple[list[Passage], list[Passage]]:
-    """(train, dev) by :func:`is_dev`."""
+    """(train, dev) by :func:`is_dev`; reviewers' corrections are always trained on."""
     train, dev = [], []
     for passage in passages:
-        (dev if is_dev(passage.id, dev_percent=dev_percent) else train).append(passage)
+        held = passage.genre != CORRECTION_GENRE and is_dev(passage.id, dev_percent=dev_percent)
+        (dev if held else train).append(passage)
     return train, dev
 
 
 def genre_folds(passages: Iterable[Passage], *, folds: int) -> list[tuple[str, ...]]:
-    """The genres, dealt round-robin into ``folds`` groups in name order."""
-    genres = sorted({p.genre for p in passages})
+    """The genres, dealt round-robin into ``folds`` groups in name order. Reviewers'
+    corrections are no genre of their own: never held out, so the folds (and thresholds)
+    of the written training data stay what they were without them."""
+    genres = sorted({p.genre for p in passages if p.genre != CORRECTION_GENRE})
     return [tuple(genres[i::folds]) for i in range(folds) if genres[i::folds]]
 
 

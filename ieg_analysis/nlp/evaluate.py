@@ -214,3 +214,71 @@ def format_report(report: dict) -> str:
             f"{s['calibration']['capacity']['ece']:>14.3f}"
         )
     return "\n".join(lines)
+
+
+def _summary(report: dict) -> dict:
+    """The figures a before/after comparison shows, from one report."""
+    by_language = report.get("by_language", {})
+    return {
+        "model_version": report["model_version"],
+        "topics_macro_f1": report["topics"]["macro_f1"],
+        "topics_exact_match": report["topics"]["exact_match"],
+        "capacity_macro_f1": report["capacity"]["macro_f1"],
+        "capacity_need_provision_macro_f1": report["capacity"]["need_provision_macro_f1"],
+        "capacity_accuracy": report["capacity"]["accuracy"],
+        "topic_f1": {t: s["f1"] for t, s in report["topics"]["per_label"].items()},
+        "capacity_f1": {c: s["f1"] for c, s in report["capacity"]["per_label"].items()},
+        "by_language": {
+            lang: {
+                "topics_macro_f1": s["topics"]["macro_f1"],
+                "capacity_macro_f1": s["capacity"]["macro_f1"],
+            }
+            for lang, s in by_language.items()
+        },
+    }
+
+
+def compare(before: dict, after: dict) -> dict:
+    """Before/after figures of two reports on the same data (e.g. the models before and
+    after a retraining with reviewers' corrections)."""
+    if before.get("dataset") != after.get("dataset") or before["passages"] != after["passages"]:
+        raise ValueError("A comparison needs two reports on the same data.")
+    return {"dataset": after["dataset"], "before": _summary(before), "after": _summary(after)}
+
+
+def format_comparison(comparison: dict) -> str:
+    """The comparison as a plain-text table: before, after, change."""
+    before, after = comparison["before"], comparison["after"]
+    lines = [
+        f"Before/after on {comparison['dataset']}: "
+        f"{before['model_version']} -> {after['model_version']}",
+        f"{'':<34}{'before':>8}{'after':>8}{'change':>8}",
+    ]
+
+    def row(label: str, b: float, a: float) -> None:
+        lines.append(f"  {label:<32}{b:>8.3f}{a:>8.3f}{a - b:>+8.3f}")
+
+    row("topics macro-F1", before["topics_macro_f1"], after["topics_macro_f1"])
+    row("topics exact set match", before["topics_exact_match"], after["topics_exact_match"])
+    for topic, f1 in before["topic_f1"].items():
+        row(f"  {topic}", f1, after["topic_f1"][topic])
+    row("capacity macro-F1 (3 labels)", before["capacity_macro_f1"], after["capacity_macro_f1"])
+    row(
+        "capacity macro-F1 (need, provision)",
+        before["capacity_need_provision_macro_f1"],
+        after["capacity_need_provision_macro_f1"],
+    )
+    row("capacity accuracy", before["capacity_accuracy"], after["capacity_accuracy"])
+    for lang, s in before["by_language"].items():
+        if lang in after["by_language"]:
+            row(
+                f"{lang} topics macro-F1",
+                s["topics_macro_f1"],
+                after["by_language"][lang]["topics_macro_f1"],
+            )
+            row(
+                f"{lang} capacity macro-F1",
+                s["capacity_macro_f1"],
+                after["by_language"][lang]["capacity_macro_f1"],
+            )
+    return "\n".join(lines)

@@ -125,6 +125,24 @@ def fingerprint(*, config_dir: Path = CONFIG_DIR, training_dir: Path = TRAINING_
     return digest.hexdigest()[:8]
 
 
+CORRECTIONS_FILE = "zz_corrections.jsonl"
+
+
+def training_dir_with_corrections(
+    records: list[dict], target: Path, *, training_dir: Path = TRAINING_DIR
+) -> Path:
+    """A training directory ``target``: the labelled files of ``training_dir`` plus the
+    reviewers' corrections (labelled-passage lines, see ``review.corrections``) as one more
+    file, so the configs' reader trains on both. The fingerprint, hence the model version,
+    changes with the corrections."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(training_dir.glob("*.jsonl")):
+        shutil.copyfile(path, target / path.name)
+    lines = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    (target / CORRECTIONS_FILE).write_text(lines, encoding="utf-8")
+    return target
+
+
 def train_all(
     model_dir: Path,
     *,
@@ -133,8 +151,10 @@ def train_all(
     languages: tuple[str, ...] = LANGUAGES,
     max_steps: int | None = None,
     progress: Callable[[str], None] | None = None,
+    extra_meta: dict | None = None,
 ) -> dict:
-    """Train every model into ``model_dir`` (replacing what is there); return the metadata."""
+    """Train every model into ``model_dir`` (replacing what is there); return the metadata
+    (with ``extra_meta`` added, e.g. how many corrections were trained on)."""
     started = time.perf_counter()
     passages = read_training(training_dir)
     config = load_config(config_dir / "topics.cfg", interpolate=False)
@@ -205,6 +225,7 @@ def train_all(
         "training_seconds": round(time.perf_counter() - started, 1),
         "max_steps": max_steps,
         "spacy_version": spacy.__version__,
+        **(extra_meta or {}),
     }
     (staging / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     # replace the old models (and their evaluation report, which described them) at once

@@ -220,6 +220,8 @@ class Writer:
         statements = [
             f"delete from passage_classification where passage_id in ({passages})",  # noqa: S608
             f"delete from passage_mention where passage_id in ({passages})",  # noqa: S608
+            "delete from label_correction where source = 'passage' "  # noqa: S608
+            f"and source_id in ({passages})",
             f"delete from text_term where source = 'passage' and source_id in ({passages})",  # noqa: S608
             f"delete from recommendation_classification where recommendation_id in ({recs})",  # noqa: S608
             "delete from text_term where source = 'recommendation' "  # noqa: S608
@@ -394,6 +396,61 @@ class Writer:
             self._audit(user, f"consolidation_{action}", f"decision {decision_id}", note)
             self._bump_version()
         return decision_id
+
+    # Label corrections (review) ---------------------------------------------------------
+    def record_correction(
+        self,
+        passage_id: int,
+        *,
+        user: str,
+        topics: Sequence[str],
+        topic: str | None,
+        capacity: str,
+        note: str = "",
+    ) -> int:
+        """A reviewer's labels for one passage, in one transaction: the correction (with
+        the labels it replaces: the latest correction's, else the current model's) and an
+        audit entry. Returns the correction id; an unknown passage is refused."""
+        with self._transaction():
+            row = self.con.execute(
+                "select topic_labels, capacity_label, model_version from v_passage "
+                "where passage_id = ?",
+                [passage_id],
+            ).fetchone()
+            if row is None:
+                raise InvalidValueError(
+                    f"Passage {passage_id} does not exist (any more); reload the page."
+                )
+            before_topics, before_capacity, version = row
+            correction_id = self.con.execute(
+                "insert into label_correction (source, source_id, corrected_at, user_name, "
+                "model_version, before_topics, before_capacity, after_topics, after_topic, "
+                "after_capacity, note) values ('passage', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "returning id",
+                [
+                    passage_id,
+                    _utcnow(),
+                    user,
+                    version,
+                    list(before_topics or []),
+                    before_capacity,
+                    list(topics),
+                    topic,
+                    capacity,
+                    note or None,
+                ],
+            ).fetchone()[0]
+            changed = set(before_topics or []) != set(topics) or before_capacity != capacity
+            self._audit(
+                user,
+                "relabel" if changed else "confirm_labels",
+                f"passage {passage_id}",
+                f"topics {', '.join(before_topics or []) or 'none'} -> "
+                f"{', '.join(topics) or 'none'}; capacity {before_capacity} -> {capacity}"
+                + (f"; {note}" if note else ""),
+            )
+            self._bump_version()
+        return correction_id
 
     # NLP output -------------------------------------------------------------------------
     def sync_terms(self, terms: pd.DataFrame) -> None:
