@@ -4,22 +4,17 @@ are shown on every page that shows text; no payload runs (each would set
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-import urllib.request
 
 import pytest
 
 from ieg_analysis.ingest.pipeline import IngestRequest, ingest
 from ieg_analysis.settings import Settings
 from ieg_analysis.store.db import Database
-from tests.browser.test_pages_in_chromium import CHROMIUM, ROOT, _wait_until_idle, browser
+from tests.browser.conftest import NEEDS_CHROMIUM, serve_app, wait_until_idle
 from tests.factories import fake_classify
 from tests.reliability.hostile import PAYLOADS
 
-PORT = 8607
 PAGES = [
     "explorer",
     "explorer?q=evidence",
@@ -28,11 +23,7 @@ PAGES = [
     "topics",
     "data",
 ]
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="no Chromium"),
-]
-__all__ = ["browser"]
+pytestmark = [pytest.mark.slow, NEEDS_CHROMIUM]
 
 
 @pytest.fixture(scope="module")
@@ -69,31 +60,8 @@ def payload_url(tmp_path_factory):
     report = ingest(Database(path), requests, settings=Settings(path, folder / "models"))
     assert report.exit_code == 0, report.outcomes
     fake_classify(Database(path))
-    env = {**os.environ, "IEG_DB": str(path)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py")]
-        + ["--server.port", str(PORT), "--server.address", "127.0.0.1"]
-        + ["--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{PORT}"
-    try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("the app did not start within 60 s")
+    with serve_app(path) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -102,9 +70,9 @@ def test_no_payload_runs_and_the_text_is_visible(payload_url, browser, path) -> 
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(payload_url)  # the first page a session opens is the entry point
-    _wait_until_idle(page)
+    wait_until_idle(page)
     page.goto(f"{payload_url}/{path}")
-    _wait_until_idle(page)
+    wait_until_idle(page)
     time.sleep(1)
     assert page.get_by_text("Page not found").count() == 0
     assert page.evaluate("window.__ieg_pwned") is None
@@ -116,7 +84,7 @@ def test_no_payload_runs_and_the_text_is_visible(payload_url, browser, path) -> 
         assert "<script>window.__ieg_pwned = 'script'</script>" in body
         assert "onerror=" in body
         page.get_by_role("button", name="Open document").first.click()
-        _wait_until_idle(page)
+        wait_until_idle(page)
         assert page.evaluate("window.__ieg_pwned") is None
         assert "javascript:window.__ieg_pwned" in page.inner_text("body")
     page.close()
