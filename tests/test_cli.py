@@ -119,3 +119,15 @@ def test_help_texts_name_every_command() -> None:
     text = build_parser().format_help()
     for command in ("init", "ingest", "status"):
         assert command in text
+
+
+def test_sample_files_with_a_manifest_are_stored_as_sample(tmp_path: Path, empty_db: Path) -> None:
+    code, _ = run("sample-files", str(tmp_path / "inbox"), "--limit", "3")
+    assert code == 0
+    code, output = run(
+        "--db", str(empty_db), "ingest", "--manifest", str(tmp_path / "inbox" / "manifest.csv")
+    )
+    assert code == 0 and "3 stored" in output
+    from ieg_analysis.store.db import Database
+
+    assert Database(empty_db).scalar("select count(*) from document where is_sample") == 3

@@ -54,6 +54,7 @@ class IngestRequest:
     received: str | date | None = None
     actor_type: str | None = None
     title: str | None = None
+    is_sample: bool = False  # illustrative text: the app shows the sample banner for it
 
 
 @dataclass(frozen=True)
@@ -341,7 +342,7 @@ def _prepare(
             reference=reference,
             observers=observers,
             settings=settings,
-            is_sample=is_sample,
+            is_sample=is_sample or request.is_sample,
         )
     except IEGError as error:
         message = error.reason if isinstance(error, InputFileError) else str(error)
@@ -406,7 +407,7 @@ def read_manifest(path: Path) -> list[IngestRequest]:
         raise ManifestError(
             f"The manifest {path.name} lacks the column{'s' if len(missing) > 1 else ''} "
             f"{', '.join(missing)}; it needs {', '.join(MANIFEST_COLUMNS)} "
-            "(and may have received, actor_type, title)."
+            "(and may have received, actor_type, title, is_sample)."
         )
     requests = []
     for row in reader:
@@ -426,6 +427,7 @@ def read_manifest(path: Path) -> list[IngestRequest]:
                 received=row.get("received") or None,
                 actor_type=row.get("actor_type") or None,
                 title=row.get("title") or None,
+                is_sample=row.get("is_sample", "").lower() in ("true", "yes", "1"),
             )
         )
     if not requests:

@@ -188,6 +188,7 @@ def write_sample_files(
                 "received": doc.received.isoformat(),
                 "actor_type": "" if state else observers[doc.submitter],
                 "title": doc.title,
+                "is_sample": "true",
             }
         )
     manifest = directory / "manifest.csv"
