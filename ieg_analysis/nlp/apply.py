@@ -4,8 +4,12 @@ stored through the store's writer in batches, each batch one transaction."""
 
 from __future__ import annotations
 
+import collections
 import json
-from collections.abc import Callable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,21 +65,17 @@ def _term_frame(ids: list[int], results: list) -> pd.DataFrame:
     return frame.astype({"start_char": "Int32", "end_char": "Int32"})
 
 
-def _mention_frame(ids: list[int], texts: list[str], languages: list[str]) -> pd.DataFrame:
-    from .mentions import country_matcher
-
-    rows = []
-    for item_id, text, language in zip(ids, texts, languages, strict=True):
-        matcher = country_matcher(language if language in ("en", "fr", "es") else "en")
-        for mention in matcher.find(text):
-            rows.append(
-                {
-                    "passage_id": item_id,
-                    "iso3": mention.iso3,
-                    "start_char": mention.start_char,
-                    "end_char": mention.end_char,
-                }
-            )
+def _mention_frame(ids: list[int], results: list) -> pd.DataFrame:
+    rows = [
+        {
+            "passage_id": item_id,
+            "iso3": mention.iso3,
+            "start_char": mention.start_char,
+            "end_char": mention.end_char,
+        }
+        for item_id, result in zip(ids, results, strict=True)
+        for mention in result.mentions
+    ]
     return pd.DataFrame(rows, columns=["passage_id", "iso3", "start_char", "end_char"])
 
 
@@ -89,6 +89,107 @@ def _model_files(model_dir: Path) -> tuple[str, str | None]:
     return meta, evaluation
 
 
+PARALLEL_MIN = 20_000  # below this many pending passages, starting workers costs more than it saves
+_CHUNK = 1000  # passages per task sent to a worker process
+
+_worker: dict = {}
+
+
+def _init_worker(model_dir: str | None) -> None:
+    """A forked worker already has the parent's classifier; a spawned one loads it (loading
+    takes seconds: spaCy's French tokenizer exceptions alone compile for several)."""
+    if model_dir is not None:
+        from .classifier import Classifier
+
+        _worker["classifier"] = Classifier.load(Path(model_dir))
+
+
+def _classify_chunk(texts: list[str], languages: list[str]) -> tuple[str, list]:
+    classifier = _worker["classifier"]
+    return classifier.version, classifier.classify(texts, languages, with_mentions=True)
+
+
+def _pending_batches(db: Database, version: str, batch_size: int) -> Iterator[tuple]:
+    """(ids, texts, languages) of the passages ``version`` has not classified, in id order."""
+    last_id = -1
+    while True:
+        batch = db.query(
+            "select p.id, p.text, p.language from passage p where p.id > ? and not exists "
+            "(select 1 from passage_classification c where c.passage_id = p.id "
+            "and c.model_version = ?) order by p.id limit ?",
+            [last_id, version, batch_size],
+        )
+        if batch.empty:
+            return
+        ids = batch["id"].tolist()
+        yield ids, batch["text"].tolist(), batch["language"].tolist()
+        last_id = ids[-1]
+
+
+def _worker_count(workers: int | None, pending: int) -> int:
+    if workers is not None:
+        return max(workers, 0)
+    if pending < PARALLEL_MIN:
+        return 0
+    return min(os.cpu_count() or 1, 4) if (os.cpu_count() or 1) > 1 else 0
+
+
+def _classified_batches(
+    db: Database, classifier, model_dir: Path, batch_size: int, workers: int
+) -> Iterator[tuple[list[int], list]]:
+    """(ids, classifications) per batch: in this process, or spread over ``workers``
+    processes (each loads the models once) while this one stores the previous batch."""
+    version = classifier.version
+    batches = _pending_batches(db, version, batch_size)
+    if workers == 0:
+        for ids, texts, languages in batches:
+            yield ids, classifier.classify(texts, languages, with_mentions=True)
+        return
+    # Forked workers share the loaded models; the children only classify (no database,
+    # no locks of the parent's threads). Where fork is missing, workers load the models.
+    forking = "fork" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if forking else "spawn")
+    if forking:
+        classifier.warm()
+    _worker["classifier"] = classifier
+    try:
+        with ProcessPoolExecutor(
+            workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(None if forking else str(model_dir),),
+        ) as pool:
+            yield from _run_pool(pool, batches, version)
+    finally:
+        _worker.clear()
+
+
+def _run_pool(pool: ProcessPoolExecutor, batches: Iterator[tuple], version: str) -> Iterator:
+    """Send each batch to the workers in chunks; keep one batch computing while the
+    previous is being stored."""
+    in_flight: collections.deque = collections.deque()
+    for ids, texts, languages in batches:
+        futures = [
+            pool.submit(_classify_chunk, texts[i : i + _CHUNK], languages[i : i + _CHUNK])
+            for i in range(0, len(ids), _CHUNK)
+        ]
+        in_flight.append((ids, futures))
+        if len(in_flight) > 1:
+            yield _collect(*in_flight.popleft(), version)
+    while in_flight:
+        yield _collect(*in_flight.popleft(), version)
+
+
+def _collect(ids: list[int], futures: list, version: str) -> tuple[list[int], list]:
+    results = []
+    for future in futures:
+        worker_version, chunk = future.result()
+        if worker_version != version:
+            raise RuntimeError(f"a worker loaded model {worker_version}, not {version}")
+        results.extend(chunk)
+    return ids, results
+
+
 def classify_store(
     db: Database,
     classifier,
@@ -96,8 +197,14 @@ def classify_store(
     model_dir: Path,
     batch_size: int = 5000,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> ClassifyReport:
-    """Classify everything the current model version has not classified yet."""
+    """Classify everything the current model version has not classified yet.
+
+    ``workers``: processes that classify in parallel (0: this process only). By default
+    every core is used when at least ``PARALLEL_MIN`` passages are pending; the workers
+    load the models from ``model_dir``, which must be the ``classifier``'s.
+    """
     version = classifier.version
     terms = pd.DataFrame(
         [{"id": t.term_id, "topic_id": t.topic, "label": t.label} for t in load_terms()]
@@ -112,30 +219,18 @@ def classify_store(
         [version],
     )["n"].item()
     done = unclassified = 0
-    last_id = -1
-    while True:
-        batch = db.query(
-            "select p.id, p.text, p.language from passage p where p.id > ? and not exists "
-            "(select 1 from passage_classification c where c.passage_id = p.id "
-            "and c.model_version = ?) order by p.id limit ?",
-            [last_id, version, batch_size],
-        )
-        if batch.empty:
-            break
-        ids, texts = batch["id"].tolist(), batch["text"].tolist()
-        languages = batch["language"].tolist()
-        results = classifier.classify(texts, languages)
+    workers = _worker_count(workers, pending)
+    for ids, results in _classified_batches(db, classifier, model_dir, batch_size, workers):
         with Writer(db) as writer:
             writer.store_classifications(
                 "passage",
                 version,
                 _score_frame("passage_id", ids, results, version),
                 _term_frame(ids, results),
-                _mention_frame(ids, texts, languages),
+                _mention_frame(ids, results),
             )
         unclassified += sum(not r.classified for r in results)
         done += len(ids)
-        last_id = ids[-1]
         if progress:
             progress(done, pending, "passages")
     recommendations = db.query(

@@ -19,7 +19,9 @@ from spacy.language import Language
 from ..errors import IEGError
 from ..ingest.language import detect_language
 from . import CAPACITY_LABELS, LANGUAGES, TOPICS
-from .features import doc_terms  # also registers ieg.TextCatFeatures.v1
+from .features import doc_terms, lemma_keys  # also registers ieg.TextCatFeatures.v1
+from .mentions import Mention, country_matcher
+from .terms import cue_matcher, term_matcher
 from .thresholds import DEFAULT_THRESHOLD
 
 
@@ -42,6 +44,7 @@ class Classification:
     capacity: dict[str, float] = field(default_factory=dict)
     capacity_label: str | None = None
     terms: tuple[str, ...] = ()
+    mentions: tuple[Mention, ...] = ()  # States the text names (not part of classify-text)
 
 
 def unclassified_reason(language: str) -> str:
@@ -101,6 +104,16 @@ class Classifier:
             pipelines, version=str(meta.get("version", "unknown")), thresholds=thresholds, meta=meta
         )
 
+    def warm(self) -> None:
+        """Load what classification loads lazily (lemma tables, term, cue and country
+        matchers), e.g. before forking workers that would each load it again."""
+        for lang in self.pipelines:
+            lemma_keys(lang)
+            term_matcher(lang)
+            cue_matcher(lang)
+            country_matcher(lang)
+        country_matcher("en")
+
     @property
     def languages(self) -> tuple[str, ...]:
         return tuple(self.pipelines)
@@ -114,8 +127,10 @@ class Classifier:
         languages: Sequence[str] | None = None,
         *,
         batch_size: int = 512,
+        with_mentions: bool = False,
     ) -> list[Classification]:
-        """One classification per text, in order. ``languages`` defaults to detection."""
+        """One classification per text, in order. ``languages`` defaults to detection;
+        ``with_mentions`` also finds the States each text names (on the same tokens)."""
         if languages is None:
             languages = [detect_language(text) for text in texts]
         elif len(languages) != len(texts):
@@ -128,15 +143,22 @@ class Classifier:
             elif lang in self.pipelines:
                 by_lang.setdefault(lang, []).append(index)
             else:
-                results[index] = Classification(lang, False, unclassified_reason(lang))
+                mentions = tuple(country_matcher("en").find(texts[index])) if with_mentions else ()
+                results[index] = Classification(
+                    lang, False, unclassified_reason(lang), mentions=mentions
+                )
         for lang, indices in by_lang.items():
             nlp = self.pipelines[lang]
+            states = country_matcher(lang) if with_mentions else None
             docs = nlp.pipe((texts[i] for i in indices), batch_size=batch_size)
             for index, doc in zip(indices, docs, strict=True):
-                results[index] = self._result(lang, doc.cats, doc_terms(doc))
+                mentions = tuple(states.match(doc)) if states is not None else ()
+                results[index] = self._result(lang, doc.cats, doc_terms(doc), mentions)
         return [result for result in results if result is not None]
 
-    def _result(self, lang: str, cats: dict[str, float], matches) -> Classification:
+    def _result(
+        self, lang: str, cats: dict[str, float], matches, mentions: tuple[Mention, ...] = ()
+    ) -> Classification:
         topics = {topic: float(cats.get(topic, 0.0)) for topic in TOPICS}
         over = [t for t in TOPICS if topics[t] >= self.threshold(lang, t)]
         over.sort(key=lambda t: -topics[t])
@@ -154,4 +176,5 @@ class Classifier:
             capacity=capacity,
             capacity_label=max(capacity, key=capacity.get),
             terms=terms,
+            mentions=mentions,
         )

@@ -23,11 +23,10 @@ from functools import partial
 
 import numpy
 from spacy.attrs import LOWER
-from spacy.lookups import load_lookups
 from spacy.ml.models.textcat import resize_and_set_ref
 from spacy.strings import hash_string
 from spacy.tokens import Doc
-from spacy.util import registry
+from spacy.util import load_language_data, registry
 from thinc.api import Logistic, Model, SparseLinear_v2, chain, resizable, with_cpu
 from thinc.layers.resizable import resize_linear_weighted
 from thinc.layers.softmax_activation import softmax_activation
@@ -41,11 +40,17 @@ _EMPTY_KEY = hash_string("__empty__")
 
 @functools.lru_cache(maxsize=8)
 def _lemma_table(lang: str) -> dict:
+    """The form -> lemma lookup table of ``lang`` as a plain dict, read straight from the
+    ``spacy-lookups-data`` files (spaCy's ``load_lookups`` builds a hashed ``Table`` of it,
+    which costs about four seconds per language; the plain dict under one)."""
     try:
-        table = load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup")
-    except (ValueError, KeyError):
+        import spacy_lookups_data
+
+        path = getattr(spacy_lookups_data, lang, {})["lemma_lookup"]
+        table = load_language_data(path)
+    except (ImportError, KeyError, ValueError, OSError):
         return {}
-    return table
+    return table if isinstance(table, dict) else {}
 
 
 class _LemmaKeys:

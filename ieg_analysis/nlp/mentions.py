@@ -17,6 +17,7 @@ from pathlib import Path
 
 import spacy
 from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from ..settings import REFERENCE_DIR
@@ -67,8 +68,14 @@ class CountryMatcher:
 
     def find(self, text: str) -> list[Mention]:
         """The mentions in ``text``, in order; overlapping matches keep the longest."""
-        doc = self._nlp.make_doc(text)
+        return self.match(self._nlp.make_doc(text))
+
+    def match(self, doc: Doc) -> list[Mention]:
+        """The mentions in a doc already tokenized by a pipeline of the same language (the
+        classifier's), so a passage is tokenized once."""
         found = self._matcher(doc)
+        if not found:
+            return []
         ids = {(start, end): self._nlp.vocab.strings[key] for key, start, end in found}
         spans = filter_spans([doc[start:end] for _, start, end in found])
         return [

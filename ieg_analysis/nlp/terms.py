@@ -110,12 +110,9 @@ class TermMatcher:
         matches = []
         for start, end, term_id in sorted(kept):
             term = self.terms[term_id]
-            start_char = doc[start].idx
-            end_char = doc[end - 1].idx + len(doc[end - 1])
+            span = doc[start:end]  # not doc.text: that joins every token of the doc
             matches.append(
-                TermMatch(
-                    term.term_id, term.topic, start_char, end_char, doc.text[start_char:end_char]
-                )
+                TermMatch(term.term_id, term.topic, span.start_char, span.end_char, span.text)
             )
         return matches
 
