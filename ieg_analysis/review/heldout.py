@@ -1,6 +1,6 @@
 """The held-out guard: a correction whose text is a held-out evaluation passage is refused,
-so the held-out set (``data/evaluation/heldout.jsonl``) never reaches training through the
-corrections and its scores stay a measure of unseen text."""
+so the held-out sets (every ``data/evaluation/heldout*.jsonl``) never reach training through
+the corrections and their scores stay a measure of unseen text."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 from ..errors import IEGError
 from ..settings import DATA_DIR
 
-HELDOUT_PATH = DATA_DIR / "evaluation" / "heldout.jsonl"
+HELDOUT_PATH = DATA_DIR / "evaluation"  # a folder: all its heldout*.jsonl files; or one file
 
 
 class HeldOutTextError(IEGError):
@@ -29,14 +29,17 @@ def normalise_text(text: str) -> str:
 
 @functools.lru_cache(maxsize=4)
 def heldout_texts(path: Path = HELDOUT_PATH) -> frozenset[str]:
-    """The normalised texts of the held-out set (empty when the file is absent)."""
-    if not path.is_file():
-        return frozenset()
+    """The normalised texts of the held-out set(s) in ``path`` (a file, or a folder's
+    ``heldout*.jsonl`` files); empty when there are none."""
+    files = sorted(path.glob("heldout*.jsonl")) if path.is_dir() else [path]
     texts = set()
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                texts.add(normalise_text(json.loads(line)["text"]))
+    for file in files:
+        if not file.is_file():
+            continue
+        with file.open(encoding="utf-8") as handle:
+            for line in handle:
+                if line.strip():
+                    texts.add(normalise_text(json.loads(line)["text"]))
     return frozenset(texts)
 
 

@@ -132,9 +132,11 @@ def test_a_held_out_text_cannot_be_corrected(small_db: Path, tmp_path: Path) -> 
     assert db.scalar("select count(*) from label_correction") == 0
 
 
-def test_the_guard_knows_the_real_held_out_set() -> None:
-    first = json.loads(HELDOUT_PATH.read_text(encoding="utf-8").splitlines()[0])
-    assert is_heldout(first["text"])
+@pytest.mark.parametrize("name", ["heldout.jsonl", "heldout_b.jsonl"])
+def test_the_guard_knows_the_real_held_out_sets(name: str) -> None:
+    lines = (HELDOUT_PATH / name).read_text(encoding="utf-8").splitlines()
+    first, last = json.loads(lines[0]), json.loads(lines[-1])
+    assert is_heldout(first["text"]) and is_heldout(last["text"])
     assert is_heldout("  " + first["text"].replace(" ", "\n").upper())
     assert not is_heldout("Our country would welcome assistance in training prosecutors.")
 
