@@ -180,10 +180,16 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings, out) -> int:
     if args.baseline is not None:
         baseline = evaluate(Classifier.load(args.baseline), path=args.data)
         report["comparison"] = compare(baseline, report)
+    if args.data == HELDOUT_PATH:  # the other held-out sets, each written independently
+        others = sorted(p for p in HELDOUT_PATH.parent.glob("heldout*.jsonl") if p != args.data)
+        if others:
+            report["other_sets"] = {p.name: evaluate(classifier, path=p) for p in others}
     path = write_report(report, model_dir)
     print(format_report(report), file=out)
     if args.baseline is not None:
         print("\n" + format_comparison(report["comparison"]), file=out)
+    for other in report.get("other_sets", {}).values():
+        print("\n" + format_report(other), file=out)
     print(f"\nReport written to {path}.", file=out)
     return 0
 
