@@ -109,21 +109,42 @@ def _classify_chunk(texts: list[str], languages: list[str]) -> tuple[str, list]:
     return classifier.version, classifier.classify(texts, languages, with_mentions=True)
 
 
-def _pending_batches(db: Database, version: str, batch_size: int) -> Iterator[tuple]:
-    """(ids, texts, languages) of the passages ``version`` has not classified, in id order."""
-    last_id = -1
-    while True:
+_UNCLASSIFIED = (
+    "from passage p where not exists (select 1 from passage_classification c "
+    "where c.passage_id = p.id and c.model_version = ?{window})"
+)
+
+
+def _pending(db: Database, version: str) -> tuple[int, int | None, int | None]:
+    """How many passages ``version`` has not classified, and their lowest and highest id."""
+    row = db.query(
+        "select count(*) as n, min(p.id) as lo, max(p.id) as hi " + _UNCLASSIFIED.format(window=""),
+        [version],
+    ).iloc[0]
+    if not row["n"]:
+        return 0, None, None
+    return int(row["n"]), int(row["lo"]), int(row["hi"])
+
+
+def _pending_batches(
+    db: Database, version: str, batch_size: int, lo: int | None, hi: int | None
+) -> Iterator[tuple]:
+    """(ids, texts, languages) of the passages ``version`` has not classified, in id order,
+    read in windows of ``batch_size`` ids: both sides of the anti-join are cut to the window,
+    so a batch costs the same in a database of a thousand passages or of a million."""
+    if lo is None or hi is None:
+        return
+    for start in range(lo, hi + 1, batch_size):
+        end = start + batch_size
+        window = " and c.passage_id >= ? and c.passage_id < ?"
         batch = db.query(
-            "select p.id, p.text, p.language from passage p where p.id > ? and not exists "
-            "(select 1 from passage_classification c where c.passage_id = p.id "
-            "and c.model_version = ?) order by p.id limit ?",
-            [last_id, version, batch_size],
+            "select p.id, p.text, p.language "
+            + _UNCLASSIFIED.format(window=window)
+            + " and p.id >= ? and p.id < ? order by p.id",
+            [version, start, end, start, end],
         )
-        if batch.empty:
-            return
-        ids = batch["id"].tolist()
-        yield ids, batch["text"].tolist(), batch["language"].tolist()
-        last_id = ids[-1]
+        if not batch.empty:
+            yield batch["id"].tolist(), batch["text"].tolist(), batch["language"].tolist()
 
 
 def _worker_count(workers: int | None, pending: int) -> int:
@@ -135,12 +156,11 @@ def _worker_count(workers: int | None, pending: int) -> int:
 
 
 def _classified_batches(
-    db: Database, classifier, model_dir: Path, batch_size: int, workers: int
+    batches: Iterator[tuple], classifier, model_dir: Path, workers: int
 ) -> Iterator[tuple[list[int], list]]:
     """(ids, classifications) per batch: in this process, or spread over ``workers``
-    processes (each loads the models once) while this one stores the previous batch."""
+    processes while this one stores the previous batch."""
     version = classifier.version
-    batches = _pending_batches(db, version, batch_size)
     if workers == 0:
         for ids, texts, languages in batches:
             yield ids, classifier.classify(texts, languages, with_mentions=True)
@@ -213,14 +233,11 @@ def classify_store(
     with Writer(db) as writer:
         writer.sync_terms(terms)
         writer.register_model(version, meta=meta, evaluation=evaluation)
-    pending = db.query(
-        "select count(*) as n from passage p where not exists (select 1 from "
-        "passage_classification c where c.passage_id = p.id and c.model_version = ?)",
-        [version],
-    )["n"].item()
+    pending, lo, hi = _pending(db, version)
     done = unclassified = 0
+    batches = _pending_batches(db, version, batch_size, lo, hi)
     workers = _worker_count(workers, pending)
-    for ids, results in _classified_batches(db, classifier, model_dir, batch_size, workers):
+    for ids, results in _classified_batches(batches, classifier, model_dir, workers):
         with Writer(db) as writer:
             writer.store_classifications(
                 "passage",
