@@ -11,6 +11,7 @@ from types import TracebackType
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from ..errors import InputFileError, InvalidValueError
 from ..records import Actor, ParsedDocument
@@ -140,6 +141,14 @@ class Writer:
         ).fetchone()
         return row is not None
 
+    def stored_hashes(self, content_hashes: Sequence[str]) -> set[str]:
+        """Those of ``content_hashes`` that a stored document has."""
+        rows = self.con.execute(
+            "select content_hash from document where list_contains(?, content_hash)",
+            [list(content_hashes)],
+        ).fetchall()
+        return {row[0] for row in rows}
+
     def add_document(self, parsed: ParsedDocument, *, user: str | None = None) -> int:
         """Store one document whole, in one transaction (with its audit entry when ``user``
         is given); return its id."""
@@ -201,6 +210,118 @@ class Writer:
                 )
             self._bump_version()
         return document_id
+
+    def add_documents(
+        self, documents: Sequence[ParsedDocument], *, user: str | None = None
+    ) -> dict[str, int]:
+        """Store many documents in one transaction, with one bulk insert per table (their
+        actors, documents, passages and audit entries) and one data-version bump; return
+        the new document id of each content hash. All are stored whole or none is. For
+        documents without recommendations or comments (a list of those goes through
+        :meth:`add_document`, which checks them one by one); a content hash already stored
+        raises ``duckdb.ConstraintException`` and stores nothing."""
+        if any(d.recommendations or d.comments for d in documents):
+            raise ValueError("add_documents takes documents without recommendations or comments")
+        if not documents:
+            return {}
+        with self._transaction():
+            actors = self._actor_ids([d.meta.actor for d in documents])
+            self.con.register(
+                "documents_in",
+                pa.table(
+                    {
+                        "meeting": pa.array([d.meta.meeting for d in documents], pa.int32()),
+                        "actor_id": pa.array(
+                            [actors[d.meta.actor.name] for d in documents], pa.int32()
+                        ),
+                        "kind": [d.meta.kind for d in documents],
+                        "language": pa.array([d.language for d in documents], pa.string()),
+                        "received": pa.array([d.meta.received for d in documents], pa.date32()),
+                        "title": pa.array([d.meta.title for d in documents], pa.string()),
+                        "source_name": [d.source_name for d in documents],
+                        "source_format": [d.source_format for d in documents],
+                        "content_hash": [d.content_hash for d in documents],
+                        "n_passages": pa.array([len(d.passages) for d in documents], pa.int32()),
+                        "n_pages": pa.array([d.n_pages for d in documents], pa.int32()),
+                        "is_sample": pa.array([d.is_sample for d in documents], pa.bool_()),
+                    }
+                ),
+            )
+            columns = (
+                "meeting, actor_id, kind, language, received, title, source_name, "
+                "source_format, content_hash, n_passages, n_pages, is_sample"
+            )
+            ids = dict(
+                self.con.execute(
+                    f"insert into document ({columns}) select {columns} from documents_in "  # noqa: S608
+                    "returning content_hash, id"
+                ).fetchall()
+            )
+            self.con.unregister("documents_in")
+            start = self.con.execute("select coalesce(max(id), 0) from passage").fetchone()[0]
+            passages = [(ids[d.content_hash], p) for d in documents for p in d.passages]
+            if passages:
+                self.con.register(
+                    "passages_in",
+                    pa.table(
+                        {
+                            "id": pa.array(range(start + 1, start + 1 + len(passages)), pa.int64()),
+                            "document_id": pa.array([i for i, _ in passages], pa.int32()),
+                            "seq": pa.array([p.seq for _, p in passages], pa.int32()),
+                            "heading": pa.array([p.heading for _, p in passages], pa.string()),
+                            "para_number": pa.array(
+                                [p.para_number for _, p in passages], pa.string()
+                            ),
+                            "text": pa.array([p.text for _, p in passages], pa.string()),
+                            "language": pa.array([p.language for _, p in passages], pa.string()),
+                            "page": pa.array([p.page for _, p in passages], pa.int32()),
+                        }
+                    ),
+                )
+                self.con.execute(
+                    "insert into passage (id, document_id, seq, heading, para_number, text, "
+                    "language, page) select * from passages_in"
+                )
+                self.con.unregister("passages_in")
+            if user:
+                now = _utcnow()
+                self.con.register(
+                    "audit_in",
+                    pa.table(
+                        {
+                            "n": pa.array(range(len(documents)), pa.int32()),
+                            "logged_at": pa.array([now] * len(documents), pa.timestamp("us")),
+                            "target": [f"document {ids[d.content_hash]}" for d in documents],
+                            "detail": [
+                                f"{d.source_name} ({d.meta.kind}, meeting {d.meta.meeting}, "
+                                f"{d.meta.actor.name}): {len(d.passages)} passages"
+                                for d in documents
+                            ],
+                        }
+                    ),
+                )
+                self.con.execute(
+                    "insert into audit_log (logged_at, user_name, action, target, detail) "
+                    "select logged_at, ?, 'add_document', target, detail from audit_in "
+                    "order by n",
+                    [user],
+                )
+                self.con.unregister("audit_in")
+            self._bump_version()
+        return ids
+
+    def _actor_ids(self, actors: Sequence[Actor]) -> dict[str, int]:
+        """The id of each actor (by name), registering those not yet known."""
+        names = list(dict.fromkeys(a.name for a in actors))
+        known = dict(
+            self.con.execute(
+                "select name, id from actor where list_contains(?, name)", [names]
+            ).fetchall()
+        )
+        for actor in {a.name: a for a in actors}.values():
+            if actor.name not in known:
+                known[actor.name] = self._actor_id(actor)
+        return known
 
     def delete_document(self, document_id: int, *, user: str) -> str:
         """Delete a document and everything derived from it, in one transaction: its
