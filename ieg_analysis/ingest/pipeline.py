@@ -262,8 +262,8 @@ def ingest(
     flush()
     report = BatchReport([o for o in outcomes if o is not None])
     with Writer(db) as writer:
-        if report.count("stored"):
-            writer.rebuild_search_index()
+        if report.count("stored"):  # whole already, unless a run was killed mid-chunk
+            writer.update_search_index()
         writer.finish_run(
             run_id,
             added=report.count("stored"),
@@ -380,6 +380,9 @@ def _store_chunk(
             else:
                 run.append((index, parsed))
         results += _store_plain(writer, run, user=user)
+        if any(outcome.status == "stored" for _, outcome in results):
+            # before the gate opens, so no reader sees documents that search cannot find
+            writer.update_search_index()
     return results
 
 

@@ -676,14 +676,81 @@ class Writer:
         )
 
     def rebuild_search_index(self) -> None:
-        """(Re)build the BM25 full-text index over passage text (the FTS extension's index
-        is not incremental, so it is rebuilt after each ingest run), in one transaction so a
-        crash leaves the previous index whole."""
+        """(Re)build the BM25 full-text index over all passage text from scratch, in one
+        transaction so a crash leaves the previous index whole."""
         with self._transaction():
-            self.con.execute(
-                "pragma create_fts_index('passage', 'id', 'text', stemmer = 'porter', "
-                "stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1)"
-            )
+            self._build_search_index()
+
+    def _build_search_index(self) -> None:
+        self.con.execute(
+            "pragma create_fts_index('passage', 'id', 'text', stemmer = 'porter', "
+            "stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1)"
+        )
+
+    def update_search_index(self) -> str:
+        """Bring the BM25 index up to date with the passage table, in one transaction, and
+        say how: "built" (there was none, or passages were deleted since), "extended" (new
+        passages added to it) or "current". Extending does for the new passages alone what
+        the FTS extension's ``create_fts_index`` does for all (the same tokens, stems, stop
+        words and statistics), so scores are those of a full rebuild, at a cost that grows
+        with the new text rather than with the store."""
+        with self._transaction():
+            if not self.con.execute(
+                "select count(*) from duckdb_tables() "
+                "where schema_name = 'fts_main_passage' and table_name = 'stats'"
+            ).fetchone()[0]:
+                self._build_search_index()
+                return "built"
+            new, gone = self.con.execute(
+                "select (select count(*) from passage p anti join fts_main_passage.docs d "
+                "on d.name = p.id), "
+                "(select count(*) from fts_main_passage.docs d anti join passage p "
+                "on d.name = p.id)"
+            ).fetchone()
+            if gone:  # passages deleted (and the process stopped before its rebuild)
+                self._build_search_index()
+                return "built"
+            if not new:
+                return "current"
+            for statement in _EXTEND_SEARCH_INDEX:
+                self.con.execute(statement)
+            return "extended"
+
+
+# The steps of the FTS extension's indexing script (create_fts_index), for the passages not
+# yet in the index; statistics (df, num_docs, avgdl) updated for the whole index.
+_EXTEND_SEARCH_INDEX = (
+    """create or replace temp table fts_new_docs as
+    select (select coalesce(max(docid), -1) from fts_main_passage.docs)
+        + row_number() over (order by p.id) as docid, p.id as name, p.text
+    from passage p anti join fts_main_passage.docs d on d.name = p.id""",
+    """create or replace temp table fts_new_terms as
+    select stem(t.w, 'porter') as term, t.docid
+    from (select unnest(fts_main_passage.tokenize(text)) as w, docid from fts_new_docs) t
+    where t.w not null and len(t.w) > 0
+        and t.w not in (select sw from fts_main_passage.stopwords)""",
+    """insert into fts_main_passage.dict (termid, term, df)
+    select (select coalesce(max(termid), -1) from fts_main_passage.dict)
+        + row_number() over (order by n.term), n.term, 0
+    from (select distinct term from fts_new_terms) n
+    anti join fts_main_passage.dict d on d.term = n.term""",
+    """update fts_main_passage.dict d set df = d.df + n.df
+    from (select term, count(distinct docid) as df from fts_new_terms group by term) n
+    where d.term = n.term""",
+    """insert into fts_main_passage.terms (docid, fieldid, termid)
+    select t.docid, 0, d.termid
+    from fts_new_terms t join fts_main_passage.dict d on d.term = t.term""",
+    """insert into fts_main_passage.docs (docid, name, len)
+    select n.docid, n.name, count(t.term)
+    from fts_new_docs n left join fts_new_terms t on t.docid = n.docid
+    group by n.docid, n.name""",
+    "delete from fts_main_passage.stats",
+    """insert into fts_main_passage.stats
+    select count(docs.docid) as num_docs, sum(docs.len) / count(docs.len) as avgdl
+    from fts_main_passage.docs as docs""",
+    "drop table fts_new_docs",
+    "drop table fts_new_terms",
+)
 
 
 class _Transaction:
