@@ -382,7 +382,7 @@ def _store_chunk(
         results += _store_plain(writer, run, user=user)
         if any(outcome.status == "stored" for _, outcome in results):
             # before the gate opens, so no reader sees documents that search cannot find
-            writer.update_search_index()
+            writer.update_search_index(thorough=False)
     return results
 
 

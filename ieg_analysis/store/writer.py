@@ -687,13 +687,18 @@ class Writer:
             "stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1)"
         )
 
-    def update_search_index(self) -> str:
+    def update_search_index(self, *, thorough: bool = True) -> str:
         """Bring the BM25 index up to date with the passage table, in one transaction, and
         say how: "built" (there was none, or passages were deleted since), "extended" (new
         passages added to it) or "current". Extending does for the new passages alone what
         the FTS extension's ``create_fts_index`` does for all (the same tokens, stems, stop
         words and statistics), so scores are those of a full rebuild, at a cost that grows
-        with the new text rather than with the store."""
+        with the new text rather than with the store.
+
+        ``thorough=False`` looks only for passages above the highest indexed id (new
+        passages always get higher ids) and not for deletions: cheap enough for each chunk
+        of a batch. A thorough update (the end of each ingest run) also finds what a killed
+        process left unindexed, and deletions not yet rebuilt."""
         with self._transaction():
             if not self.con.execute(
                 "select count(*) from duckdb_tables() "
@@ -701,29 +706,38 @@ class Writer:
             ).fetchone()[0]:
                 self._build_search_index()
                 return "built"
-            new, gone = self.con.execute(
-                "select (select count(*) from passage p anti join fts_main_passage.docs d "
-                "on d.name = p.id), "
-                "(select count(*) from fts_main_passage.docs d anti join passage p "
-                "on d.name = p.id)"
+            if thorough:
+                new_passages = "passage p anti join fts_main_passage.docs d on d.name = p.id"
+            else:
+                new_passages = (
+                    "passage p where p.id > (select coalesce(max(name), -1) "
+                    "from fts_main_passage.docs)"
+                )
+            self.con.execute(
+                "create or replace temp table fts_new_docs as "
+                "select (select coalesce(max(docid), -1) from fts_main_passage.docs) "
+                "+ row_number() over (order by p.id) as docid, p.id as name, p.text "
+                f"from {new_passages}"  # noqa: S608 - one of two fixed clauses
+            )
+            new, passages, indexed = self.con.execute(
+                "select (select count(*) from fts_new_docs), (select count(*) from passage), "
+                "(select count(*) from fts_main_passage.docs)"
             ).fetchone()
-            if gone:  # passages deleted (and the process stopped before its rebuild)
+            if thorough and indexed + new > passages:  # some indexed passages are gone
+                self.con.execute("drop table fts_new_docs")
                 self._build_search_index()
                 return "built"
             if not new:
+                self.con.execute("drop table fts_new_docs")
                 return "current"
             for statement in _EXTEND_SEARCH_INDEX:
                 self.con.execute(statement)
             return "extended"
 
 
-# The steps of the FTS extension's indexing script (create_fts_index), for the passages not
-# yet in the index; statistics (df, num_docs, avgdl) updated for the whole index.
+# The steps of the FTS extension's indexing script (create_fts_index) for the new passages
+# (in fts_new_docs); the statistics (df, num_docs, avgdl) are updated for the whole index.
 _EXTEND_SEARCH_INDEX = (
-    """create or replace temp table fts_new_docs as
-    select (select coalesce(max(docid), -1) from fts_main_passage.docs)
-        + row_number() over (order by p.id) as docid, p.id as name, p.text
-    from passage p anti join fts_main_passage.docs d on d.name = p.id""",
     """create or replace temp table fts_new_terms as
     select stem(t.w, 'porter') as term, t.docid
     from (select unnest(fts_main_passage.tokenize(text)) as w, docid from fts_new_docs) t
