@@ -714,10 +714,10 @@ class Writer:
                     "from fts_main_passage.docs)"
                 )
             self.con.execute(
-                "create or replace temp table fts_new_docs as "
+                "create or replace temp table fts_new_docs as "  # noqa: S608 - fixed clauses
                 "select (select coalesce(max(docid), -1) from fts_main_passage.docs) "
                 "+ row_number() over (order by p.id) as docid, p.id as name, p.text "
-                f"from {new_passages}"  # noqa: S608 - one of two fixed clauses
+                f"from {new_passages}"
             )
             new, passages, indexed = self.con.execute(
                 "select (select count(*) from fts_new_docs), (select count(*) from passage), "
