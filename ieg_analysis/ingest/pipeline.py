@@ -4,11 +4,15 @@ file, and reports each file with its outcome."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import dataclasses
 import hashlib
 import io
 import time
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,7 +27,7 @@ from ..settings import Settings
 from ..store.db import Database
 from ..store.writer import Writer
 from .language import dominant_language
-from .metadata import build_meta
+from .metadata import build_meta, parse_actor_type, resolve_actor
 from .readers import READERS
 from .segment import segment
 from .sniff import check_content, check_name
@@ -33,6 +37,7 @@ from .structured import (
     recommendations_from_passages,
     recommendations_from_rows,
 )
+from .workers import POOL_MIN_FILES, POOLED_FORMATS, ParsePool, worker_count
 
 Progress = Callable[[int, int, str], None]
 MANIFEST_COLUMNS = ("path", "meeting", "submitter", "kind")
@@ -42,6 +47,10 @@ MANIFEST_COLUMNS = ("path", "meeting", "submitter", "kind")
 CHUNK_DOCUMENTS = 400
 CHUNK_PASSAGES = 5000
 FLUSH_SECONDS = 2.0
+# Files read and handed to the parsing workers ahead of the writer: enough to keep them busy
+# while it stores a chunk, within a bound on the memory held.
+PARSE_AHEAD_FILES = 1000
+PARSE_AHEAD_BYTES = 64 * 1_048_576
 
 
 @dataclass(frozen=True)
@@ -238,10 +247,9 @@ def ingest(
         pending.clear()
         last_flush = time.monotonic()
 
-    for index, request in enumerate(items):
-        outcome, parsed = _prepare(
-            request, settings, reference, observers, stored_hashes, is_sample
-        )
+    for index, outcome, parsed in _prepared(
+        items, settings, reference, observers, stored_hashes, is_sample
+    ):
         if outcome is not None:
             finish(index, outcome)
             continue
@@ -344,20 +352,125 @@ def _prepare(
     refused or already stored, else the parsed document."""
     try:
         data = _read_bytes(request, settings)
-        if data and content_hash(data) in stored_hashes:
-            return FileOutcome(request.name, "skipped", "already stored; nothing changed."), None
+    except IEGError as error:
+        return _refused(request.name, error), None
+    if data and content_hash(data) in stored_hashes:
+        return _skipped(request.name), None
+    sample = is_sample or request.is_sample
+    return _parse_here(request, data, settings, reference, observers, sample)
+
+
+def _parse_here(
+    request: IngestRequest,
+    data: bytes,
+    settings: Settings,
+    reference: Reference,
+    observers: dict,
+    is_sample: bool,
+) -> tuple[FileOutcome | None, ParsedDocument | None]:
+    try:
         parsed = parse_file(
             request,
             data,
             reference=reference,
             observers=observers,
             settings=settings,
-            is_sample=is_sample or request.is_sample,
+            is_sample=is_sample,
         )
     except IEGError as error:
-        message = error.reason if isinstance(error, InputFileError) else str(error)
-        return FileOutcome(request.name, "refused", message), None
+        return _refused(request.name, error), None
     return None, parsed
+
+
+def _prepared(
+    items: list[IngestRequest],
+    settings: Settings,
+    reference: Reference,
+    observers: dict,
+    stored_hashes: set[str],
+    is_sample: bool,
+) -> Iterator[tuple[int, FileOutcome | None, ParsedDocument | None]]:
+    """Each file's outcome (refused, skipped) or parsed document, in order, exactly as
+    :func:`_prepare` gives them one after another; ``observers`` and ``stored_hashes`` may
+    grow between two items (the caller adds what the batch brings).
+
+    A long batch is parsed ahead in worker processes. A worker parses with the observers
+    known when the batch started, so when the batch has brought new ones since, the actor of
+    its document is resolved again here (and a refused file parsed again here), which gives
+    what parsing here would have given."""
+    workers = worker_count()
+    pooled = [i for i, r in enumerate(items) if r.name.lower().endswith(POOLED_FORMATS)]
+    if workers < 2 or len(pooled) < POOL_MIN_FILES:
+        for index, request in enumerate(items):
+            prepared = _prepare(request, settings, reference, observers, stored_hashes, is_sample)
+            yield index, *prepared
+        return
+    known = len(observers)  # observers only grow (setdefault), so a count tells
+    window: deque = deque()  # (index, data or an outcome, future or None), in order
+    ahead = iter(enumerate(items))
+    held = 0  # bytes in the window
+    with ParsePool(workers, reference=reference, observers=observers, settings=settings) as pool:
+        while True:
+            while len(window) < PARSE_AHEAD_FILES and (held < PARSE_AHEAD_BYTES or not window):
+                index, request = next(ahead, (None, None))
+                if request is None:
+                    break
+                try:
+                    data = _read_bytes(request, settings)
+                except IEGError as error:
+                    window.append((index, _refused(request.name, error), None))
+                    continue
+                future = None
+                if data and request.name.lower().endswith(POOLED_FORMATS):
+                    if content_hash(data) not in stored_hashes:  # else skipped below
+                        with contextlib.suppress(BrokenProcessPool):  # else parsed here
+                            future = pool.submit(request, data, is_sample or request.is_sample)
+                window.append((index, data, future))
+                held += len(data)
+            if not window:
+                return
+            index, data, future = window.popleft()
+            held -= len(data) if isinstance(data, bytes) else 0
+            request = items[index]
+            if isinstance(data, FileOutcome):
+                yield index, data, None
+                continue
+            sample = is_sample or request.is_sample
+            result = None
+            if future is not None:
+                with contextlib.suppress(BrokenProcessPool):  # a worker died: parsed here
+                    result = future.result()
+            if data and content_hash(data) in stored_hashes:
+                yield index, _skipped(request.name), None
+            elif isinstance(result, ParsedDocument):
+                if len(observers) > known:
+                    result = _resolve_again(request, result, reference, observers)
+                yield index, None, result
+            elif isinstance(result, str) and len(observers) == known:
+                yield index, FileOutcome(request.name, "refused", result), None
+            else:  # not parsed ahead, or refused with fewer observers than known now
+                yield index, *_parse_here(request, data, settings, reference, observers, sample)
+
+
+def _resolve_again(
+    request: IngestRequest, parsed: ParsedDocument, reference: Reference, observers: dict
+) -> ParsedDocument:
+    """``parsed`` with its submitter resolved against ``observers`` (a worker knew fewer);
+    with more observers known, what resolved before resolves the same way or to one of them."""
+    actor = resolve_actor(
+        request.submitter,
+        reference=reference,
+        observers=observers,
+        actor_type=parse_actor_type(request.actor_type),
+    )
+    if actor == parsed.meta.actor:
+        return parsed
+    return dataclasses.replace(parsed, meta=dataclasses.replace(parsed.meta, actor=actor))
+
+
+def _refused(name: str, error: IEGError) -> FileOutcome:
+    message = error.reason if isinstance(error, InputFileError) else str(error)
+    return FileOutcome(name, "refused", message)
 
 
 def _store_chunk(
