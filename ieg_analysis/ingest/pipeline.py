@@ -37,7 +37,7 @@ from .structured import (
     recommendations_from_passages,
     recommendations_from_rows,
 )
-from .workers import POOL_MIN_FILES, POOLED_FORMATS, ParsePool, worker_count
+from .workers import FILES_PER_JOB, POOL_MIN_FILES, POOLED_FORMATS, ParsePool, worker_count
 
 Progress = Callable[[int, int, str], None]
 MANIFEST_COLUMNS = ("path", "meeting", "submitter", "kind")
@@ -222,13 +222,18 @@ def ingest(
     reference = reference or load_reference()
     user = user or local_operator()
     items = list(requests)
+    tokenizer = None
     with Writer(db) as writer:
         writer.sync_reference(reference)
         run_id = writer.start_run(source)
         observers = writer.observers()
         stored_hashes = writer.content_hashes()
+        if len(items) >= POOL_MIN_FILES:  # workers compute the index terms too
+            if writer.search_tokenizer() is None:
+                writer.update_search_index()  # so that there is one to take the terms of
+            tokenizer = writer.search_tokenizer()
     outcomes: list[FileOutcome | None] = [None] * len(items)
-    pending: list[tuple[int, ParsedDocument]] = []
+    pending: list[tuple[int, ParsedDocument, list | None]] = []
     pending_passages = done = 0
 
     def finish(index: int, outcome: FileOutcome) -> None:
@@ -247,8 +252,8 @@ def ingest(
         pending.clear()
         last_flush = time.monotonic()
 
-    for index, outcome, parsed in _prepared(
-        items, settings, reference, observers, stored_hashes, is_sample
+    for index, outcome, parsed, terms in _prepared(
+        items, settings, reference, observers, stored_hashes, is_sample, tokenizer=tokenizer
     ):
         if outcome is not None:
             finish(index, outcome)
@@ -258,7 +263,7 @@ def ingest(
         for actor in [parsed.meta.actor, *(c.actor for c in parsed.comments)]:
             if actor.actor_type in OBSERVER_TYPES:  # known to the rest of the batch
                 observers.setdefault(normalise_name(actor.name), actor)
-        pending.append((index, parsed))
+        pending.append((index, parsed, terms))
         pending_passages += len(parsed.passages)
         if (
             len(pending) >= CHUNK_DOCUMENTS
@@ -389,10 +394,13 @@ def _prepared(
     observers: dict,
     stored_hashes: set[str],
     is_sample: bool,
-) -> Iterator[tuple[int, FileOutcome | None, ParsedDocument | None]]:
+    *,
+    tokenizer: tuple[str, list[str]] | None = None,
+) -> Iterator[tuple[int, FileOutcome | None, ParsedDocument | None, list | None]]:
     """Each file's outcome (refused, skipped) or parsed document, in order, exactly as
     :func:`_prepare` gives them one after another; ``observers`` and ``stored_hashes`` may
-    grow between two items (the caller adds what the batch brings).
+    grow between two items (the caller adds what the batch brings). With each document, the
+    search-index terms of its passages when a worker computed them (else None).
 
     A long batch is parsed ahead in worker processes. A worker parses with the observers
     known when the batch started, so when the batch has brought new ones since, the actor of
@@ -403,13 +411,29 @@ def _prepared(
     if workers < 2 or len(pooled) < POOL_MIN_FILES:
         for index, request in enumerate(items):
             prepared = _prepare(request, settings, reference, observers, stored_hashes, is_sample)
-            yield index, *prepared
+            yield index, *prepared, None
         return
     known = len(observers)  # observers only grow (setdefault), so a count tells
-    window: deque = deque()  # (index, data or an outcome, future or None), in order
+    window: deque = deque()  # (index, data or an outcome, job), in order
     ahead = iter(enumerate(items))
     held = 0  # bytes in the window
-    with ParsePool(workers, reference=reference, observers=observers, settings=settings) as pool:
+    batch: list = []  # files for the next job, and their jobs to fill in: [future, position]
+
+    def submit() -> None:
+        future = None
+        with contextlib.suppress(BrokenProcessPool):  # else each is parsed here
+            future = pool.submit([job for job, _ in batch])
+        for _, slot in batch:
+            slot[0] = future
+        batch.clear()
+
+    with ParsePool(
+        workers,
+        reference=reference,
+        observers=observers,
+        settings=settings,
+        tokenizer=tokenizer,
+    ) as pool:
         while True:
             while len(window) < PARSE_AHEAD_FILES and (held < PARSE_AHEAD_BYTES or not window):
                 index, request = next(ahead, (None, None))
@@ -418,38 +442,43 @@ def _prepared(
                 try:
                     data = _read_bytes(request, settings)
                 except IEGError as error:
-                    window.append((index, _refused(request.name, error), None))
+                    window.append((index, _refused(request.name, error), (None, 0)))
                     continue
-                future = None
+                slot: list = [None, len(batch)]
                 if data and request.name.lower().endswith(POOLED_FORMATS):
                     if content_hash(data) not in stored_hashes:  # else skipped below
-                        with contextlib.suppress(BrokenProcessPool):  # else parsed here
-                            future = pool.submit(request, data, is_sample or request.is_sample)
-                window.append((index, data, future))
+                        batch.append(((request, data, is_sample or request.is_sample), slot))
+                        if len(batch) >= FILES_PER_JOB:
+                            submit()
+                window.append((index, data, slot))
                 held += len(data)
+            if batch:
+                submit()
             if not window:
                 return
-            index, data, future = window.popleft()
+            index, data, (future, position) = window.popleft()
             held -= len(data) if isinstance(data, bytes) else 0
             request = items[index]
             if isinstance(data, FileOutcome):
-                yield index, data, None
+                yield index, data, None, None
                 continue
             sample = is_sample or request.is_sample
             result = None
             if future is not None:
                 with contextlib.suppress(BrokenProcessPool):  # a worker died: parsed here
-                    result = future.result()
+                    result = future.result()[position]
             if data and content_hash(data) in stored_hashes:
-                yield index, _skipped(request.name), None
-            elif isinstance(result, ParsedDocument):
+                yield index, _skipped(request.name), None, None
+            elif isinstance(result, tuple):
+                parsed, terms = result
                 if len(observers) > known:
-                    result = _resolve_again(request, result, reference, observers)
-                yield index, None, result
+                    parsed = _resolve_again(request, parsed, reference, observers)
+                yield index, None, parsed, terms
             elif isinstance(result, str) and len(observers) == known:
-                yield index, FileOutcome(request.name, "refused", result), None
+                yield index, FileOutcome(request.name, "refused", result), None, None
             else:  # not parsed ahead, or refused with fewer observers than known now
-                yield index, *_parse_here(request, data, settings, reference, observers, sample)
+                prepared = _parse_here(request, data, settings, reference, observers, sample)
+                yield index, *prepared, None
 
 
 def _resolve_again(
@@ -474,24 +503,26 @@ def _refused(name: str, error: IEGError) -> FileOutcome:
 
 
 def _store_chunk(
-    db: Database, chunk: list[tuple[int, ParsedDocument]], *, user: str
+    db: Database, chunk: list[tuple[int, ParsedDocument, list | None]], *, user: str
 ) -> list[tuple[int, FileOutcome]]:
     """Store parsed documents during one short hold of the database (readers wait at most
     this long). Runs of plain documents go in together, one transaction and one bulk insert
     per table; a recommendation list or comment file goes in alone, in its own transaction.
-    A crash loses the documents of the transaction being written, never part of one."""
+    A crash loses the documents of the transaction being written, never part of one. The
+    search index takes the new passages before the database is let go (with the terms that
+    workers computed, where they did)."""
     if not chunk:
         return []
     results: list[tuple[int, FileOutcome]] = []
     with Writer(db) as writer:
-        run: list[tuple[int, ParsedDocument]] = []
-        for index, parsed in chunk:
+        run: list[tuple[int, ParsedDocument, list | None]] = []
+        for index, parsed, terms in chunk:
             if parsed.recommendations or parsed.comments:
                 results += _store_plain(writer, run, user=user)
                 run = []
                 results.append(_store_one(writer, index, parsed, user=user))
             else:
-                run.append((index, parsed))
+                run.append((index, parsed, terms))
         results += _store_plain(writer, run, user=user)
         if any(outcome.status == "stored" for _, outcome in results):
             # before the gate opens, so no reader sees documents that search cannot find
@@ -500,20 +531,21 @@ def _store_chunk(
 
 
 def _store_plain(
-    writer: Writer, run: list[tuple[int, ParsedDocument]], *, user: str
+    writer: Writer, run: list[tuple[int, ParsedDocument, list | None]], *, user: str
 ) -> list[tuple[int, FileOutcome]]:
     """Documents without recommendations or comments, in one transaction."""
     if not run:
         return []
-    hashes = [parsed.content_hash for _, parsed in run]
-    present = writer.stored_hashes(hashes)  # stored meanwhile by another writer
-    fresh = [(i, p) for i, p in run if p.content_hash not in present]
+    present = writer.stored_hashes([p.content_hash for _, p, _ in run])  # by another writer
+    fresh = [(p, terms) for _, p, terms in run if p.content_hash not in present]
     try:
-        ids = writer.add_documents([p for _, p in fresh], user=user)
+        ids = writer.add_documents(
+            [p for p, _ in fresh], user=user, terms=[terms for _, terms in fresh]
+        )
     except duckdb.ConstraintException:  # another writer came between: one by one
-        return [_store_one(writer, index, parsed, user=user) for index, parsed in run]
+        return [_store_one(writer, index, parsed, user=user) for index, parsed, _ in run]
     results = []
-    for index, parsed in run:
+    for index, parsed, _ in run:
         if parsed.content_hash in present:
             results.append((index, _skipped(parsed.source_name)))
         else:

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 # Below this many files a batch is parsed in the parent: starting workers costs about a second.
 POOL_MIN_FILES = 64
+# Files handed to a worker at once (fewer round trips, one query for their terms).
+FILES_PER_JOB = 16
 # Formats parsed in workers; CSV and JSON (recommendations, comments: few, small, and
 # resolved against the batch's own observers) are parsed in the parent.
 POOLED_FORMATS = (".txt", ".md", ".markdown", ".pdf", ".docx")
@@ -40,39 +42,73 @@ def worker_count() -> int:
     return max(1, cores)
 
 
-def _start(reference: Reference, observers: dict, settings: Settings) -> None:
+def _start(
+    reference: Reference,
+    observers: dict,
+    settings: Settings,
+    tokenizer: tuple[str, list[str]] | None,
+) -> None:
     _state.update(reference=reference, observers=observers, settings=settings)
+    if tokenizer is not None:
+        from ..store.search_terms import SearchTerms
+
+        _state["terms"] = SearchTerms(tokenizer)
 
 
-def _parse(request: IngestRequest, data: bytes, is_sample: bool) -> ParsedDocument | str:
-    """The parsed document, or the one sentence that refuses the file."""
+def _parse_many(
+    jobs: list[tuple[IngestRequest, bytes, bool]],
+) -> list[tuple[ParsedDocument, list[list[str]] | None] | str]:
+    """Per file: the parsed document with its passages' search-index terms (None without a
+    tokenizer), or the one sentence that refuses the file. The terms of all the files come
+    from one query (a query per file would cost more than the words)."""
     from .pipeline import parse_file
 
-    try:
-        return parse_file(
-            request,
-            data,
-            reference=_state["reference"],
-            observers=_state["observers"],
-            settings=_state["settings"],
-            is_sample=is_sample,
-        )
-    except IEGError as error:
-        return error.reason if isinstance(error, InputFileError) else str(error)
+    results: list = []
+    for request, data, is_sample in jobs:
+        try:
+            parsed = parse_file(
+                request,
+                data,
+                reference=_state["reference"],
+                observers=_state["observers"],
+                settings=_state["settings"],
+                is_sample=is_sample,
+            )
+        except IEGError as error:
+            results.append(error.reason if isinstance(error, InputFileError) else str(error))
+        else:
+            results.append((parsed, None))
+    search_terms = _state.get("terms")
+    if search_terms is not None:
+        documents = [r[0] for r in results if isinstance(r, tuple)]
+        terms = iter(search_terms([p.text for d in documents for p in d.passages]))
+        results = [
+            (r[0], [next(terms) for _ in r[0].passages]) if isinstance(r, tuple) else r
+            for r in results
+        ]
+    return results
 
 
 class ParsePool:
     """``with ParsePool(n, reference=..., observers=..., settings=...) as pool:`` then
-    ``pool.submit(request, data, is_sample)`` returns a future of :func:`_parse`'s result."""
+    ``pool.submit(jobs)`` returns a future of :func:`_parse_many`'s results.
+    With a ``tokenizer`` (``Writer.search_tokenizer``) the workers also compute the search
+    index's terms of each passage."""
 
     def __init__(
-        self, workers: int, *, reference: Reference, observers: dict, settings: Settings
+        self,
+        workers: int,
+        *,
+        reference: Reference,
+        observers: dict,
+        settings: Settings,
+        tokenizer: tuple[str, list[str]] | None = None,
     ) -> None:
         self._executor = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start,
-            initargs=(reference, dict(observers), settings),
+            initargs=(reference, dict(observers), settings, tokenizer),
         )
 
     def __enter__(self) -> ParsePool:
@@ -82,6 +118,8 @@ class ParsePool:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
     def submit(
-        self, request: IngestRequest, data: bytes, is_sample: bool
-    ) -> Future[ParsedDocument | str]:
-        return self._executor.submit(_parse, request, data, is_sample)
+        self, jobs: list[tuple[IngestRequest, bytes, bool]]
+    ) -> Future[list[tuple[ParsedDocument, list[list[str]] | None] | str]]:
+        """Parse files (request, content, is_sample) in one worker: a future of the list of
+        :func:`_parse_many`'s results, in order."""
+        return self._executor.submit(_parse_many, jobs)
