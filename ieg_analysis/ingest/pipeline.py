@@ -4,15 +4,11 @@ file, and reports each file with its outcome."""
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import dataclasses
 import hashlib
 import io
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,7 +23,7 @@ from ..settings import Settings
 from ..store.db import Database
 from ..store.writer import Writer
 from .language import dominant_language
-from .metadata import build_meta, parse_actor_type, resolve_actor
+from .metadata import build_meta
 from .readers import READERS
 from .segment import segment
 from .sniff import check_content, check_name
@@ -37,7 +33,6 @@ from .structured import (
     recommendations_from_passages,
     recommendations_from_rows,
 )
-from .workers import FILES_PER_JOB, POOL_MIN_FILES, POOLED_FORMATS, ParsePool, worker_count
 
 Progress = Callable[[int, int, str], None]
 MANIFEST_COLUMNS = ("path", "meeting", "submitter", "kind")
@@ -47,10 +42,6 @@ MANIFEST_COLUMNS = ("path", "meeting", "submitter", "kind")
 CHUNK_DOCUMENTS = 400
 CHUNK_PASSAGES = 5000
 FLUSH_SECONDS = 2.0
-# Files read and handed to the parsing workers ahead of the writer: enough to keep them busy
-# while it stores a chunk, within a bound on the memory held.
-PARSE_AHEAD_FILES = 1000
-PARSE_AHEAD_BYTES = 64 * 1_048_576
 
 
 @dataclass(frozen=True)
@@ -222,18 +213,13 @@ def ingest(
     reference = reference or load_reference()
     user = user or local_operator()
     items = list(requests)
-    tokenizer = None
     with Writer(db) as writer:
         writer.sync_reference(reference)
         run_id = writer.start_run(source)
         observers = writer.observers()
         stored_hashes = writer.content_hashes()
-        if len(items) >= POOL_MIN_FILES:  # workers compute the index terms too
-            if writer.search_tokenizer() is None:
-                writer.update_search_index()  # so that there is one to take the terms of
-            tokenizer = writer.search_tokenizer()
     outcomes: list[FileOutcome | None] = [None] * len(items)
-    pending: list[tuple[int, ParsedDocument, list | None]] = []
+    pending: list[tuple[int, ParsedDocument]] = []
     pending_passages = done = 0
 
     def finish(index: int, outcome: FileOutcome) -> None:
@@ -252,9 +238,10 @@ def ingest(
         pending.clear()
         last_flush = time.monotonic()
 
-    for index, outcome, parsed, terms in _prepared(
-        items, settings, reference, observers, stored_hashes, is_sample, tokenizer=tokenizer
-    ):
+    for index, request in enumerate(items):
+        outcome, parsed = _prepare(
+            request, settings, reference, observers, stored_hashes, is_sample
+        )
         if outcome is not None:
             finish(index, outcome)
             continue
@@ -263,7 +250,7 @@ def ingest(
         for actor in [parsed.meta.actor, *(c.actor for c in parsed.comments)]:
             if actor.actor_type in OBSERVER_TYPES:  # known to the rest of the batch
                 observers.setdefault(normalise_name(actor.name), actor)
-        pending.append((index, parsed, terms))
+        pending.append((index, parsed))
         pending_passages += len(parsed.passages)
         if (
             len(pending) >= CHUNK_DOCUMENTS
@@ -357,172 +344,41 @@ def _prepare(
     refused or already stored, else the parsed document."""
     try:
         data = _read_bytes(request, settings)
-    except IEGError as error:
-        return _refused(request.name, error), None
-    if data and content_hash(data) in stored_hashes:
-        return _skipped(request.name), None
-    sample = is_sample or request.is_sample
-    return _parse_here(request, data, settings, reference, observers, sample)
-
-
-def _parse_here(
-    request: IngestRequest,
-    data: bytes,
-    settings: Settings,
-    reference: Reference,
-    observers: dict,
-    is_sample: bool,
-) -> tuple[FileOutcome | None, ParsedDocument | None]:
-    try:
+        if data and content_hash(data) in stored_hashes:
+            return FileOutcome(request.name, "skipped", "already stored; nothing changed."), None
         parsed = parse_file(
             request,
             data,
             reference=reference,
             observers=observers,
             settings=settings,
-            is_sample=is_sample,
+            is_sample=is_sample or request.is_sample,
         )
     except IEGError as error:
-        return _refused(request.name, error), None
+        message = error.reason if isinstance(error, InputFileError) else str(error)
+        return FileOutcome(request.name, "refused", message), None
     return None, parsed
 
 
-def _prepared(
-    items: list[IngestRequest],
-    settings: Settings,
-    reference: Reference,
-    observers: dict,
-    stored_hashes: set[str],
-    is_sample: bool,
-    *,
-    tokenizer: tuple[str, list[str]] | None = None,
-) -> Iterator[tuple[int, FileOutcome | None, ParsedDocument | None, list | None]]:
-    """Each file's outcome (refused, skipped) or parsed document, in order, exactly as
-    :func:`_prepare` gives them one after another; ``observers`` and ``stored_hashes`` may
-    grow between two items (the caller adds what the batch brings). With each document, the
-    search-index terms of its passages when a worker computed them (else None).
-
-    A long batch is parsed ahead in worker processes. A worker parses with the observers
-    known when the batch started, so when the batch has brought new ones since, the actor of
-    its document is resolved again here (and a refused file parsed again here), which gives
-    what parsing here would have given."""
-    workers = worker_count()
-    pooled = [i for i, r in enumerate(items) if r.name.lower().endswith(POOLED_FORMATS)]
-    if workers < 2 or len(pooled) < POOL_MIN_FILES:
-        for index, request in enumerate(items):
-            prepared = _prepare(request, settings, reference, observers, stored_hashes, is_sample)
-            yield index, *prepared, None
-        return
-    known = len(observers)  # observers only grow (setdefault), so a count tells
-    window: deque = deque()  # (index, data or an outcome, job), in order
-    ahead = iter(enumerate(items))
-    held = 0  # bytes in the window
-    batch: list = []  # files for the next job, and their jobs to fill in: [future, position]
-
-    def submit() -> None:
-        future = None
-        with contextlib.suppress(BrokenProcessPool):  # else each is parsed here
-            future = pool.submit([job for job, _ in batch])
-        for _, slot in batch:
-            slot[0] = future
-        batch.clear()
-
-    with ParsePool(
-        workers,
-        reference=reference,
-        observers=observers,
-        settings=settings,
-        tokenizer=tokenizer,
-    ) as pool:
-        while True:
-            while len(window) < PARSE_AHEAD_FILES and (held < PARSE_AHEAD_BYTES or not window):
-                index, request = next(ahead, (None, None))
-                if request is None:
-                    break
-                try:
-                    data = _read_bytes(request, settings)
-                except IEGError as error:
-                    window.append((index, _refused(request.name, error), (None, 0)))
-                    continue
-                slot: list = [None, len(batch)]
-                if data and request.name.lower().endswith(POOLED_FORMATS):
-                    if content_hash(data) not in stored_hashes:  # else skipped below
-                        batch.append(((request, data, is_sample or request.is_sample), slot))
-                        if len(batch) >= FILES_PER_JOB:
-                            submit()
-                window.append((index, data, slot))
-                held += len(data)
-            if batch:
-                submit()
-            if not window:
-                return
-            index, data, (future, position) = window.popleft()
-            held -= len(data) if isinstance(data, bytes) else 0
-            request = items[index]
-            if isinstance(data, FileOutcome):
-                yield index, data, None, None
-                continue
-            sample = is_sample or request.is_sample
-            result = None
-            if future is not None:
-                with contextlib.suppress(BrokenProcessPool):  # a worker died: parsed here
-                    result = future.result()[position]
-            if data and content_hash(data) in stored_hashes:
-                yield index, _skipped(request.name), None, None
-            elif isinstance(result, tuple):
-                parsed, terms = result
-                if len(observers) > known:
-                    parsed = _resolve_again(request, parsed, reference, observers)
-                yield index, None, parsed, terms
-            elif isinstance(result, str) and len(observers) == known:
-                yield index, FileOutcome(request.name, "refused", result), None, None
-            else:  # not parsed ahead, or refused with fewer observers than known now
-                prepared = _parse_here(request, data, settings, reference, observers, sample)
-                yield index, *prepared, None
-
-
-def _resolve_again(
-    request: IngestRequest, parsed: ParsedDocument, reference: Reference, observers: dict
-) -> ParsedDocument:
-    """``parsed`` with its submitter resolved against ``observers`` (a worker knew fewer);
-    with more observers known, what resolved before resolves the same way or to one of them."""
-    actor = resolve_actor(
-        request.submitter,
-        reference=reference,
-        observers=observers,
-        actor_type=parse_actor_type(request.actor_type),
-    )
-    if actor == parsed.meta.actor:
-        return parsed
-    return dataclasses.replace(parsed, meta=dataclasses.replace(parsed.meta, actor=actor))
-
-
-def _refused(name: str, error: IEGError) -> FileOutcome:
-    message = error.reason if isinstance(error, InputFileError) else str(error)
-    return FileOutcome(name, "refused", message)
-
-
 def _store_chunk(
-    db: Database, chunk: list[tuple[int, ParsedDocument, list | None]], *, user: str
+    db: Database, chunk: list[tuple[int, ParsedDocument]], *, user: str
 ) -> list[tuple[int, FileOutcome]]:
     """Store parsed documents during one short hold of the database (readers wait at most
     this long). Runs of plain documents go in together, one transaction and one bulk insert
     per table; a recommendation list or comment file goes in alone, in its own transaction.
-    A crash loses the documents of the transaction being written, never part of one. The
-    search index takes the new passages before the database is let go (with the terms that
-    workers computed, where they did)."""
+    A crash loses the documents of the transaction being written, never part of one."""
     if not chunk:
         return []
     results: list[tuple[int, FileOutcome]] = []
     with Writer(db) as writer:
-        run: list[tuple[int, ParsedDocument, list | None]] = []
-        for index, parsed, terms in chunk:
+        run: list[tuple[int, ParsedDocument]] = []
+        for index, parsed in chunk:
             if parsed.recommendations or parsed.comments:
                 results += _store_plain(writer, run, user=user)
                 run = []
                 results.append(_store_one(writer, index, parsed, user=user))
             else:
-                run.append((index, parsed, terms))
+                run.append((index, parsed))
         results += _store_plain(writer, run, user=user)
         if any(outcome.status == "stored" for _, outcome in results):
             # before the gate opens, so no reader sees documents that search cannot find
@@ -531,21 +387,20 @@ def _store_chunk(
 
 
 def _store_plain(
-    writer: Writer, run: list[tuple[int, ParsedDocument, list | None]], *, user: str
+    writer: Writer, run: list[tuple[int, ParsedDocument]], *, user: str
 ) -> list[tuple[int, FileOutcome]]:
     """Documents without recommendations or comments, in one transaction."""
     if not run:
         return []
-    present = writer.stored_hashes([p.content_hash for _, p, _ in run])  # by another writer
-    fresh = [(p, terms) for _, p, terms in run if p.content_hash not in present]
+    hashes = [parsed.content_hash for _, parsed in run]
+    present = writer.stored_hashes(hashes)  # stored meanwhile by another writer
+    fresh = [(i, p) for i, p in run if p.content_hash not in present]
     try:
-        ids = writer.add_documents(
-            [p for p, _ in fresh], user=user, terms=[terms for _, terms in fresh]
-        )
+        ids = writer.add_documents([p for _, p in fresh], user=user)
     except duckdb.ConstraintException:  # another writer came between: one by one
-        return [_store_one(writer, index, parsed, user=user) for index, parsed, _ in run]
+        return [_store_one(writer, index, parsed, user=user) for index, parsed in run]
     results = []
-    for index, parsed, _ in run:
+    for index, parsed in run:
         if parsed.content_hash in present:
             results.append((index, _skipped(parsed.source_name)))
         else:

@@ -212,22 +212,14 @@ class Writer:
         return document_id
 
     def add_documents(
-        self,
-        documents: Sequence[ParsedDocument],
-        *,
-        user: str | None = None,
-        terms: Sequence[Sequence[Sequence[str]] | None] | None = None,
+        self, documents: Sequence[ParsedDocument], *, user: str | None = None
     ) -> dict[str, int]:
         """Store many documents in one transaction, with one bulk insert per table (their
         actors, documents, passages and audit entries) and one data-version bump; return
         the new document id of each content hash. All are stored whole or none is. For
         documents without recommendations or comments (a list of those goes through
         :meth:`add_document`, which checks them one by one); a content hash already stored
-        raises ``duckdb.ConstraintException`` and stores nothing.
-
-        ``terms`` (optional, per document: per passage, its search-index terms as
-        :func:`search_terms` computes them, or None) are kept for the next
-        :meth:`update_search_index` of this session, which then need not compute them."""
+        raises ``duckdb.ConstraintException`` and stores nothing."""
         if any(d.recommendations or d.comments for d in documents):
             raise ValueError("add_documents takes documents without recommendations or comments")
         if not documents:
@@ -291,8 +283,6 @@ class Writer:
                     "language, page) select * from passages_in"
                 )
                 self.con.unregister("passages_in")
-                if terms is not None:
-                    self._keep_terms(start, documents, terms)
             if user:
                 now = _utcnow()
                 self.con.register(
@@ -319,46 +309,6 @@ class Writer:
                 self.con.unregister("audit_in")
             self._bump_version()
         return ids
-
-    def _keep_terms(
-        self,
-        start: int,
-        documents: Sequence[ParsedDocument],
-        terms: Sequence[Sequence[Sequence[str]] | None],
-    ) -> None:
-        """Precomputed index terms of the passages just stored (ids from ``start + 1``, in
-        order), in temporary tables that :meth:`update_search_index` reads."""
-        names, term_names, term_texts = [], [], []
-        passage_id = start
-        for document, document_terms in zip(documents, terms, strict=True):
-            if document_terms is None or len(document_terms) != len(document.passages):
-                passage_id += len(document.passages)
-                continue
-            for passage_terms in document_terms:
-                passage_id += 1
-                names.append(passage_id)
-                term_names.extend([passage_id] * len(passage_terms))
-                term_texts.extend(passage_terms)
-        if not names:
-            return
-        self.con.execute(
-            "create temp table if not exists fts_ready_docs (name bigint); "
-            "create temp table if not exists fts_ready_terms (name bigint, term varchar)"
-        )
-        self.con.register("ready_docs_in", pa.table({"name": pa.array(names, pa.int64())}))
-        self.con.register(
-            "ready_terms_in",
-            pa.table(
-                {
-                    "name": pa.array(term_names, pa.int64()),
-                    "term": pa.array(term_texts, pa.string()),
-                }
-            ),
-        )
-        self.con.execute("insert into fts_ready_docs select * from ready_docs_in")
-        self.con.execute("insert into fts_ready_terms select * from ready_terms_in")
-        self.con.unregister("ready_docs_in")
-        self.con.unregister("ready_terms_in")
 
     def _actor_ids(self, actors: Sequence[Actor]) -> dict[str, int]:
         """The id of each actor (by name), registering those not yet known."""
@@ -737,18 +687,6 @@ class Writer:
             "stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1)"
         )
 
-    def search_tokenizer(self) -> tuple[str, list[str]] | None:
-        """How the BM25 index turns text into words: its ``tokenize`` macro's definition and
-        its stop words (None when there is no index), for :func:`search_terms`."""
-        row = self.con.execute(
-            "select macro_definition from duckdb_functions() "
-            "where schema_name = 'fts_main_passage' and function_name = 'tokenize'"
-        ).fetchone()
-        if row is None:
-            return None
-        rows = self.con.execute("select sw from fts_main_passage.stopwords").fetchall()
-        return row[0], [r[0] for r in rows]
-
     def update_search_index(self, *, thorough: bool = True) -> str:
         """Bring the BM25 index up to date with the passage table, in one transaction, and
         say how: "built" (there was none, or passages were deleted since), "extended" (new
@@ -789,45 +727,22 @@ class Writer:
                 self.con.execute("drop table fts_new_docs")
                 self._build_search_index()
                 return "built"
-            ready = self.con.execute(
-                "select count(*) from duckdb_tables() where table_name = 'fts_ready_docs' "
-                "and temporary"
-            ).fetchone()[0]
             if not new:
-                self._drop_temporary(ready)
+                self.con.execute("drop table fts_new_docs")
                 return "current"
-            self.con.execute(_NEW_TERMS_READY if ready else _NEW_TERMS)
             for statement in _EXTEND_SEARCH_INDEX:
                 self.con.execute(statement)
-            self._drop_temporary(ready)
             return "extended"
-
-    def _drop_temporary(self, ready: bool) -> None:
-        self.con.execute("drop table fts_new_docs")
-        if ready:
-            self.con.execute("drop table fts_ready_docs; drop table fts_ready_terms")
 
 
 # The steps of the FTS extension's indexing script (create_fts_index) for the new passages
 # (in fts_new_docs); the statistics (df, num_docs, avgdl) are updated for the whole index.
-_NEW_TERMS = """create or replace temp table fts_new_terms as
+_EXTEND_SEARCH_INDEX = (
+    """create or replace temp table fts_new_terms as
     select stem(t.w, 'porter') as term, t.docid
     from (select unnest(fts_main_passage.tokenize(text)) as w, docid from fts_new_docs) t
     where t.w not null and len(t.w) > 0
-        and t.w not in (select sw from fts_main_passage.stopwords)"""
-# the same, with the terms computed ahead (search_terms) for the passages that have them
-_NEW_TERMS_READY = """create or replace temp table fts_new_terms as
-    select r.term, n.docid
-    from fts_new_docs n join fts_ready_terms r on r.name = n.name
-    union all
-    select stem(t.w, 'porter') as term, t.docid
-    from (
-        select unnest(fts_main_passage.tokenize(n.text)) as w, n.docid
-        from fts_new_docs n anti join fts_ready_docs r on r.name = n.name
-    ) t
-    where t.w not null and len(t.w) > 0
-        and t.w not in (select sw from fts_main_passage.stopwords)"""
-_EXTEND_SEARCH_INDEX = (
+        and t.w not in (select sw from fts_main_passage.stopwords)""",
     """insert into fts_main_passage.dict (termid, term, df)
     select (select coalesce(max(termid), -1) from fts_main_passage.dict)
         + row_number() over (order by n.term), n.term, 0
@@ -847,6 +762,7 @@ _EXTEND_SEARCH_INDEX = (
     """insert into fts_main_passage.stats
     select count(docs.docid) as num_docs, sum(docs.len) / count(docs.len) as avgdl
     from fts_main_passage.docs as docs""",
+    "drop table fts_new_docs",
     "drop table fts_new_terms",
 )
 
