@@ -206,10 +206,11 @@ def ingest(
 ) -> BatchReport:
     """Ingest a batch; each file is stored whole, skipped as a duplicate, or refused.
 
-    The writer holds the database only while it stores one document (files are read and
-    parsed outside it), so the dashboard keeps answering during a long batch and shows each
-    document once its transaction commits. A batch killed midway leaves whole documents only;
-    running it again stores the rest and skips what is there."""
+    The writer holds the database only while it stores one chunk of documents (files are
+    read and parsed outside it; see CHUNK_DOCUMENTS), so the dashboard keeps answering during
+    a long batch and shows the chunk's documents, searchable, once it is let go. A batch
+    killed midway leaves whole documents only; running it again stores the rest and skips
+    what is there."""
     reference = reference or load_reference()
     user = user or local_operator()
     items = list(requests)
