@@ -689,16 +689,17 @@ class Writer:
 
     def update_search_index(self, *, thorough: bool = True) -> str:
         """Bring the BM25 index up to date with the passage table, in one transaction, and
-        say how: "built" (there was none, or passages were deleted since), "extended" (new
-        passages added to it) or "current". Extending does for the new passages alone what
-        the FTS extension's ``create_fts_index`` does for all (the same tokens, stems, stop
-        words and statistics), so scores are those of a full rebuild, at a cost that grows
-        with the new text rather than with the store.
+        say how: "built" (there was none), "extended" (new passages added to it), "pruned"
+        (deleted passages taken out of it, and none added) or "current". Extending does for
+        the new passages alone what the FTS extension's ``create_fts_index`` does for all
+        (the same tokens, stems, stop words and statistics), and pruning undoes it for the
+        deleted ones, so scores are those of a full rebuild, at a cost that grows with the
+        change rather than with the store.
 
         ``thorough=False`` looks only for passages above the highest indexed id (new
         passages always get higher ids) and not for deletions: cheap enough for each chunk
-        of a batch. A thorough update (the end of each ingest run) also finds what a killed
-        process left unindexed, and deletions not yet rebuilt."""
+        of a batch. A thorough update (the end of each ingest run, after a deletion) also
+        finds what a killed process left unindexed, and deleted passages."""
         with self._transaction():
             if not self.con.execute(
                 "select count(*) from duckdb_tables() "
@@ -723,18 +724,43 @@ class Writer:
                 "select (select count(*) from fts_new_docs), (select count(*) from passage), "
                 "(select count(*) from fts_main_passage.docs)"
             ).fetchone()
-            if thorough and indexed + new > passages:  # some indexed passages are gone
-                self.con.execute("drop table fts_new_docs")
-                self._build_search_index()
-                return "built"
+            pruned = thorough and indexed + new > passages  # some indexed passages are gone
+            if pruned:
+                for statement in _PRUNE_SEARCH_INDEX:
+                    self.con.execute(statement)
             if not new:
                 self.con.execute("drop table fts_new_docs")
-                return "current"
+                if pruned:
+                    self.con.execute(_SEARCH_STATISTICS)
+                return "pruned" if pruned else "current"
             for statement in _EXTEND_SEARCH_INDEX:
                 self.con.execute(statement)
+            self.con.execute(_SEARCH_STATISTICS)
             return "extended"
 
 
+# The index's statistics, as the FTS extension's indexing script computes them.
+_SEARCH_STATISTICS = """delete from fts_main_passage.stats;
+    insert into fts_main_passage.stats
+    select count(docs.docid) as num_docs, sum(docs.len) / count(docs.len) as avgdl
+    from fts_main_passage.docs as docs"""
+# Indexed passages that are gone from the passage table, taken out of the index: their
+# documents, their terms, and their share of each term's document frequency (a term left in
+# no document leaves the dictionary, as a full build would not have it).
+_PRUNE_SEARCH_INDEX = (
+    """create or replace temp table fts_gone as
+    select d.docid from fts_main_passage.docs d anti join passage p on p.id = d.name""",
+    """update fts_main_passage.dict x set df = x.df - g.df
+    from (
+        select termid, count(distinct docid) as df from fts_main_passage.terms
+        where docid in (select docid from fts_gone) group by termid
+    ) g
+    where x.termid = g.termid""",
+    "delete from fts_main_passage.dict where df = 0",
+    "delete from fts_main_passage.terms where docid in (select docid from fts_gone)",
+    "delete from fts_main_passage.docs where docid in (select docid from fts_gone)",
+    "drop table fts_gone",
+)
 # The steps of the FTS extension's indexing script (create_fts_index) for the new passages
 # (in fts_new_docs); the statistics (df, num_docs, avgdl) are updated for the whole index.
 _EXTEND_SEARCH_INDEX = (
@@ -758,10 +784,6 @@ _EXTEND_SEARCH_INDEX = (
     select n.docid, n.name, count(t.term)
     from fts_new_docs n left join fts_new_terms t on t.docid = n.docid
     group by n.docid, n.name""",
-    "delete from fts_main_passage.stats",
-    """insert into fts_main_passage.stats
-    select count(docs.docid) as num_docs, sum(docs.len) / count(docs.len) as avgdl
-    from fts_main_passage.docs as docs""",
     "drop table fts_new_docs",
     "drop table fts_new_terms",
 )

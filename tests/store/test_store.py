@@ -150,11 +150,20 @@ def test_search_index_extended_with_new_passages_equals_a_rebuild(db: Database) 
     assert _index(db) == extended
 
 
-def test_search_index_is_rebuilt_after_a_deletion(db: Database) -> None:
+def test_search_index_pruned_of_deleted_passages_equals_a_rebuild(db: Database) -> None:
     with Writer(db) as writer:
-        writer.add_documents([_document("a", _TEXTS[:2]), _document("b", _TEXTS[2:])])
+        writer.add_documents(
+            [_document("a", _TEXTS[:2]), _document("b", _TEXTS[2:]), _document("c", _TEXTS)]
+        )
         writer.update_search_index()
-        writer.con.execute("delete from passage where document_id = 1")  # as if killed
+        writer.delete_document(1, user="tester")
         assert writer.update_search_index(thorough=False) == "current"  # does not look
-        assert writer.update_search_index() == "built"
-    assert db.scalar("select count(*) from fts_main_passage.docs") == len(_TEXTS) - 2
+        assert writer.update_search_index() == "pruned"
+        writer.con.execute("delete from passage where document_id = 2")  # as if killed
+        writer.add_documents([_document("d", _TEXTS[1:3])])
+        assert writer.update_search_index() == "extended"  # and pruned
+    pruned = _index(db)
+    assert len(pruned["docs"]) == len(_TEXTS) + 2
+    with Writer(db) as writer:
+        writer.rebuild_search_index()
+    assert _index(db) == pruned
