@@ -53,7 +53,7 @@ def delete_document(db: Database, document_id: int, *, user: str) -> str:
     _require(user)
     with Writer(db) as writer:
         detail = writer.delete_document(document_id, user=user)
-        writer.rebuild_search_index()
+        writer.update_search_index()  # its passages out of the index, as a rebuild would
     return detail
 
 

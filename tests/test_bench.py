@@ -102,8 +102,9 @@ def test_bench_at_a_tiny_size_checks_the_baseline_and_writes_json(tmp_path: Path
             "queries", "memory", "pages", "baseline", "targets"} <= set(result)  # fmt: skip
     database = result["database"]
     assert database["copy_factor"] == 2 and database["passages"] > database["real_passages"]
-    assert result["ingest"]["product"]["documents"] == 3
-    assert result["ingest"]["session"]["refused"] == 0
+    assert result["ingest"]["slice"]["documents"] == 3
+    assert result["ingest"]["product"]["refused"] == 0
+    assert result["ingest"]["product"]["documents"] == result["corpus"]["documents"]
     assert result["classify"]["passages"] == database["real_passages"]
     # every baseline question was answered and found equal to the product's answer
     questions = result["baseline"]["questions"]

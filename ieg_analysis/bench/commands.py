@@ -42,7 +42,7 @@ def register(subparsers) -> None:
         "--product-ingest-documents",
         type=int,
         default=60,
-        help="documents also ingested through the unchanged pipeline, for its rate (60)",
+        help="documents also ingested into a scratch database, an upload-sized batch (60)",
     )
     bench.add_argument(
         "--page-repeat", type=int, default=2, help="cold and warm renders per page (2)"

@@ -1,6 +1,5 @@
-"""Building the benchmark database: ingestion (the product's pipeline, or the same parsing
-and writer with one write session for many documents) and classification (the product's
-``classify_store``), each timed."""
+"""Building the benchmark database: ingestion (the product's pipeline) and classification
+(the product's ``classify_store``), each timed."""
 
 from __future__ import annotations
 
@@ -9,23 +8,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..audit import local_operator
-from ..errors import IEGError
-from ..ingest.pipeline import IngestRequest, ingest, parse_file
-from ..reference import Reference, load_reference
+from ..ingest.pipeline import IngestRequest, ingest
 from ..settings import Settings
 from ..store.db import Database
-from ..store.writer import Writer
 
 
 @dataclass(frozen=True)
 class IngestTiming:
-    path: str  # "product" (pipeline.ingest) or "session" (one writer session per batch)
+    path: str  # "product": pipeline.ingest
     documents: int
     passages: int
     refused: int
     seconds: float  # all of it, search index included
-    index_seconds: float  # the BM25 index rebuild alone
+    index_seconds: float  # after the last file: the run's final (thorough) index update
 
     def as_dict(self) -> dict:
         store = self.seconds - self.index_seconds
@@ -47,8 +42,10 @@ class IngestTiming:
 def ingest_product(
     db: Database, requests: Sequence[IngestRequest], settings: Settings
 ) -> IngestTiming:
-    """``pipeline.ingest`` as ``ieg ingest`` runs it: one writer session and transaction per
-    document, then the BM25 index rebuilt. The index time is what follows the last file."""
+    """``pipeline.ingest`` as ``ieg ingest`` runs it: documents parsed in this process and
+    stored in chunks (one writer session and bulk transaction each), the BM25 index extended
+    with each chunk's passages before its session ends. The index time is what follows the
+    last file (the run's final, thorough index check)."""
     marks: list[float] = []
     started = time.perf_counter()
     report = ingest(
@@ -67,53 +64,6 @@ def ingest_product(
         report.count("refused"),
         finished - started,
         finished - last,
-    )
-
-
-def ingest_sessions(
-    db: Database,
-    requests: Sequence[IngestRequest],
-    settings: Settings,
-    *,
-    documents_per_session: int = 250,
-    reference: Reference | None = None,
-) -> IngestTiming:
-    """The fix measured: the same reading, validation and parsing (``parse_file``) and the
-    same ``Writer.add_document`` (still one transaction per document), but one writer session
-    (connection, extension load, migration check) for ``documents_per_session`` documents
-    instead of one per document, and no per-document reader connections for the duplicate
-    and observer look-ups. The index is rebuilt once at the end, as ``ingest`` does."""
-    reference = reference or load_reference()
-    user = local_operator()
-    started = time.perf_counter()
-    with Writer(db) as writer:
-        writer.sync_reference(reference)
-        run_id = writer.start_run("bench-sessions")
-    stored = passages = refused = 0
-    for first in range(0, len(requests), documents_per_session):
-        parsed = []
-        for request in requests[first : first + documents_per_session]:
-            try:
-                data = request.data if request.data is not None else Path(request.path).read_bytes()
-                parsed.append(
-                    parse_file(request, data, reference=reference, observers={}, settings=settings)
-                )
-            except IEGError:
-                refused += 1
-        with Writer(db) as writer:
-            for document in parsed:
-                if writer.has_hash(document.content_hash):
-                    continue
-                writer.add_document(document, user=user)
-                stored += 1
-                passages += len(document.passages)
-    index_started = time.perf_counter()
-    with Writer(db) as writer:
-        writer.rebuild_search_index()
-        writer.finish_run(run_id, added=stored, passages=passages, refused=refused, skipped=0)
-    finished = time.perf_counter()
-    return IngestTiming(
-        "session", stored, passages, refused, finished - started, finished - index_started
     )
 
 

@@ -52,7 +52,7 @@ def evaluate(result: dict) -> list[dict]:
     slowest = max((p["cold"]["median_ms"] / 1000 for p in pages.values()), default=None)
     ratios = list(baseline_ratios(result).values())
     ingest = result.get("ingest", {})
-    product_ingest = (ingest.get("product") or ingest.get("session") or {}).get("passages_per_s")
+    product_ingest = (ingest.get("product") or {}).get("passages_per_s")
     memory = result.get("memory", {})
     peak = max(
         memory.get("product", {}).get("self_mb", 0.0),

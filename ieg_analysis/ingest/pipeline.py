@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,10 +36,12 @@ from .structured import (
 
 Progress = Callable[[int, int, str], None]
 MANIFEST_COLUMNS = ("path", "meeting", "submitter", "kind")
-# A writer stores at most this many documents (or passages) per hold of the database, so
-# readers wait at most a fraction of a second while a long batch goes in.
-CHUNK_DOCUMENTS = 25
+# A writer stores at most this many documents (or passages) per hold of the database, in
+# one bulk transaction, so readers wait at most a fraction of a second while a long batch
+# goes in; and it stores what it has at least every FLUSH_SECONDS, so that progress shows.
+CHUNK_DOCUMENTS = 400
 CHUNK_PASSAGES = 5000
+FLUSH_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -203,10 +206,11 @@ def ingest(
 ) -> BatchReport:
     """Ingest a batch; each file is stored whole, skipped as a duplicate, or refused.
 
-    The writer holds the database only while it stores one document (files are read and
-    parsed outside it), so the dashboard keeps answering during a long batch and shows each
-    document once its transaction commits. A batch killed midway leaves whole documents only;
-    running it again stores the rest and skips what is there."""
+    The writer holds the database only while it stores one chunk of documents (files are
+    read and parsed outside it; see CHUNK_DOCUMENTS), so the dashboard keeps answering during
+    a long batch and shows the chunk's documents, searchable, once it is let go. A batch
+    killed midway leaves whole documents only; running it again stores the rest and skips
+    what is there."""
     reference = reference or load_reference()
     user = user or local_operator()
     items = list(requests)
@@ -217,7 +221,7 @@ def ingest(
         stored_hashes = writer.content_hashes()
     outcomes: list[FileOutcome | None] = [None] * len(items)
     pending: list[tuple[int, ParsedDocument]] = []
-    done = 0
+    pending_passages = done = 0
 
     def finish(index: int, outcome: FileOutcome) -> None:
         nonlocal done
@@ -226,10 +230,14 @@ def ingest(
         if progress:
             progress(done, len(items), items[index].name)
 
+    last_flush = time.monotonic()
+
     def flush() -> None:
+        nonlocal last_flush
         for index, outcome in _store_chunk(db, pending, user=user):
             finish(index, outcome)
         pending.clear()
+        last_flush = time.monotonic()
 
     for index, request in enumerate(items):
         outcome, parsed = _prepare(
@@ -244,16 +252,19 @@ def ingest(
             if actor.actor_type in OBSERVER_TYPES:  # known to the rest of the batch
                 observers.setdefault(normalise_name(actor.name), actor)
         pending.append((index, parsed))
+        pending_passages += len(parsed.passages)
         if (
             len(pending) >= CHUNK_DOCUMENTS
-            or sum(len(p.passages) for _, p in pending) >= CHUNK_PASSAGES
+            or pending_passages >= CHUNK_PASSAGES
+            or time.monotonic() - last_flush >= FLUSH_SECONDS
         ):
             flush()
+            pending_passages = 0
     flush()
     report = BatchReport([o for o in outcomes if o is not None])
     with Writer(db) as writer:
-        if report.count("stored"):
-            writer.rebuild_search_index()
+        if report.count("stored"):  # whole already, unless a run was killed mid-chunk
+            writer.update_search_index()
         writer.finish_run(
             run_id,
             added=report.count("stored"),
@@ -353,42 +364,84 @@ def _prepare(
 def _store_chunk(
     db: Database, chunk: list[tuple[int, ParsedDocument]], *, user: str
 ) -> list[tuple[int, FileOutcome]]:
-    """Store parsed documents, each in its own transaction, during one short hold of the
-    database (readers wait at most this long; a crash loses at most the document being
-    written, never part of one)."""
+    """Store parsed documents during one short hold of the database (readers wait at most
+    this long). Runs of plain documents go in together, one transaction and one bulk insert
+    per table; a recommendation list or comment file goes in alone, in its own transaction.
+    A crash loses the documents of the transaction being written, never part of one."""
     if not chunk:
         return []
-    results = []
+    results: list[tuple[int, FileOutcome]] = []
     with Writer(db) as writer:
+        run: list[tuple[int, ParsedDocument]] = []
         for index, parsed in chunk:
-            name = parsed.source_name
-            try:
-                if writer.has_hash(parsed.content_hash):  # stored meanwhile by another writer
-                    raise duckdb.ConstraintException("duplicate content hash")
-                document_id = writer.add_document(parsed, user=user)
-            except IEGError as error:
-                message = error.reason if isinstance(error, InputFileError) else str(error)
-                results.append((index, FileOutcome(name, "refused", message)))
-                continue
-            except duckdb.ConstraintException:
-                outcome = FileOutcome(name, "skipped", "already stored; nothing changed.")
-                results.append((index, outcome))
-                continue
-            extra = "".join(
-                f" and {n} {what}"
-                for n, what in (
-                    (len(parsed.recommendations), "recommendations"),
-                    (len(parsed.comments), "comments"),
-                )
-                if n
-            )
-            message = (
-                f"stored as document {document_id} with {len(parsed.passages)} passages{extra}."
-            )
-            results.append(
-                (index, FileOutcome(name, "stored", message, document_id, len(parsed.passages)))
-            )
+            if parsed.recommendations or parsed.comments:
+                results += _store_plain(writer, run, user=user)
+                run = []
+                results.append(_store_one(writer, index, parsed, user=user))
+            else:
+                run.append((index, parsed))
+        results += _store_plain(writer, run, user=user)
+        if any(outcome.status == "stored" for _, outcome in results):
+            # before the gate opens, so no reader sees documents that search cannot find
+            writer.update_search_index(thorough=False)
     return results
+
+
+def _store_plain(
+    writer: Writer, run: list[tuple[int, ParsedDocument]], *, user: str
+) -> list[tuple[int, FileOutcome]]:
+    """Documents without recommendations or comments, in one transaction."""
+    if not run:
+        return []
+    hashes = [parsed.content_hash for _, parsed in run]
+    present = writer.stored_hashes(hashes)  # stored meanwhile by another writer
+    fresh = [(i, p) for i, p in run if p.content_hash not in present]
+    try:
+        ids = writer.add_documents([p for _, p in fresh], user=user)
+    except duckdb.ConstraintException:  # another writer came between: one by one
+        return [_store_one(writer, index, parsed, user=user) for index, parsed in run]
+    results = []
+    for index, parsed in run:
+        if parsed.content_hash in present:
+            results.append((index, _skipped(parsed.source_name)))
+        else:
+            results.append((index, _stored(parsed, ids[parsed.content_hash])))
+    return results
+
+
+def _skipped(name: str) -> FileOutcome:
+    return FileOutcome(name, "skipped", "already stored; nothing changed.")
+
+
+def _stored(parsed: ParsedDocument, document_id: int) -> FileOutcome:
+    extra = "".join(
+        f" and {n} {what}"
+        for n, what in (
+            (len(parsed.recommendations), "recommendations"),
+            (len(parsed.comments), "comments"),
+        )
+        if n
+    )
+    message = f"stored as document {document_id} with {len(parsed.passages)} passages{extra}."
+    return FileOutcome(parsed.source_name, "stored", message, document_id, len(parsed.passages))
+
+
+def _store_one(
+    writer: Writer, index: int, parsed: ParsedDocument, *, user: str
+) -> tuple[int, FileOutcome]:
+    """One document in its own transaction (recommendations and comments are checked
+    against the store one by one, and may refuse the file)."""
+    name = parsed.source_name
+    try:
+        if writer.has_hash(parsed.content_hash):  # stored meanwhile by another writer
+            raise duckdb.ConstraintException("duplicate content hash")
+        document_id = writer.add_document(parsed, user=user)
+    except IEGError as error:
+        message = error.reason if isinstance(error, InputFileError) else str(error)
+        return index, FileOutcome(name, "refused", message)
+    except duckdb.ConstraintException:
+        return index, _skipped(name)
+    return index, _stored(parsed, document_id)
 
 
 def read_manifest(path: Path) -> list[IngestRequest]:

@@ -27,6 +27,9 @@ DOC_SYMBOL = re.compile(
     r"(?:\s+.{0,60})?$"
 )
 _TERMINAL = (".", ";", ":", ",", "?", "!")
+_DIGITS = re.compile(r"\d+")
+_LETTER = re.compile(r"[^\W\d_]")
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass
@@ -37,7 +40,7 @@ class _Paragraph:
 
 
 def _furniture_key(line: str) -> str:
-    return re.sub(r"\d+", "#", line.strip().lower())
+    return _DIGITS.sub("#", line.strip().lower())
 
 
 def _page_furniture(blocks: list[Block]) -> set[str]:
@@ -60,7 +63,7 @@ def _is_noise(line: str, furniture: set[str]) -> bool:
     return bool(
         PAGE_NUMBER.match(stripped)
         or DOC_SYMBOL.match(stripped)
-        or _furniture_key(stripped) in furniture
+        or (furniture and _furniture_key(stripped) in furniture)
     )
 
 
@@ -85,11 +88,11 @@ def _join_lines(lines: list[str]) -> str:
             continue
         if not text:
             text = line
-        elif re.search(r"[^\W\d_]-$", text) and line[:1].islower():
+        elif text.endswith("-") and _LETTER.match(text[-2:-1]) and line[:1].islower():
             text = text[:-1] + line  # a word hyphenated across lines
         else:
             text = f"{text} {line}"
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def _clean_pages(blocks: list[Block]) -> list[Block]:

@@ -11,6 +11,7 @@ from types import TracebackType
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from ..errors import InputFileError, InvalidValueError
 from ..records import Actor, ParsedDocument
@@ -140,6 +141,14 @@ class Writer:
         ).fetchone()
         return row is not None
 
+    def stored_hashes(self, content_hashes: Sequence[str]) -> set[str]:
+        """Those of ``content_hashes`` that a stored document has."""
+        rows = self.con.execute(
+            "select content_hash from document where list_contains(?, content_hash)",
+            [list(content_hashes)],
+        ).fetchall()
+        return {row[0] for row in rows}
+
     def add_document(self, parsed: ParsedDocument, *, user: str | None = None) -> int:
         """Store one document whole, in one transaction (with its audit entry when ``user``
         is given); return its id."""
@@ -201,6 +210,118 @@ class Writer:
                 )
             self._bump_version()
         return document_id
+
+    def add_documents(
+        self, documents: Sequence[ParsedDocument], *, user: str | None = None
+    ) -> dict[str, int]:
+        """Store many documents in one transaction, with one bulk insert per table (their
+        actors, documents, passages and audit entries) and one data-version bump; return
+        the new document id of each content hash. All are stored whole or none is. For
+        documents without recommendations or comments (a list of those goes through
+        :meth:`add_document`, which checks them one by one); a content hash already stored
+        raises ``duckdb.ConstraintException`` and stores nothing."""
+        if any(d.recommendations or d.comments for d in documents):
+            raise ValueError("add_documents takes documents without recommendations or comments")
+        if not documents:
+            return {}
+        with self._transaction():
+            actors = self._actor_ids([d.meta.actor for d in documents])
+            self.con.register(
+                "documents_in",
+                pa.table(
+                    {
+                        "meeting": pa.array([d.meta.meeting for d in documents], pa.int32()),
+                        "actor_id": pa.array(
+                            [actors[d.meta.actor.name] for d in documents], pa.int32()
+                        ),
+                        "kind": [d.meta.kind for d in documents],
+                        "language": pa.array([d.language for d in documents], pa.string()),
+                        "received": pa.array([d.meta.received for d in documents], pa.date32()),
+                        "title": pa.array([d.meta.title for d in documents], pa.string()),
+                        "source_name": [d.source_name for d in documents],
+                        "source_format": [d.source_format for d in documents],
+                        "content_hash": [d.content_hash for d in documents],
+                        "n_passages": pa.array([len(d.passages) for d in documents], pa.int32()),
+                        "n_pages": pa.array([d.n_pages for d in documents], pa.int32()),
+                        "is_sample": pa.array([d.is_sample for d in documents], pa.bool_()),
+                    }
+                ),
+            )
+            columns = (
+                "meeting, actor_id, kind, language, received, title, source_name, "
+                "source_format, content_hash, n_passages, n_pages, is_sample"
+            )
+            ids = dict(
+                self.con.execute(
+                    f"insert into document ({columns}) select {columns} from documents_in "  # noqa: S608
+                    "returning content_hash, id"
+                ).fetchall()
+            )
+            self.con.unregister("documents_in")
+            start = self.con.execute("select coalesce(max(id), 0) from passage").fetchone()[0]
+            passages = [(ids[d.content_hash], p) for d in documents for p in d.passages]
+            if passages:
+                self.con.register(
+                    "passages_in",
+                    pa.table(
+                        {
+                            "id": pa.array(range(start + 1, start + 1 + len(passages)), pa.int64()),
+                            "document_id": pa.array([i for i, _ in passages], pa.int32()),
+                            "seq": pa.array([p.seq for _, p in passages], pa.int32()),
+                            "heading": pa.array([p.heading for _, p in passages], pa.string()),
+                            "para_number": pa.array(
+                                [p.para_number for _, p in passages], pa.string()
+                            ),
+                            "text": pa.array([p.text for _, p in passages], pa.string()),
+                            "language": pa.array([p.language for _, p in passages], pa.string()),
+                            "page": pa.array([p.page for _, p in passages], pa.int32()),
+                        }
+                    ),
+                )
+                self.con.execute(
+                    "insert into passage (id, document_id, seq, heading, para_number, text, "
+                    "language, page) select * from passages_in"
+                )
+                self.con.unregister("passages_in")
+            if user:
+                now = _utcnow()
+                self.con.register(
+                    "audit_in",
+                    pa.table(
+                        {
+                            "n": pa.array(range(len(documents)), pa.int32()),
+                            "logged_at": pa.array([now] * len(documents), pa.timestamp("us")),
+                            "target": [f"document {ids[d.content_hash]}" for d in documents],
+                            "detail": [
+                                f"{d.source_name} ({d.meta.kind}, meeting {d.meta.meeting}, "
+                                f"{d.meta.actor.name}): {len(d.passages)} passages"
+                                for d in documents
+                            ],
+                        }
+                    ),
+                )
+                self.con.execute(
+                    "insert into audit_log (logged_at, user_name, action, target, detail) "
+                    "select logged_at, ?, 'add_document', target, detail from audit_in "
+                    "order by n",
+                    [user],
+                )
+                self.con.unregister("audit_in")
+            self._bump_version()
+        return ids
+
+    def _actor_ids(self, actors: Sequence[Actor]) -> dict[str, int]:
+        """The id of each actor (by name), registering those not yet known."""
+        names = list(dict.fromkeys(a.name for a in actors))
+        known = dict(
+            self.con.execute(
+                "select name, id from actor where list_contains(?, name)", [names]
+            ).fetchall()
+        )
+        for actor in {a.name: a for a in actors}.values():
+            if actor.name not in known:
+                known[actor.name] = self._actor_id(actor)
+        return known
 
     def delete_document(self, document_id: int, *, user: str) -> str:
         """Delete a document and everything derived from it, in one transaction: its
@@ -555,14 +676,117 @@ class Writer:
         )
 
     def rebuild_search_index(self) -> None:
-        """(Re)build the BM25 full-text index over passage text (the FTS extension's index
-        is not incremental, so it is rebuilt after each ingest run), in one transaction so a
-        crash leaves the previous index whole."""
+        """(Re)build the BM25 full-text index over all passage text from scratch, in one
+        transaction so a crash leaves the previous index whole."""
         with self._transaction():
+            self._build_search_index()
+
+    def _build_search_index(self) -> None:
+        self.con.execute(
+            "pragma create_fts_index('passage', 'id', 'text', stemmer = 'porter', "
+            "stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1)"
+        )
+
+    def update_search_index(self, *, thorough: bool = True) -> str:
+        """Bring the BM25 index up to date with the passage table, in one transaction, and
+        say how: "built" (there was none), "extended" (new passages added to it), "pruned"
+        (deleted passages taken out of it, and none added) or "current". Extending does for
+        the new passages alone what the FTS extension's ``create_fts_index`` does for all
+        (the same tokens, stems, stop words and statistics), and pruning undoes it for the
+        deleted ones, so scores are those of a full rebuild, at a cost that grows with the
+        change rather than with the store.
+
+        ``thorough=False`` looks only for passages above the highest indexed id (new
+        passages always get higher ids) and not for deletions: cheap enough for each chunk
+        of a batch. A thorough update (the end of each ingest run, after a deletion) also
+        finds what a killed process left unindexed, and deleted passages."""
+        with self._transaction():
+            if not self.con.execute(
+                "select count(*) from duckdb_tables() "
+                "where schema_name = 'fts_main_passage' and table_name = 'stats'"
+            ).fetchone()[0]:
+                self._build_search_index()
+                return "built"
+            if thorough:
+                new_passages = "passage p anti join fts_main_passage.docs d on d.name = p.id"
+            else:
+                new_passages = (
+                    "passage p where p.id > (select coalesce(max(name), -1) "
+                    "from fts_main_passage.docs)"
+                )
             self.con.execute(
-                "pragma create_fts_index('passage', 'id', 'text', stemmer = 'porter', "
-                "stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1)"
+                "create or replace temp table fts_new_docs as "  # noqa: S608 - fixed clauses
+                "select (select coalesce(max(docid), -1) from fts_main_passage.docs) "
+                "+ row_number() over (order by p.id) as docid, p.id as name, p.text "
+                f"from {new_passages}"
             )
+            new, passages, indexed = self.con.execute(
+                "select (select count(*) from fts_new_docs), (select count(*) from passage), "
+                "(select count(*) from fts_main_passage.docs)"
+            ).fetchone()
+            pruned = thorough and indexed + new > passages  # some indexed passages are gone
+            if pruned:
+                for statement in _PRUNE_SEARCH_INDEX:
+                    self.con.execute(statement)
+            if not new:
+                self.con.execute("drop table fts_new_docs")
+                if pruned:
+                    self.con.execute(_SEARCH_STATISTICS)
+                return "pruned" if pruned else "current"
+            for statement in _EXTEND_SEARCH_INDEX:
+                self.con.execute(statement)
+            self.con.execute(_SEARCH_STATISTICS)
+            return "extended"
+
+
+# The index's statistics, as the FTS extension's indexing script computes them.
+_SEARCH_STATISTICS = """delete from fts_main_passage.stats;
+    insert into fts_main_passage.stats
+    select count(docs.docid) as num_docs, sum(docs.len) / count(docs.len) as avgdl
+    from fts_main_passage.docs as docs"""
+# Indexed passages that are gone from the passage table, taken out of the index: their
+# documents, their terms, and their share of each term's document frequency (a term left in
+# no document leaves the dictionary, as a full build would not have it).
+_PRUNE_SEARCH_INDEX = (
+    """create or replace temp table fts_gone as
+    select d.docid from fts_main_passage.docs d anti join passage p on p.id = d.name""",
+    """update fts_main_passage.dict x set df = x.df - g.df
+    from (
+        select termid, count(distinct docid) as df from fts_main_passage.terms
+        where docid in (select docid from fts_gone) group by termid
+    ) g
+    where x.termid = g.termid""",
+    "delete from fts_main_passage.dict where df = 0",
+    "delete from fts_main_passage.terms where docid in (select docid from fts_gone)",
+    "delete from fts_main_passage.docs where docid in (select docid from fts_gone)",
+    "drop table fts_gone",
+)
+# The steps of the FTS extension's indexing script (create_fts_index) for the new passages
+# (in fts_new_docs); the statistics (df, num_docs, avgdl) are updated for the whole index.
+_EXTEND_SEARCH_INDEX = (
+    """create or replace temp table fts_new_terms as
+    select stem(t.w, 'porter') as term, t.docid
+    from (select unnest(fts_main_passage.tokenize(text)) as w, docid from fts_new_docs) t
+    where t.w not null and len(t.w) > 0
+        and t.w not in (select sw from fts_main_passage.stopwords)""",
+    """insert into fts_main_passage.dict (termid, term, df)
+    select (select coalesce(max(termid), -1) from fts_main_passage.dict)
+        + row_number() over (order by n.term), n.term, 0
+    from (select distinct term from fts_new_terms) n
+    anti join fts_main_passage.dict d on d.term = n.term""",
+    """update fts_main_passage.dict d set df = d.df + n.df
+    from (select term, count(distinct docid) as df from fts_new_terms group by term) n
+    where d.term = n.term""",
+    """insert into fts_main_passage.terms (docid, fieldid, termid)
+    select t.docid, 0, d.termid
+    from fts_new_terms t join fts_main_passage.dict d on d.term = t.term""",
+    """insert into fts_main_passage.docs (docid, name, len)
+    select n.docid, n.name, count(t.term)
+    from fts_new_docs n left join fts_new_terms t on t.docid = n.docid
+    group by n.docid, n.name""",
+    "drop table fts_new_docs",
+    "drop table fts_new_terms",
+)
 
 
 class _Transaction:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import duckdb
 import pytest
 
 from ieg_analysis.records import Actor, DocumentMeta, ParsedDocument, PassageDraft
@@ -85,3 +86,84 @@ def test_full_text_search_loads_offline(db: Database) -> None:
         ["evidence"],
     )
     assert hits["text"].tolist() == ["Electronic evidence and chain of custody."]
+
+
+def test_documents_in_bulk_are_stored_whole_in_order_with_audit_entries(db: Database) -> None:
+    with Writer(db) as writer:
+        ids = writer.add_documents(
+            [_document("a"), _document("b", ("Three.", "Four.", "Five."))], user="tester"
+        )
+        assert ids == {"a": 1, "b": 2}
+        with pytest.raises(duckdb.ConstraintException):  # one stored already: none stored
+            writer.add_documents([_document("c"), _document("a")], user="tester")
+        assert writer.stored_hashes(["a", "c", "b"]) == {"a", "b"}
+    passages = db.query("select id, document_id, seq, text from passage order by id")
+    assert passages["document_id"].tolist() == [1, 1, 2, 2, 2]
+    assert passages["text"].tolist() == ["One.", "Two.", "Three.", "Four.", "Five."]
+    audit = db.query("select action, target from audit_log order by id")
+    assert audit.values.tolist() == [["add_document", "document 1"], ["add_document", "document 2"]]
+    assert db.scalar("select value from meta where key = 'data_version'") == "1"
+
+
+_TEXTS = (
+    "Electronic evidence and the chain of custody of electronic evidence.",
+    "Mutual legal assistance requests take months.",
+    "Capacity building: training for judges on evidence.",
+    "L'État renforce la coopération internationale.",
+    "1, 2, 3 - and the.",  # no term left after the stop words
+)
+
+
+def _index(db: Database) -> dict:
+    """The index's content, independent of its internal ids, and the scores of queries."""
+    tables = {
+        "stats": "select num_docs, avgdl from fts_main_passage.stats",
+        "docs": "select name, len from fts_main_passage.docs order by name",
+        "dict": "select term, df from fts_main_passage.dict order by term",
+        "terms": "select d.name, x.term, count(*) as n from fts_main_passage.terms t "
+        "join fts_main_passage.docs d using (docid) join fts_main_passage.dict x using (termid) "
+        "group by all order by all",
+    }
+    found = {name: db.query(sql).values.tolist() for name, sql in tables.items()}
+    for words in ("evidence", "legal assistance", "coopération", "training judges"):
+        found[words] = db.query(
+            "select id, round(fts_main_passage.match_bm25(id, ?), 9) as score from passage "
+            "where score is not null order by id",
+            [words],
+        ).values.tolist()
+    return found
+
+
+def test_search_index_extended_with_new_passages_equals_a_rebuild(db: Database) -> None:
+    with Writer(db) as writer:
+        writer.add_documents([_document("a", _TEXTS[:3])])
+        assert writer.update_search_index() == "built"
+        assert writer.update_search_index() == "current"
+        writer.add_documents([_document("b", _TEXTS[1:])])
+        assert writer.update_search_index(thorough=False) == "extended"
+        writer.add_documents([_document("c", _TEXTS[3:])])
+        assert writer.update_search_index() == "extended"
+    extended = _index(db)
+    assert extended["evidence"] and extended["coopération"]
+    with Writer(db) as writer:
+        writer.rebuild_search_index()
+    assert _index(db) == extended
+
+
+def test_search_index_pruned_of_deleted_passages_equals_a_rebuild(db: Database) -> None:
+    with Writer(db) as writer:
+        writer.add_documents(
+            [_document("a", _TEXTS[:2]), _document("b", _TEXTS[2:]), _document("c", _TEXTS)]
+        )
+        writer.update_search_index()
+        writer.delete_document(1, user="tester")
+        assert writer.update_search_index(thorough=False) == "current"  # does not look
+        assert writer.update_search_index() == "pruned"
+        writer.con.execute("delete from passage where document_id = 2")  # as if killed
+        writer.add_documents([_document("d", _TEXTS[1:3])])
+        assert writer.update_search_index() == "extended"  # and pruned
+    pruned = _index(db)
+    assert len(pruned["docs"]) == len(_TEXTS) + 2
+    with Writer(db) as writer:
+        writer.rebuild_search_index()
+    assert _index(db) == pruned
