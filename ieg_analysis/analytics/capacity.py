@@ -31,6 +31,7 @@ from ..errors import InvalidValueError, UnknownTopicError
 from ..records import TOPIC_IDS
 from ..reference import REGION_SCHEMES
 from ..store.db import Database
+from ..store.facts import passage_source
 from .filters import Filters
 
 VALUES = {
@@ -66,7 +67,7 @@ def _scoped(filters: Filters, alias: str = "p") -> tuple[str, list]:
     return f"{alias}.kind <> 'recommendation_list' and ({where})", params
 
 
-def _cells_sql(filters: Filters) -> tuple[str, list]:
+def _cells_sql(filters: Filters, source: str) -> tuple[str, list]:
     """CTEs ending in ``cells``: one row per (region, topic) of the regions with submitting
     States, with needs, offers and the gap. Shared by the matrix and the priority table."""
     region = _region(filters)
@@ -76,13 +77,13 @@ def _cells_sql(filters: Filters) -> tuple[str, list]:
     with state_passages as (  -- one row per passage of a State with a region, need side
         select p.country_iso3, p.country_name, p.topic_labels, p.capacity_label,
             nullif(p.{region}, '') as region
-        from v_passage p
+        from {source} p
         where {need_where} and p.actor_type in ('member_state', 'observer_state')
           and nullif(p.{region}, '') is not null
     ),
     region_offer_passages as (  -- offers of the region's States, State filter ignored
         select p.topic_labels, nullif(p.{region}, '') as region
-        from v_passage p
+        from {source} p
         where {offer_where} and p.actor_type in ('member_state', 'observer_state')
           and nullif(p.{region}, '') is not null and p.capacity_label = 'provision'
     ),
@@ -159,7 +160,7 @@ def needs_matrix(
     """
     _check(value, VALUES, "value")
     _check(measure, MEASURES, "measure")
-    cells, params = _cells_sql(filters)
+    cells, params = _cells_sql(filters, passage_source(db))
     frame = db.query(
         cells  # noqa: S608 - identifiers from fixed lists; values bound
         + """
@@ -217,14 +218,15 @@ def cell_evidence(
     where, params = _scoped(filters.without("topics"))
     offer_where, offer_params = _scoped(filters.without("topics", "states"), "o")
     label = "provision" if measure == "provision" else "need"
+    source = passage_source(db)
     sql = f"""
     with evidence as (
         select p.passage_id, p.country_name as state, p.country_iso3 as iso3,
             p.actor_name as submitter, p.meeting, p.kind,
             coalesce(p.title, p.source_name) as document, p.source_name, p.seq,
-            p.heading, p.para_number, p.text, p.need, p.provision,
+            p.heading, p.para_number, p.need, p.provision,
             p.{topic} as topic_score
-        from v_passage p
+        from {source} p
         where {where}
           and p.actor_type in ('member_state', 'observer_state')
           and nullif(p.{region_column}, '') = ?
@@ -233,19 +235,25 @@ def cell_evidence(
     ),
     region_offers as (
         select count(*) as n
-        from v_passage o
+        from {source} o
         where {offer_where}
           and o.actor_type in ('member_state', 'observer_state')
           and nullif(o.{region_column}, '') = ?
           and list_contains(o.topic_labels, ?)
           and o.capacity_label = 'provision'
     )
-    select * exclude (seq)
-    from evidence
-    where ? <> 'gap' or (select n from region_offers) = 0
-    order by case when ? = 'provision' then provision else need end desc,
-        meeting, document, seq
-    limit ?
+    shown as (
+        select * from evidence
+        where ? <> 'gap' or (select n from region_offers) = 0
+        order by case when ? = 'provision' then provision else need end desc,
+            meeting, document, seq
+        limit ?
+    )
+    select e.passage_id, e.state, e.iso3, e.submitter, e.meeting, e.kind, e.document,
+        e.source_name, e.heading, e.para_number, x.text, e.need, e.provision, e.topic_score
+    from shown e join passage x on x.id = e.passage_id
+    order by case when ? = 'provision' then e.provision else e.need end desc,
+        e.meeting, e.document, e.seq
     """  # noqa: S608 - identifiers from fixed lists; values bound
     return db.query(
         sql,
@@ -260,6 +268,7 @@ def cell_evidence(
             measure,
             measure,
             int(limit),
+            measure,
         ],
     )
 
@@ -272,7 +281,8 @@ def priority_table(db: Database, filters: Filters, *, top: int = 20) -> pd.DataF
     region_offer_passages (offers on the topic by any State of the region),
     states (names), example_state, example_meeting, example_document, example_para,
     example_text (the need passage of the cell with the highest need score)."""
-    cells, params = _cells_sql(filters.without("topics"))
+    source = passage_source(db)
+    cells, params = _cells_sql(filters.without("topics"), source)
     region = _region(filters)
     need_where, need_params = _scoped(filters.without("topics"))
     topics = list(filters.topics)
@@ -291,8 +301,8 @@ def priority_table(db: Database, filters: Filters, *, top: int = 20) -> pd.DataF
         select nullif(p.{region}, '') as region, t.topic_id,
             p.country_name as example_state, p.meeting as example_meeting,
             coalesce(p.title, p.source_name) as example_document,
-            p.para_number as example_para, p.text as example_text
-        from v_passage p, unnest(p.topic_labels) as t(topic_id)
+            p.para_number as example_para, p.passage_id as example_id
+        from {source} p, unnest(p.topic_labels) as t(topic_id)
         where {need_where} and p.actor_type in ('member_state', 'observer_state')
           and p.capacity_label = 'need'
         qualify row_number() over (
@@ -308,9 +318,10 @@ def priority_table(db: Database, filters: Filters, *, top: int = 20) -> pd.DataF
         r.share_states, r.need_passages, r.region_offer_passages,
         r.need_state_names as states,
         e.example_state, e.example_meeting, e.example_document, e.example_para,
-        e.example_text
+        x.text as example_text
     from ranked r
     left join examples e on e.region = r.region and e.topic_id = r.topic_id
+    left join passage x on x.id = e.example_id
     order by rank
     """  # noqa: S608 - identifiers from fixed lists; values bound
     )
@@ -336,7 +347,7 @@ def state_need_intensity(db: Database, filters: Filters, topic: str | None) -> p
             nullif(p.{region}, '') as region,
             ?::varchar is null or list_contains(p.topic_labels, ?::varchar) as on_topic,
             p.capacity_label = 'need' as is_need
-        from v_passage p
+        from {passage_source(db)} p
         where {where} and p.actor_type in ('member_state', 'observer_state')
     )
     select iso3, any_value(name) as name, any_value(region) as region,
@@ -368,9 +379,9 @@ def providers(db: Database, filters: Filters, topic: str | None = None) -> pd.Da
     where, params = _scoped(filters)
     sql = f"""
     with offers as (
-        select p.actor_id, p.actor_name, p.actor_type, p.country_iso3, p.meeting, p.text,
-            p.provision, p.topic_labels, nullif(p.{region}, '') as region
-        from v_passage p
+        select p.actor_id, p.actor_name, p.actor_type, p.country_iso3, p.meeting,
+            p.passage_id, p.provision, p.topic_labels, nullif(p.{region}, '') as region
+        from {passage_source(db)} p
         where {where} and p.capacity_label = 'provision'
           and (?::varchar is null or list_contains(p.topic_labels, ?::varchar))
     ),
@@ -387,7 +398,7 @@ def providers(db: Database, filters: Filters, topic: str | None = None) -> pd.Da
             any_value(region) as region,
             count(*) as passages,
             list_sort(list(distinct meeting)) as meetings,
-            arg_max(text, provision) as example_text
+            arg_max(passage_id, provision) as example_id
         from offers group by actor_id
     )
     select a.submitter, a.actor_type, a.iso3, a.region,
@@ -396,8 +407,9 @@ def providers(db: Database, filters: Filters, topic: str | None = None) -> pd.Da
                 select distinct topic_id, ordinal from offer_topics ot
                 where ot.actor_id = a.actor_id)),
             []::varchar[]) as topics,
-        a.passages, a.meetings, a.example_text
+        a.passages, a.meetings, x.text as example_text
     from per_actor a
+    join passage x on x.id = a.example_id
     order by a.passages desc, a.submitter
     """  # noqa: S608 - identifiers from fixed lists; values bound
     frame = db.query(sql, [*params, topic, topic])
@@ -422,7 +434,7 @@ def capacity_totals(db: Database, filters: Filters) -> dict[str, int]:
                 and actor_type in ('member_state', 'observer_state')) as untopical_needs,
             count(*) filter (where capacity_label = 'provision') as offer_passages,
             count(*) filter (where capacity_label is null) as unclassified
-        from v_passage p
+        from {passage_source(db)} p
         where {where}
         """,  # noqa: S608 - identifiers from fixed lists; values bound
         params,

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..records import TOPIC_IDS
 from ..store.db import Database
+from ..store.facts import passage_source
 from .filters import Filters
 
 SUBMISSION_KINDS = ("written_submission", "statement", "comment")
@@ -138,7 +139,7 @@ def outcomes_by_topic(
 COVERAGE_SQL = """
 with submission as (
     select p.passage_id, p.classified, p.topic_labels
-    from v_passage p
+    from {source} p
     where {passage_where}
 ),
 totals as (
@@ -200,7 +201,9 @@ def coverage(db: Database, filters: Filters, *, statuses: Sequence[str] = ()) ->
     rec_where, rec_params = _recommendation_predicate(
         "r", meetings=filters.meetings, statuses=statuses
     )
-    sql = COVERAGE_SQL.format(passage_where=passage_where, rec_where=rec_where)
+    sql = COVERAGE_SQL.format(
+        source=passage_source(db), passage_where=passage_where, rec_where=rec_where
+    )
     frame = db.query(sql, [*passage_params, *rec_params])
     rec_total = frame["recommendations"].sum()
     passage_total = frame["passages"].sum()
@@ -221,7 +224,7 @@ GAPS_SQL = """
 with version as (select value as v from meta where key = 'model_version'),
 topic_passage as (
     select p.passage_id, p.actor_id, p.country_iso3
-    from v_passage p
+    from {source} p
     where list_contains(p.topic_labels, ?) and {passage_where}
 ),
 topic_rec as (
@@ -286,7 +289,12 @@ def subtheme_gaps(
     rec_where, rec_params = _recommendation_predicate("r", meetings=filters.meetings)
     term_where = "pt.passages >= ?" + (" and te.topic_id = ?" if own_vocabulary else "")
     term_params: list = [min_passages] + ([topic] if own_vocabulary else [])
-    sql = GAPS_SQL.format(passage_where=passage_where, rec_where=rec_where, term_where=term_where)
+    sql = GAPS_SQL.format(
+        source=passage_source(db),
+        passage_where=passage_where,
+        rec_where=rec_where,
+        term_where=term_where,
+    )
     frame = db.query(sql, [topic, *passage_params, topic, *rec_params, *term_params])
     if frame.empty:
         return frame.assign(
@@ -309,18 +317,23 @@ def subtheme_gaps(
 
 # grain: one row per submission passage on the topic that mentions the term
 GAP_PASSAGES_SQL = """
+with shown as (
+    select p.*
+    from {source} p
+    where list_contains(p.topic_labels, ?) and {passage_where}
+      and exists (
+          select 1 from text_term tt
+          where tt.source = 'passage' and tt.source_id = p.passage_id and tt.term_id = ?
+            and tt.model_version = (select value from meta where key = 'model_version')
+      )
+    order by p.meeting, p.actor_name, p.document_id, p.seq
+    limit ?
+)
 select
     p.passage_id, p.meeting, p.actor_name, p.actor_type, p.country_name, p.kind,
-    coalesce(p.title, p.source_name) as document, p.heading, p.para_number, p.text
-from v_passage p
-where list_contains(p.topic_labels, ?) and {passage_where}
-  and exists (
-      select 1 from text_term tt
-      where tt.source = 'passage' and tt.source_id = p.passage_id and tt.term_id = ?
-        and tt.model_version = (select value from meta where key = 'model_version')
-  )
+    coalesce(p.title, p.source_name) as document, p.heading, p.para_number, x.text
+from shown p join passage x on x.id = p.passage_id
 order by p.meeting, p.actor_name, p.document_id, p.seq
-limit ?
 """
 
 
@@ -332,7 +345,7 @@ def gap_passages(
     :func:`subtheme_gaps`. Columns: passage_id, meeting, actor_name, actor_type,
     country_name, kind, document, heading, para_number, text."""
     passage_where, passage_params = _submission_predicate(filters.without("topics"), "p")
-    sql = GAP_PASSAGES_SQL.format(passage_where=passage_where)
+    sql = GAP_PASSAGES_SQL.format(source=passage_source(db), passage_where=passage_where)
     return db.query(sql, [topic, *passage_params, term_id, int(limit)])
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..records import TOPIC_IDS
 from ..store.db import Database
+from ..store.facts import passage_source
 from .filters import Filters
 
 TOPIC_COLUMNS = TOPIC_IDS
@@ -26,7 +27,7 @@ def topic_distribution(db: Database, filters: Filters, by: str = "meeting") -> p
     return db.query(
         f"""
         with scoped as (
-            select {group} as grp, topic_labels from v_passage v
+            select {group} as grp, topic_labels from {passage_source(db)} v
             where {predicate} and classified and kind <> 'recommendation_list'
               and {group} is not null
         ),
@@ -53,7 +54,7 @@ def confidence_distribution(db: Database, filters: Filters) -> pd.DataFrame:
                             electronic_evidence, international_cooperation, prevention)
                        as topic_score,
                    greatest(need, provision, no_capacity) as capacity_score
-            from v_passage v where {predicate} and classified
+            from {passage_source(db)} v where {predicate} and classified
         ),
         scores as (
             select 'Highest topic score' as score, topic_score as value from scoped
@@ -78,17 +79,21 @@ def labelled_passages(
     predicate, params = filters.without("topics").where("v")
     return db.query(
         f"""
+        with top as (
+            select * from {passage_source(db)} v
+            where {predicate} and list_contains(v.topic_labels, ?)
+            order by v.{topic} {direction}, v.passage_id
+            limit ?
+        )
         select v.passage_id, v.actor_name, v.meeting, v.regional_group, v.heading,
-               v.para_number, v.text, v.language, v.topic_labels, v.capacity_label,
+               v.para_number, p.text, v.language, v.topic_labels, v.capacity_label,
                v.{topic} as score, v.need, v.provision, v.no_capacity,
                (select list(distinct t.label order by t.label) from text_term x
                   join term t on t.id = x.term_id
                  where x.source = 'passage' and x.source_id = v.passage_id
                    and x.model_version = v.model_version) as terms
-        from v_passage v
-        where {predicate} and list_contains(v.topic_labels, ?)
+        from top v join passage p on p.id = v.passage_id
         order by v.{topic} {direction}, v.passage_id
-        limit ?
         """,  # noqa: S608 - topic is checked against TOPIC_COLUMNS; direction is fixed
         [*params, topic, int(limit)],
     )
@@ -99,8 +104,9 @@ def unclassified_summary(db: Database, filters: Filters) -> pd.DataFrame:
     predicate, params = filters.where("v")
     # the predicate comes from Filters.where: fixed columns, bound values
     sql = (
-        "select unclassified_reason as reason, count(*) as passages from v_passage v "  # noqa: S608
-        f"where {predicate} and classified = false group by all order by passages desc"
+        "select unclassified_reason as reason, count(*) as passages "  # noqa: S608
+        f"from {passage_source(db)} v where {predicate} and classified = false "
+        "group by all order by passages desc"
     )
     return db.query(sql, params)
 

@@ -100,6 +100,7 @@ class Writer:
             ]
         )
         with self._transaction():
+            regions = self._regions_fingerprint()
             for table, frame in (("country", countries), ("meeting", meetings), ("topic", topics)):
                 self.con.execute(f"delete from {table}")  # noqa: S608 - fixed table names
                 self.con.register("frame_in", frame)
@@ -108,6 +109,7 @@ class Writer:
                     f"insert into {table} ({columns}) select {columns} from frame_in"  # noqa: S608
                 )
                 self.con.unregister("frame_in")
+            self._refresh_facts(full=regions != self._regions_fingerprint())
 
     def observers(self) -> dict[str, Actor]:
         rows = self.con.execute(
@@ -200,6 +202,7 @@ class Writer:
                     f"{meta.actor.name}): {len(parsed.passages)} passages",
                 )
             self._bump_version()
+            self._refresh_facts("document_id = ?", [document_id])
         return document_id
 
     def delete_document(self, document_id: int, *, user: str) -> str:
@@ -246,6 +249,7 @@ class Writer:
             )
             self._audit(user, "delete_document", f"document {document_id}", detail)
             self._bump_version()
+            self._refresh_facts("document_id = ?", [document_id])
         return detail
 
     def record_audit(self, user: str, action: str, target: str, detail: str = "") -> None:
@@ -395,6 +399,7 @@ class Writer:
                 )
             self._audit(user, f"consolidation_{action}", f"decision {decision_id}", note)
             self._bump_version()
+            self._refresh_facts()
         return decision_id
 
     # Label corrections (review) ---------------------------------------------------------
@@ -450,6 +455,7 @@ class Writer:
                 + (f"; {note}" if note else ""),
             )
             self._bump_version()
+            self._refresh_facts("passage_id = ?", [passage_id])
         return correction_id
 
     # NLP output -------------------------------------------------------------------------
@@ -468,6 +474,7 @@ class Writer:
             [version, _utcnow(), meta, evaluation],
         )
         self.set_meta("model_version", version)
+        self._refresh_facts()  # a new current model: the table is rebuilt
 
     def store_classifications(
         self,
@@ -525,6 +532,7 @@ class Writer:
                     self.con.unregister("mentions_in")
             self.con.unregister("scores_in")
             self._bump_version()
+            self._refresh_facts(*_passage_scope(source, scores))
 
     # Runs, metadata, search index -------------------------------------------------------
     def start_run(self, source: str) -> int:
@@ -559,10 +567,77 @@ class Writer:
         is not incremental, so it is rebuilt after each ingest run), in one transaction so a
         crash leaves the previous index whole."""
         with self._transaction():
+            self._refresh_facts()  # rebuilt whole if a write outside the writer left it behind
             self.con.execute(
                 "pragma create_fts_index('passage', 'id', 'text', stemmer = 'porter', "
                 "stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1)"
             )
+            self._build_search_postings()
+
+    # Materialised passage facts (migration 009) ------------------------------------------
+    def _refresh_facts(
+        self, where: str | None = None, params: Sequence = (), *, full: bool = False
+    ) -> None:
+        """Bring ``passage_fact`` up to date after a write, in the write's transaction:
+        re-read from ``v_passage`` the passages ``where`` selects (a predicate over its
+        columns, values bound), and stamp the table with the current data and model
+        versions. The whole table is rebuilt when ``full``, or when it was not up to date
+        before this write (the model changed, or a write went around these methods)."""
+        current, previous, stamp = self.con.execute(
+            "select current_stamp, previous_stamp, facts_stamp from v_fact_state"
+        ).fetchone()
+        if full or stamp not in (current, previous):
+            self.con.execute("delete from passage_fact")
+            self.con.execute(
+                "insert into passage_fact select * exclude (text) from v_passage "
+                "order by meeting, document_id, seq"
+            )
+        elif where is not None:
+            self.con.execute(f"delete from passage_fact where {where}", list(params))  # noqa: S608 - fixed predicates
+            self.con.execute(
+                f"insert into passage_fact select * exclude (text) from v_passage where {where}",  # noqa: S608
+                list(params),
+            )
+        self.set_meta("facts_stamp", current)
+
+    def refresh_facts(self) -> None:
+        """Rebuild ``passage_fact`` whole (``ieg`` maintenance; normally never needed)."""
+        with self._transaction():
+            self._refresh_facts(full=True)
+
+    def build_search_postings(self) -> None:
+        """Rebuild ``passage_postings`` from the current full-text index (migration 010)."""
+        with self._transaction():
+            self._build_search_postings()
+
+    def _build_search_postings(self) -> None:
+        self.con.execute("delete from passage_postings")
+        self.con.execute(
+            "insert into passage_postings "
+            "select t.termid, d.name, any_value(d.len), count(*) "
+            "from fts_main_passage.terms t join fts_main_passage.docs d on d.docid = t.docid "
+            "group by t.termid, d.name order by t.termid, d.name"
+        )
+        self.con.execute(
+            "insert or replace into meta (key, value) select 'search_postings', "
+            "num_docs || '/' || avgdl from fts_main_passage.stats"
+        )
+
+    def _regions_fingerprint(self) -> str:
+        """The country-to-region mapping (the reference data passage_fact copies)."""
+        return self.con.execute(
+            "select coalesce(md5(string_agg(concat_ws('|', iso3, name, regional_group, "
+            "m49_region, m49_subregion), ';' order by iso3)), '') from country"
+        ).fetchone()[0]
+
+
+def _passage_scope(source: str, scores: pd.DataFrame) -> tuple[str | None, list]:
+    """The passages a batch of classifications touches, as a predicate for the refresh."""
+    if source != "passage":
+        return None, []
+    return "passage_id in (select unnest(?::bigint[]))", [
+        scores["passage_id"].astype("int64").tolist()
+    ]
 
 
 class _Transaction:
