@@ -31,7 +31,7 @@ from ..errors import InvalidValueError, UnknownTopicError
 from ..records import TOPIC_IDS
 from ..reference import REGION_SCHEMES
 from ..store.db import Database
-from ..store.facts import passage_source
+from ..store.facts import cube_source, passage_source
 from .filters import Filters
 
 VALUES = {
@@ -68,21 +68,22 @@ def _scoped(filters: Filters, alias: str = "p") -> tuple[str, list]:
 
 
 def _cells_sql(filters: Filters, source: str) -> tuple[str, list]:
-    """CTEs ending in ``cells``: one row per (region, topic) of the regions with submitting
+    """CTEs over ``source`` (passage counts: ``cube_source``) ending in ``cells``: one row
+    per (region, topic) of the regions with submitting
     States, with needs, offers and the gap. Shared by the matrix and the priority table."""
     region = _region(filters)
     need_where, need_params = _scoped(filters.without("topics"))
     offer_where, offer_params = _scoped(filters.without("topics", "states"))
     sql = f"""
-    with state_passages as (  -- one row per passage of a State with a region, need side
-        select p.country_iso3, p.country_name, p.topic_labels, p.capacity_label,
+    with state_passages as (  -- passage counts of States with a region, need side
+        select p.country_iso3, p.country_name, p.topic_labels, p.capacity_label, p.n,
             nullif(p.{region}, '') as region
         from {source} p
         where {need_where} and p.actor_type in ('member_state', 'observer_state')
           and nullif(p.{region}, '') is not null
     ),
     region_offer_passages as (  -- offers of the region's States, State filter ignored
-        select p.topic_labels, nullif(p.{region}, '') as region
+        select p.topic_labels, p.n, nullif(p.{region}, '') as region
         from {source} p
         where {offer_where} and p.actor_type in ('member_state', 'observer_state')
           and nullif(p.{region}, '') is not null and p.capacity_label = 'provision'
@@ -94,7 +95,7 @@ def _cells_sql(filters: Filters, source: str) -> tuple[str, list]:
     needs as (  -- one row per (region, topic) with needs
         select region, t.topic_id,
             count(distinct country_iso3) as need_states,
-            count(*) as need_passages,
+            cast(sum(n) as bigint) as need_passages,
             list_sort(list(distinct country_name)) as need_state_names
         from state_passages, unnest(topic_labels) as t(topic_id)
         where capacity_label = 'need'
@@ -103,14 +104,14 @@ def _cells_sql(filters: Filters, source: str) -> tuple[str, list]:
     offers as (  -- one row per (region, topic) with offers by the filtered States
         select region, t.topic_id,
             count(distinct country_iso3) as offer_states,
-            count(*) as offer_passages,
+            cast(sum(n) as bigint) as offer_passages,
             list_sort(list(distinct country_name)) as offer_state_names
         from state_passages, unnest(topic_labels) as t(topic_id)
         where capacity_label = 'provision'
         group by region, t.topic_id
     ),
     region_offers as (  -- one row per (region, topic) with offers by any State of the region
-        select region, t.topic_id, count(*) as region_offer_passages
+        select region, t.topic_id, cast(sum(n) as bigint) as region_offer_passages
         from region_offer_passages, unnest(topic_labels) as t(topic_id)
         group by region, t.topic_id
     ),
@@ -160,7 +161,7 @@ def needs_matrix(
     """
     _check(value, VALUES, "value")
     _check(measure, MEASURES, "measure")
-    cells, params = _cells_sql(filters, passage_source(db))
+    cells, params = _cells_sql(filters, cube_source(db))
     frame = db.query(
         cells  # noqa: S608 - identifiers from fixed lists; values bound
         + """
@@ -234,14 +235,14 @@ def cell_evidence(
           and p.capacity_label = ?
     ),
     region_offers as (
-        select count(*) as n
-        from {source} o
+        select coalesce(sum(o.n), 0) as n
+        from {cube_source(db)} o
         where {offer_where}
           and o.actor_type in ('member_state', 'observer_state')
           and nullif(o.{region_column}, '') = ?
           and list_contains(o.topic_labels, ?)
           and o.capacity_label = 'provision'
-    )
+    ),
     shown as (
         select * from evidence
         where ? <> 'gap' or (select n from region_offers) = 0
@@ -281,8 +282,8 @@ def priority_table(db: Database, filters: Filters, *, top: int = 20) -> pd.DataF
     region_offer_passages (offers on the topic by any State of the region),
     states (names), example_state, example_meeting, example_document, example_para,
     example_text (the need passage of the cell with the highest need score)."""
-    source = passage_source(db)
-    cells, params = _cells_sql(filters.without("topics"), source)
+    cube = cube_source(db)
+    cells, params = _cells_sql(filters.without("topics"), cube)
     region = _region(filters)
     need_where, need_params = _scoped(filters.without("topics"))
     topics = list(filters.topics)
@@ -297,18 +298,14 @@ def priority_table(db: Database, filters: Filters, *, top: int = 20) -> pd.DataF
         order by share_states desc, need_passages desc, need_states desc, region, topic_ordinal
         limit ?
     ),
-    examples as (  -- the strongest need passage of each ranked cell
+    examples as (  -- the strongest need passage of each (region, topic)
         select nullif(p.{region}, '') as region, t.topic_id,
-            p.country_name as example_state, p.meeting as example_meeting,
-            coalesce(p.title, p.source_name) as example_document,
-            p.para_number as example_para, p.passage_id as example_id
-        from {source} p, unnest(p.topic_labels) as t(topic_id)
+            first(p.need_passage order by p.max_need desc, p.meeting, p.need_passage)
+                as example_id
+        from {cube} p, unnest(p.topic_labels) as t(topic_id)
         where {need_where} and p.actor_type in ('member_state', 'observer_state')
           and p.capacity_label = 'need'
-        qualify row_number() over (
-            partition by nullif(p.{region}, ''), t.topic_id
-            order by p.need desc, p.meeting, p.passage_id
-        ) = 1
+        group by all
     )
     select row_number() over (
             order by r.share_states desc, r.need_passages desc, r.need_states desc,
@@ -317,10 +314,12 @@ def priority_table(db: Database, filters: Filters, *, top: int = 20) -> pd.DataF
         r.region, r.topic_id, r.topic_label, r.states_submitting, r.need_states,
         r.share_states, r.need_passages, r.region_offer_passages,
         r.need_state_names as states,
-        e.example_state, e.example_meeting, e.example_document, e.example_para,
-        x.text as example_text
+        f.country_name as example_state, f.meeting as example_meeting,
+        coalesce(f.title, f.source_name) as example_document,
+        f.para_number as example_para, x.text as example_text
     from ranked r
     left join examples e on e.region = r.region and e.topic_id = r.topic_id
+    left join {passage_source(db)} f on f.passage_id = e.example_id
     left join passage x on x.id = e.example_id
     order by rank
     """  # noqa: S608 - identifiers from fixed lists; values bound
@@ -346,14 +345,15 @@ def state_need_intensity(db: Database, filters: Filters, topic: str | None) -> p
         select p.country_iso3 as iso3, p.country_name as name,
             nullif(p.{region}, '') as region,
             ?::varchar is null or list_contains(p.topic_labels, ?::varchar) as on_topic,
-            p.capacity_label = 'need' as is_need
-        from {passage_source(db)} p
+            p.capacity_label = 'need' as is_need, p.n
+        from {cube_source(db)} p
         where {where} and p.actor_type in ('member_state', 'observer_state')
     )
     select iso3, any_value(name) as name, any_value(region) as region,
-        count(*) as passages,
-        count(*) filter (where on_topic) as topic_passages,
-        count(*) filter (where on_topic and is_need) as need_passages
+        cast(sum(n) as bigint) as passages,
+        cast(coalesce(sum(n) filter (where on_topic), 0) as bigint) as topic_passages,
+        cast(coalesce(sum(n) filter (where on_topic and is_need), 0) as bigint)
+            as need_passages
     from state_passages
     group by iso3
     order by need_passages desc, name
@@ -379,9 +379,10 @@ def providers(db: Database, filters: Filters, topic: str | None = None) -> pd.Da
     where, params = _scoped(filters)
     sql = f"""
     with offers as (
-        select p.actor_id, p.actor_name, p.actor_type, p.country_iso3, p.meeting,
-            p.passage_id, p.provision, p.topic_labels, nullif(p.{region}, '') as region
-        from {passage_source(db)} p
+        select p.actor_id, p.actor_name, p.actor_type, p.country_iso3, p.meeting, p.n,
+            p.provision_passage, p.max_provision, p.topic_labels,
+            nullif(p.{region}, '') as region
+        from {cube_source(db)} p
         where {where} and p.capacity_label = 'provision'
           and (?::varchar is null or list_contains(p.topic_labels, ?::varchar))
     ),
@@ -396,9 +397,9 @@ def providers(db: Database, filters: Filters, topic: str | None = None) -> pd.Da
             any_value(case when actor_type in ('member_state', 'observer_state')
                 then country_iso3 end) as iso3,
             any_value(region) as region,
-            count(*) as passages,
+            cast(sum(n) as bigint) as passages,
             list_sort(list(distinct meeting)) as meetings,
-            arg_max(passage_id, provision) as example_id
+            arg_max(provision_passage, max_provision) as example_id
         from offers group by actor_id
     )
     select a.submitter, a.actor_type, a.iso3, a.region,
@@ -428,15 +429,16 @@ def capacity_totals(db: Database, filters: Filters) -> dict[str, int]:
         select
             count(distinct country_iso3) filter (
                 where actor_type in ('member_state', 'observer_state')) as states,
-            count(*) filter (where capacity_label = 'need'
+            sum(n) filter (where capacity_label = 'need'
                 and actor_type in ('member_state', 'observer_state')) as need_passages,
-            count(*) filter (where capacity_label = 'need' and len(topic_labels) = 0
+            sum(n) filter (where capacity_label = 'need' and len(topic_labels) = 0
                 and actor_type in ('member_state', 'observer_state')) as untopical_needs,
-            count(*) filter (where capacity_label = 'provision') as offer_passages,
-            count(*) filter (where capacity_label is null) as unclassified
-        from {passage_source(db)} p
+            sum(n) filter (where capacity_label = 'provision') as offer_passages,
+            sum(n) filter (where capacity_label is null) as unclassified
+        from {cube_source(db)} p
         where {where}
         """,  # noqa: S608 - identifiers from fixed lists; values bound
         params,
     ).iloc[0]
+    row = row.fillna(0)
     return {key: int(row[key]) for key in row.index}

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..records import TOPIC_IDS
 from ..store.db import Database
-from ..store.facts import passage_source
+from ..store.facts import cube_source, passage_source
 from .filters import Filters
 
 SUBMISSION_KINDS = ("written_submission", "statement", "comment")
@@ -137,21 +137,22 @@ def outcomes_by_topic(
 
 # grain: one row per work-plan topic
 COVERAGE_SQL = """
-with submission as (
-    select p.passage_id, p.classified, p.topic_labels
+with submission as (  -- passage counts ({source}: cube_source)
+    select p.classified, p.topic_labels, p.n
     from {source} p
     where {passage_where}
 ),
 totals as (
     select
-        count(*) as passages_in_view,
-        count(*) filter (where classified) as passages_classified,
-        count(*) filter (where len(topic_labels) > 0) as passages_labelled
+        cast(coalesce(sum(n), 0) as bigint) as passages_in_view,
+        cast(coalesce(sum(n) filter (where classified), 0) as bigint) as passages_classified,
+        cast(coalesce(sum(n) filter (where len(topic_labels) > 0), 0) as bigint)
+            as passages_labelled
     from submission
 ),
 passage_topic as (
-    select topic_id, count(*) as passages
-    from (select unnest(topic_labels) as topic_id from submission)
+    select topic_id, cast(sum(n) as bigint) as passages
+    from (select unnest(topic_labels) as topic_id, n from submission)
     group by 1
 ),
 rec_topic as (
@@ -202,7 +203,7 @@ def coverage(db: Database, filters: Filters, *, statuses: Sequence[str] = ()) ->
         "r", meetings=filters.meetings, statuses=statuses
     )
     sql = COVERAGE_SQL.format(
-        source=passage_source(db), passage_where=passage_where, rec_where=rec_where
+        source=cube_source(db), passage_where=passage_where, rec_where=rec_where
     )
     frame = db.query(sql, [*passage_params, *rec_params])
     rec_total = frame["recommendations"].sum()

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..records import TOPIC_IDS
 from ..store.db import Database
-from ..store.facts import passage_source
+from ..store.facts import cube_source, passage_source
 from .filters import Filters
 
 TOPIC_COLUMNS = TOPIC_IDS
@@ -27,13 +27,15 @@ def topic_distribution(db: Database, filters: Filters, by: str = "meeting") -> p
     return db.query(
         f"""
         with scoped as (
-            select {group} as grp, topic_labels from {passage_source(db)} v
+            select {group} as grp, topic_labels, n from {cube_source(db)} v
             where {predicate} and classified and kind <> 'recommendation_list'
               and {group} is not null
         ),
-        totals as (select grp, count(*) as passages from scoped group by grp),
-        exploded as (select grp, unnest(topic_labels) as topic from scoped),
-        labelled as (select grp, topic, count(*) as labelled from exploded group by all)
+        totals as (select grp, cast(sum(n) as bigint) as passages from scoped group by grp),
+        exploded as (select grp, unnest(topic_labels) as topic, n from scoped),
+        labelled as (
+            select grp, topic, cast(sum(n) as bigint) as labelled from exploded group by all
+        )
         select l.grp as "group", l.topic, l.labelled as passages, t.passages as group_passages,
                l.labelled / t.passages as share
         from labelled l join totals t using (grp)
@@ -50,18 +52,15 @@ def confidence_distribution(db: Database, filters: Filters) -> pd.DataFrame:
     return db.query(
         f"""
         with scoped as (
-            select greatest(legislation_frameworks, criminalization, law_enforcement,
-                            electronic_evidence, international_cooperation, prevention)
-                       as topic_score,
-                   greatest(need, provision, no_capacity) as capacity_score
-            from {passage_source(db)} v where {predicate} and classified
+            select topic_bin, capacity_bin, n
+            from {cube_source(db)} v where {predicate} and classified
         ),
         scores as (
-            select 'Highest topic score' as score, topic_score as value from scoped
+            select 'Highest topic score' as score, topic_bin as bin, n from scoped
             union all
-            select 'Capacity-building label probability', capacity_score from scoped
+            select 'Capacity-building label probability', capacity_bin, n from scoped
         )
-        select score, least(floor(value * 20) / 20, 0.95) as bin, count(*) as passages
+        select score, bin, cast(sum(n) as bigint) as passages
         from scores group by all order by score, bin
         """,  # noqa: S608 - the predicate comes from Filters.where
         params,
@@ -104,8 +103,8 @@ def unclassified_summary(db: Database, filters: Filters) -> pd.DataFrame:
     predicate, params = filters.where("v")
     # the predicate comes from Filters.where: fixed columns, bound values
     sql = (
-        "select unclassified_reason as reason, count(*) as passages "  # noqa: S608
-        f"from {passage_source(db)} v where {predicate} and classified = false "
+        "select unclassified_reason as reason, cast(sum(n) as bigint) as passages "  # noqa: S608
+        f"from {cube_source(db)} v where {predicate} and classified = false "
         "group by all order by passages desc"
     )
     return db.query(sql, params)

@@ -13,6 +13,7 @@ process holds the gate's turn while it waits, which the kept connection polls fo
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import threading
@@ -159,6 +160,9 @@ def close_kept_connections(path: str | Path | None = None) -> None:
     for connection in kept:
         while not connection.close_if_idle():
             time.sleep(0.005)
+
+
+atexit.register(lambda: close_kept_connections())  # DuckDB must not be torn down at exit
 
 
 class QueryTimeoutError(IEGError):

@@ -16,6 +16,7 @@ from ..errors import InputFileError, InvalidValueError
 from ..records import Actor, ParsedDocument
 from ..reference import Reference, normalise_name
 from .db import Database
+from .facts import CUBE_SQL
 from .schema import migrate
 
 _PASSAGE_COLUMNS = [
@@ -109,7 +110,7 @@ class Writer:
                     f"insert into {table} ({columns}) select {columns} from frame_in"  # noqa: S608
                 )
                 self.con.unregister("frame_in")
-            self._refresh_facts(full=regions != self._regions_fingerprint())
+            self._refresh_facts(full=regions != self._regions_fingerprint(), bumped=False)
 
     def observers(self) -> dict[str, Actor]:
         rows = self.con.execute(
@@ -474,7 +475,7 @@ class Writer:
             [version, _utcnow(), meta, evaluation],
         )
         self.set_meta("model_version", version)
-        self._refresh_facts()  # a new current model: the table is rebuilt
+        self._refresh_facts(bumped=False)  # a new current model: the table is rebuilt
 
     def store_classifications(
         self,
@@ -567,7 +568,7 @@ class Writer:
         is not incremental, so it is rebuilt after each ingest run), in one transaction so a
         crash leaves the previous index whole."""
         with self._transaction():
-            self._refresh_facts()  # rebuilt whole if a write outside the writer left it behind
+            self._refresh_facts(bumped=False)  # rebuilt if a write went around the writer
             self.con.execute(
                 "pragma create_fts_index('passage', 'id', 'text', stemmer = 'porter', "
                 "stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1)"
@@ -576,32 +577,63 @@ class Writer:
 
     # Materialised passage facts (migration 009) ------------------------------------------
     def _refresh_facts(
-        self, where: str | None = None, params: Sequence = (), *, full: bool = False
+        self,
+        where: str | None = None,
+        params: Sequence = (),
+        *,
+        full: bool = False,
+        bumped: bool = True,
     ) -> None:
         """Bring ``passage_fact`` up to date after a write, in the write's transaction:
         re-read from ``v_passage`` the passages ``where`` selects (a predicate over its
         columns, values bound), and stamp the table with the current data and model
-        versions. The whole table is rebuilt when ``full``, or when it was not up to date
-        before this write (the model changed, or a write went around these methods)."""
-        current, previous, stamp = self.con.execute(
-            "select current_stamp, previous_stamp, facts_stamp from v_fact_state"
+        versions. ``bumped``: this write has just bumped the data version (once). The whole
+        table is rebuilt when ``full``, or when it was not up to date before this write (the
+        model changed, or a write went around these methods)."""
+        current, previous, stamp, cube_stamp = self.con.execute(
+            "select current_stamp, previous_stamp, facts_stamp, "
+            "(select value from meta where key = 'cube_stamp') from v_fact_state"
         ).fetchone()
-        if full or stamp not in (current, previous):
+        full = full or stamp != (previous if bumped else current)
+        cube_full = full or cube_stamp != stamp
+        actors: set[int] = set()
+        if full:
             self.con.execute("delete from passage_fact")
             self.con.execute(
                 "insert into passage_fact select * exclude (text) from v_passage "
                 "order by meeting, document_id, seq"
             )
         elif where is not None:
+            touched = f"select distinct actor_id from passage_fact where {where}"  # noqa: S608
+            actors.update(r[0] for r in self.con.execute(touched, list(params)).fetchall())
             self.con.execute(f"delete from passage_fact where {where}", list(params))  # noqa: S608 - fixed predicates
             self.con.execute(
                 f"insert into passage_fact select * exclude (text) from v_passage where {where}",  # noqa: S608
                 list(params),
             )
+            actors.update(r[0] for r in self.con.execute(touched, list(params)).fetchall())
+        if cube_full:
+            self.con.execute("delete from passage_cube")
+            self.con.execute(
+                "insert into passage_cube by name " + CUBE_SQL.format(source="passage_fact")
+            )
+        elif actors:  # the cells of the submitters the write touched, recomputed
+            self.con.execute(
+                "delete from passage_cube where list_contains(?, actor_id)", [sorted(actors)]
+            )
+            self.con.execute(
+                "insert into passage_cube by name "  # noqa: S608 - fixed SQL
+                + CUBE_SQL.format(
+                    source="(select * from passage_fact where list_contains(?, actor_id))"
+                ),
+                [sorted(actors)],
+            )
         self.set_meta("facts_stamp", current)
+        self.set_meta("cube_stamp", current)
 
     def refresh_facts(self) -> None:
-        """Rebuild ``passage_fact`` whole (``ieg`` maintenance; normally never needed)."""
+        """Rebuild ``passage_fact`` and ``passage_cube`` whole (after migrations 009 and
+        011 on an existing database, or for maintenance; normally never needed)."""
         with self._transaction():
             self._refresh_facts(full=True)
 
