@@ -31,7 +31,7 @@ from ..errors import InvalidValueError, UnknownTopicError
 from ..records import TOPIC_IDS
 from ..reference import REGION_SCHEMES
 from ..store.db import Database
-from ..store.facts import cube_source, passage_source
+from ..store.facts import cube_source, passage_rows, passage_source, with_texts
 from .filters import Filters
 
 VALUES = {
@@ -251,12 +251,12 @@ def cell_evidence(
         limit ?
     )
     select e.passage_id, e.state, e.iso3, e.submitter, e.meeting, e.kind, e.document,
-        e.source_name, e.heading, e.para_number, x.text, e.need, e.provision, e.topic_score
-    from shown e join passage x on x.id = e.passage_id
+        e.source_name, e.heading, e.para_number, e.need, e.provision, e.topic_score
+    from shown e
     order by case when ? = 'provision' then e.provision else e.need end desc,
         e.meeting, e.document, e.seq
     """  # noqa: S608 - identifiers from fixed lists; values bound
-    return db.query(
+    frame = db.query(
         sql,
         [
             *params,
@@ -272,6 +272,7 @@ def cell_evidence(
             measure,
         ],
     )
+    return with_texts(db, frame, after="para_number")
 
 
 def priority_table(db: Database, filters: Filters, *, top: int = 20) -> pd.DataFrame:
@@ -313,20 +314,24 @@ def priority_table(db: Database, filters: Filters, *, top: int = 20) -> pd.DataF
         ) as rank,
         r.region, r.topic_id, r.topic_label, r.states_submitting, r.need_states,
         r.share_states, r.need_passages, r.region_offer_passages,
-        r.need_state_names as states,
-        f.country_name as example_state, f.meeting as example_meeting,
-        coalesce(f.title, f.source_name) as example_document,
-        f.para_number as example_para, x.text as example_text
+        r.need_state_names as states, e.example_id
     from ranked r
     left join examples e on e.region = r.region and e.topic_id = r.topic_id
-    left join {passage_source(db)} f on f.passage_id = e.example_id
-    left join passage x on x.id = e.example_id
     order by rank
     """  # noqa: S608 - identifiers from fixed lists; values bound
     )
     frame = db.query(sql, [*params, topics, topics, int(top), *need_params])
     frame["states"] = frame["states"].map(list)
-    return frame
+    examples = passage_rows(
+        db,
+        frame["example_id"].dropna().tolist(),
+        "country_name as example_state, meeting as example_meeting, "
+        "coalesce(title, source_name) as example_document, para_number as example_para",
+    ).set_index("passage_id")
+    for column in examples.columns:
+        frame[column] = frame["example_id"].map(examples[column])
+    frame = with_texts(db, frame, id_column="example_id", column="example_text")
+    return frame.drop(columns=["example_id"])
 
 
 def state_need_intensity(db: Database, filters: Filters, topic: str | None) -> pd.DataFrame:
@@ -408,15 +413,15 @@ def providers(db: Database, filters: Filters, topic: str | None = None) -> pd.Da
                 select distinct topic_id, ordinal from offer_topics ot
                 where ot.actor_id = a.actor_id)),
             []::varchar[]) as topics,
-        a.passages, a.meetings, x.text as example_text
+        a.passages, a.meetings, a.example_id
     from per_actor a
-    join passage x on x.id = a.example_id
     order by a.passages desc, a.submitter
     """  # noqa: S608 - identifiers from fixed lists; values bound
     frame = db.query(sql, [*params, topic, topic])
     for column in ("topics", "meetings"):
         frame[column] = frame[column].map(list)
-    return frame
+    frame = with_texts(db, frame, id_column="example_id", column="example_text")
+    return frame.drop(columns=["example_id"])
 
 
 def capacity_totals(db: Database, filters: Filters) -> dict[str, int]:

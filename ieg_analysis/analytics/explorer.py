@@ -59,17 +59,12 @@ class SearchResult:
     pages: int
 
 
-# BM25 as fts_main_passage.match_bm25 computes it (k = 1.2, b = 0.75, any of the words), from
-# passage_postings (migration 010): only the postings of the query's terms are read.
+# BM25 as fts_main_passage.match_bm25 computes it (any of the words), from passage_postings
+# (migration 010), which holds each term's contribution to each passage's score: only the
+# postings of the query's terms are read.
 _BM25_HITS = """hits as (  -- one row per passage containing a query term, with its BM25 score
-    select p.passage_id,
-        sum(log(((((select num_docs from fts_main_passage.stats) - q.df) + 0.5)
-                 / (q.df + 0.5)) + 1)
-            * ((p.tf * (1.2 + 1)) / (p.tf + (1.2 * ((1 - 0.75)
-                + (0.75 * (p.len / (select avgdl from fts_main_passage.stats)))))))) as score
+    select p.passage_id, sum(p.score) as score
     from passage_postings p
-    join (select unnest(?::bigint[]) as termid, unnest(?::bigint[]) as df) q
-      on q.termid = p.termid
     where p.termid in ({placeholders})
     group by p.passage_id
 ),"""
@@ -78,12 +73,11 @@ _MACRO_HITS = """hits as (  -- one row per passage matching a word, with its BM2
         select id, fts_main_passage.match_bm25(id, ?) as score from passage
     ) where score is not null
 ),"""
-# the index terms of a search text, with their document frequency, and whether
+# the index terms of a search text, and whether
 # passage_postings was built from the current index
 _TERMS_SQL = """
 select
     coalesce(list(d.termid order by d.termid), []::bigint[]) as termids,
-    coalesce(list(d.df order by d.termid), []::bigint[]) as dfs,
     coalesce((select value from meta where key = 'search_postings')
         = (select num_docs || '/' || avgdl from fts_main_passage.stats), false) as postings
 from fts_main_passage.dict d
@@ -97,11 +91,8 @@ def _hits_sql(db: Database, query: SearchQuery) -> tuple[str, list]:
     if not bool(terms["postings"]):
         return _MACRO_HITS, [query.ranking_text]
     termids = [int(t) for t in terms["termids"]]
-    dfs = [int(d) for d in terms["dfs"]]
-    if not termids:  # no indexed word: nothing matches
-        return _BM25_HITS.format(placeholders="null"), [[], []]
-    placeholders = ", ".join("?" for _ in termids)
-    return _BM25_HITS.format(placeholders=placeholders), [termids, dfs, *termids]
+    placeholders = ", ".join("?" for _ in termids) or "null"  # no indexed word: no match
+    return _BM25_HITS.format(placeholders=placeholders), termids
 
 
 def _search_sql(db: Database, filters: Filters, query: SearchQuery) -> tuple[str, list]:
@@ -152,7 +143,8 @@ def _search_sql(db: Database, filters: Filters, query: SearchQuery) -> tuple[str
 
 def _rows_sql(db: Database, sql: str, words: bool) -> str:
     """The result columns of one slice (``limit ? offset ?``) of ``_search_sql``, in order:
-    best BM25 match first, or in meeting and document order without search words."""
+    best BM25 match first, or in meeting and document order without search words (for
+    exports; a page reads its rows by id, ``_page_rows``)."""
     order = "score desc, passage_id" if words else "meeting, document_id, seq"
     outer = "m.score desc, m.passage_id" if words else "m.meeting, m.document_id, m.seq"
     return f"""
@@ -162,6 +154,26 @@ def _rows_sql(db: Database, sql: str, words: bool) -> str:
         join passage x on x.id = m.passage_id
         order by {outer}
     """  # noqa: S608 - fixed ordering clauses around _search_sql
+
+
+def _page_rows(db: Database, page: pd.DataFrame) -> pd.DataFrame:
+    """The result columns of the passages of ``page`` (passage_id, score), in its order.
+    The rows are read by id, the ids bound as a list of values (DuckDB then reads only the
+    row groups that hold them; a join reads every row of the tables)."""
+    ids = [int(i) for i in page["passage_id"]]
+    placeholders = ", ".join("?" for _ in ids) or "null"
+    rows = db.query(
+        f"""
+        select {_RESULT_COLUMNS}
+        from {passage_source(db)} v join passage x on x.id = v.passage_id
+        where v.passage_id in ({placeholders}) and x.id in ({placeholders})
+        """,  # noqa: S608 - placeholders only
+        [*ids, *ids],
+    )
+    order = {passage_id: position for position, passage_id in enumerate(ids)}
+    rows = rows.sort_values("passage_id", key=lambda c: c.map(order)).reset_index(drop=True)
+    rows["score"] = page["score"].to_numpy()
+    return rows
 
 
 def search_passages(
@@ -176,13 +188,27 @@ def search_passages(
     in meeting and document order without search words."""
     query = SearchQuery.parse(text)
     sql, params = _search_sql(db, filters, query)
+    order = "score desc, passage_id" if query.words else "meeting, document_id, seq"
+    page = max(1, page)
+    if query.words:  # one query for the page and the count
+        found = db.query(
+            f"select passage_id, score, count(*) over () as total_matches from ({sql}) s "  # noqa: S608
+            f"order by {order} limit ? offset ?",
+            [*params, page_size, (page - 1) * page_size],
+        )
+        if len(found):
+            total = int(found["total_matches"].iloc[0])
+            rows = _page_rows(db, found)
+            return SearchResult(rows, total, page, max(1, -(-total // page_size)))
+        # no match, or a page past the last: counted below
     total = int(db.query(f"select count(*) as n from ({sql})", params)["n"].item())  # noqa: S608
     pages = max(1, -(-total // page_size))
-    page = min(max(1, page), pages)
-    rows = db.query(
-        _rows_sql(db, sql, bool(query.words)), [*params, page_size, (page - 1) * page_size]
+    page = min(page, pages)
+    found = db.query(
+        f"select passage_id, score from ({sql}) s order by {order} limit ? offset ?",  # noqa: S608
+        [*params, page_size, (page - 1) * page_size],
     )
-    return SearchResult(rows, total, page, pages)
+    return SearchResult(_page_rows(db, found), total, page, pages)
 
 
 def export_passages(db: Database, filters: Filters, text: str | None = None) -> pd.DataFrame:

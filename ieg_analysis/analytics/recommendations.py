@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..records import TOPIC_IDS
 from ..store.db import Database
-from ..store.facts import cube_source, passage_source
+from ..store.facts import cube_source, passage_source, with_texts
 from .filters import Filters
 
 SUBMISSION_KINDS = ("written_submission", "statement", "comment")
@@ -332,8 +332,8 @@ with shown as (
 )
 select
     p.passage_id, p.meeting, p.actor_name, p.actor_type, p.country_name, p.kind,
-    coalesce(p.title, p.source_name) as document, p.heading, p.para_number, x.text
-from shown p join passage x on x.id = p.passage_id
+    coalesce(p.title, p.source_name) as document, p.heading, p.para_number
+from shown p
 order by p.meeting, p.actor_name, p.document_id, p.seq
 """
 
@@ -347,7 +347,7 @@ def gap_passages(
     country_name, kind, document, heading, para_number, text."""
     passage_where, passage_params = _submission_predicate(filters.without("topics"), "p")
     sql = GAP_PASSAGES_SQL.format(source=passage_source(db), passage_where=passage_where)
-    return db.query(sql, [topic, *passage_params, term_id, int(limit)])
+    return with_texts(db, db.query(sql, [topic, *passage_params, term_id, int(limit)]))
 
 
 # grain: one row per recommendation

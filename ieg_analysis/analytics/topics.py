@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..records import TOPIC_IDS
 from ..store.db import Database
-from ..store.facts import cube_source, passage_source
+from ..store.facts import cube_source, passage_source, with_texts
 from .filters import Filters
 
 TOPIC_COLUMNS = TOPIC_IDS
@@ -76,7 +76,7 @@ def labelled_passages(
         raise ValueError(f"unknown topic {topic!r}")
     direction = "asc" if order == "uncertain" else "desc"
     predicate, params = filters.without("topics").where("v")
-    return db.query(
+    frame = db.query(
         f"""
         with top as (
             select * from {passage_source(db)} v
@@ -85,17 +85,18 @@ def labelled_passages(
             limit ?
         )
         select v.passage_id, v.actor_name, v.meeting, v.regional_group, v.heading,
-               v.para_number, p.text, v.language, v.topic_labels, v.capacity_label,
+               v.para_number, v.language, v.topic_labels, v.capacity_label,
                v.{topic} as score, v.need, v.provision, v.no_capacity,
                (select list(distinct t.label order by t.label) from text_term x
                   join term t on t.id = x.term_id
                  where x.source = 'passage' and x.source_id = v.passage_id
                    and x.model_version = v.model_version) as terms
-        from top v join passage p on p.id = v.passage_id
+        from top v
         order by v.{topic} {direction}, v.passage_id
         """,  # noqa: S608 - topic is checked against TOPIC_COLUMNS; direction is fixed
         [*params, topic, int(limit)],
     )
+    return with_texts(db, frame, after="para_number")
 
 
 def unclassified_summary(db: Database, filters: Filters) -> pd.DataFrame:

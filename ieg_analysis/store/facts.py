@@ -15,6 +15,7 @@ current, so a write made around the writer never makes a page wrong, only slower
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
 
 from .db import Database
 
@@ -83,3 +84,43 @@ def cube_source(db: Database) -> str:
     if cube:
         return CUBE_TABLE
     return "(" + CUBE_SQL.format(source=FACT_TABLE if facts else LIVE_VIEW) + ")"
+
+
+def passage_rows(db: Database, ids: list[int], columns: str) -> pd.DataFrame:
+    """``columns`` (SQL over the columns of ``v_passage`` but text, fixed by the caller) of
+    the passages ``ids``, with their ``passage_id``, read by id (see :func:`with_texts`)."""
+    ids = sorted({int(i) for i in ids})
+    placeholders = ", ".join("?" for _ in ids) or "null"
+    return db.query(
+        f"select passage_id, {columns} from {passage_source(db)} "  # noqa: S608 - fixed
+        f"where passage_id in ({placeholders})",
+        ids,
+    )
+
+
+def with_texts(
+    db: Database,
+    frame: pd.DataFrame,
+    *,
+    id_column: str = "passage_id",
+    column: str = "text",
+    after: str | None = None,
+) -> pd.DataFrame:
+    """``frame`` with the text of the passage of each row's ``id_column`` as ``column``
+    (placed after the column ``after``, else last). The texts are read by id, with the ids
+    bound as a list of values, which DuckDB looks up row group by row group: joining the
+    passage table instead reads every passage's text (0.6 s at a million passages)."""
+    frame = frame.copy()
+    ids = sorted({int(i) for i in frame[id_column].dropna()})
+    texts: dict[int, str] = {}
+    for first in range(0, len(ids), 1000):
+        chunk = ids[first : first + 1000]
+        placeholders = ", ".join("?" for _ in chunk)
+        found = db.query(f"select id, text from passage where id in ({placeholders})", chunk)  # noqa: S608 - placeholders only
+        texts.update(zip(found["id"].astype(int), found["text"], strict=True))
+    values = frame[id_column].map(lambda i: None if pd.isna(i) else texts.get(int(i)))
+    if column in frame.columns:
+        frame = frame.drop(columns=[column])
+    position = frame.columns.get_loc(after) + 1 if after is not None else len(frame.columns)
+    frame.insert(position, column, values.astype(object))
+    return frame

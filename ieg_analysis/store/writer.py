@@ -601,7 +601,7 @@ class Writer:
             self.con.execute("delete from passage_fact")
             self.con.execute(
                 "insert into passage_fact select * exclude (text) from v_passage "
-                "order by meeting, document_id, seq"
+                "order by passage_id"
             )
         elif where is not None:
             touched = f"select distinct actor_id from passage_fact where {where}"  # noqa: S608
@@ -644,11 +644,24 @@ class Writer:
 
     def _build_search_postings(self) -> None:
         self.con.execute("delete from passage_postings")
+        # the subscore of fts_main_passage.match_bm25 (k = 1.2, b = 0.75), per term and passage
         self.con.execute(
-            "insert into passage_postings "
-            "select t.termid, d.name, any_value(d.len), count(*) "
-            "from fts_main_passage.terms t join fts_main_passage.docs d on d.docid = t.docid "
-            "group by t.termid, d.name order by t.termid, d.name"
+            """
+            insert into passage_postings
+            with tf as (
+                select t.termid, d.name as passage_id, any_value(d.len) as len, count(*) as tf
+                from fts_main_passage.terms t
+                join fts_main_passage.docs d on d.docid = t.docid
+                group by t.termid, d.name
+            )
+            select tf.termid, tf.passage_id, tf.len, tf.tf,
+                log(((((select num_docs from fts_main_passage.stats) - dict.df) + 0.5)
+                     / (dict.df + 0.5)) + 1)
+                * ((tf.tf * (1.2 + 1)) / (tf.tf + (1.2 * ((1 - 0.75)
+                    + (0.75 * (tf.len / (select avgdl from fts_main_passage.stats))))))) as score
+            from tf join fts_main_passage.dict dict on dict.termid = tf.termid
+            order by tf.termid, tf.passage_id
+            """
         )
         self.con.execute(
             "insert or replace into meta (key, value) select 'search_postings', "

@@ -14,7 +14,7 @@
 -- grain: one row per passage: the columns of v_passage except text
 create table passage_fact as
 select * exclude (text) from v_passage
-order by meeting, document_id, seq;
+order by passage_id;
 
 -- grain: one row: the stamp passage_fact is up to date at, the current one, and the one
 -- before the current write (the data version less one)

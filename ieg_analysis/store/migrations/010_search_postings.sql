@@ -3,8 +3,8 @@
 -- The FTS extension's match_bm25 scans every token of the index (fts_main_passage.terms,
 -- some thirty million rows at a million passages) for each search: 1.5 to 4 s. Here the
 -- same postings are grouped per (term, passage) and stored in term order, so a search reads
--- only its terms' row groups, and carry what BM25 needs (the passage's length and the term's
--- frequency in it). The writer fills it with every (re)build of the FTS index, in the same
+-- only its terms' row groups, and carry each term's BM25 contribution to the passage's
+-- score, computed as match_bm25 computes it (k = 1.2, b = 0.75): a search adds them up. The writer fills it with every (re)build of the FTS index, in the same
 -- transaction, and stamps `search_postings` in `meta` with the index's statistics; readers
 -- use it only while the stamp matches, else match_bm25 (analytics/explorer.py).
 
@@ -13,5 +13,6 @@ create table passage_postings (
     termid bigint not null,
     passage_id bigint not null,
     len bigint not null,    -- tokens in the passage (fts_main_passage.docs.len)
-    tf bigint not null      -- occurrences of the term in the passage
+    tf bigint not null,     -- occurrences of the term in the passage
+    score double not null   -- the term's BM25 contribution to the passage's score
 );
