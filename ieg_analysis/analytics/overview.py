@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..store.db import Database
+from ..store.facts import once_per_version
 
 # grain: one row per meeting (all meetings of the reference table, with zero counts)
 MEETING_COUNTS_SQL = """
@@ -110,36 +111,10 @@ def workplan(db: Database) -> pd.DataFrame:
     return db.query(WORKPLAN_SQL)
 
 
-# the last answers of data_source, by database file and data version
-_SOURCES: dict[tuple, DataSource] = {}
-# grain: one row: what data_source's answer depends on, besides the file itself
-_VERSION_SQL = """
-select
-    (select coalesce(max(cast(value as bigint)), 0) from meta
-      where key = 'data_version') as data_version,
-    (select count(*) from ingest_run) as runs,
-    (select max(finished_at) from ingest_run) as last_ingest
-"""
-
-
 def data_source(db: Database) -> DataSource:
     """What the store holds, in counts. Every page shows it on every rerun, so it is
-    counted once per data version (every write bumps it; a finished ingest run is checked
-    too) and per database file; a rerun reads three values from small tables."""
-    version = db.query(_VERSION_SQL).iloc[0]
-    try:
-        stat = db.path.stat()
-        file = (str(db.path.resolve()), stat.st_ino, stat.st_mtime_ns)
-    except OSError:
-        file = (str(db.path), None, None)
-    key = (*file, int(version["data_version"]), int(version["runs"]), str(version["last_ingest"]))
-    source = _SOURCES.get(key)
-    if source is None:
-        source = _count_source(db)
-        if len(_SOURCES) > 64:
-            _SOURCES.clear()
-        _SOURCES[key] = source
-    return source
+    counted once per data version and database file (``once_per_version``)."""
+    return once_per_version(db, "data_source", lambda: _count_source(db))
 
 
 def _count_source(db: Database) -> DataSource:

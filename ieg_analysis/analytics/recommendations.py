@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..records import TOPIC_IDS
 from ..store.db import Database
-from ..store.facts import cube_source, passage_source, with_texts
+from ..store.facts import cube_source, once_per_version, passage_source, with_texts
 from .filters import Filters
 
 SUBMISSION_KINDS = ("written_submission", "statement", "comment")
@@ -54,7 +54,12 @@ class ModelStatus:
 
 
 def model_status(db: Database) -> ModelStatus:
-    """One summary of the current model version's output (for empty states)."""
+    """One summary of the current model version's output (for empty states), counted once
+    per data and model version (``once_per_version``)."""
+    return once_per_version(db, "model_status", lambda: _model_status(db))
+
+
+def _model_status(db: Database) -> ModelStatus:
     row = db.query(
         """
         with v as (select value as version from meta where key = 'model_version')

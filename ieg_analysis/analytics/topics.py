@@ -86,17 +86,33 @@ def labelled_passages(
         )
         select v.passage_id, v.actor_name, v.meeting, v.regional_group, v.heading,
                v.para_number, v.language, v.topic_labels, v.capacity_label,
-               v.{topic} as score, v.need, v.provision, v.no_capacity,
-               (select list(distinct t.label order by t.label) from text_term x
-                  join term t on t.id = x.term_id
-                 where x.source = 'passage' and x.source_id = v.passage_id
-                   and x.model_version = v.model_version) as terms
+               v.{topic} as score, v.need, v.provision, v.no_capacity, v.model_version
         from top v
         order by v.{topic} {direction}, v.passage_id
         """,  # noqa: S608 - topic is checked against TOPIC_COLUMNS; direction is fixed
         [*params, topic, int(limit)],
     )
+    frame["terms"] = frame["passage_id"].map(_matched_terms(db, frame))
+    frame = frame.drop(columns=["model_version"])
     return with_texts(db, frame, after="para_number")
+
+
+def _matched_terms(db: Database, frame: pd.DataFrame) -> dict:
+    """passage id -> the labels of the vocabulary terms the current model matched in it
+    (sorted), for the rows of ``frame`` with a model version; read by id."""
+    ids = [int(i) for i, v in zip(frame["passage_id"], frame["model_version"], strict=True) if v]
+    if not ids:
+        return {}
+    placeholders = ", ".join("?" for _ in ids)
+    terms = db.query(
+        "select x.source_id, list(distinct t.label order by t.label) as terms "  # noqa: S608
+        "from text_term x join term t on t.id = x.term_id "
+        f"where x.source = 'passage' and x.source_id in ({placeholders}) "
+        "and x.model_version = (select value from meta where key = 'model_version') "
+        "group by x.source_id",
+        ids,
+    )
+    return dict(zip(terms["source_id"].astype(int), terms["terms"], strict=True))
 
 
 def unclassified_summary(db: Database, filters: Filters) -> pd.DataFrame:

@@ -14,11 +14,15 @@ current, so a write made around the writer never makes a page wrong, only slower
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import duckdb
 import pandas as pd
 
 from .db import Database
 
+T = TypeVar("T")
 FACT_TABLE = "passage_fact"
 CUBE_TABLE = "passage_cube"
 LIVE_VIEW = "v_passage"
@@ -53,6 +57,37 @@ from (
 group by meeting, kind, language, actor_id, topic_labels, capacity_label, classified,
     unclassified_reason, topic_bin, capacity_bin
 """
+
+
+# answers computed once per database file and data version (see :func:`once_per_version`)
+_ANSWERS: dict[tuple, object] = {}
+# grain: one row: what such answers depend on, besides the file itself
+_VERSION_SQL = """
+select
+    (select max(value) filter (where key = 'data_version') from meta) as data_version,
+    (select max(value) filter (where key = 'model_version') from meta) as model_version,
+    (select count(*) from ingest_run) as runs,
+    (select max(finished_at) from ingest_run) as last_ingest
+"""
+
+
+def once_per_version(db: Database, name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, or its answer for the same database file at the same data version,
+    model version and ingest runs (every write bumps the data version). For the summaries
+    every page shows on every rerun: a rerun reads four values from small tables."""
+    version = tuple(str(v) for v in db.query(_VERSION_SQL).iloc[0])
+    try:
+        stat = db.path.stat()
+        file = (str(db.path.resolve()), stat.st_ino, stat.st_mtime_ns)
+    except OSError:
+        file = (str(db.path), None, None)
+    key = (name, *file, *version)
+    if key not in _ANSWERS:
+        answer = compute()
+        if len(_ANSWERS) > 256:
+            _ANSWERS.clear()
+        _ANSWERS[key] = answer
+    return _ANSWERS[key]  # type: ignore[return-value]
 
 
 def _state(db: Database) -> tuple[bool, bool]:
