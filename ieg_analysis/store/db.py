@@ -7,8 +7,9 @@ Opening a DuckDB file and loading the full-text-search extension costs about 100
 than most queries, so reads share one *kept* connection per process and database (a cursor
 per query, since a DuckDB connection is not thread-safe). It holds the gate as a reader
 while it is open, and is closed as soon as it is idle and a writer waits (a writer of any
-process holds the gate's turn while it waits, which the kept connection polls for), after
-``keep_s`` seconds without a query, or before a writer of this process enters the gate.
+process holds the gate's turn while it waits, and a reader of another process that meets
+DuckDB's file lock says so in a ".want" file: the kept connection polls both), after ``keep_s``
+seconds without a query, or before a writer of this process enters the gate.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ class _KeptConnection:
             if self.closed:
                 return None
             self.users += 1
-        if gates.writer_waiting(self.path):
+        if gates.writer_waiting(self.path) or gates.reader_waiting(self.path):
             self.release(None)
             return None
         with self.lock:
@@ -97,7 +98,7 @@ class _KeptConnection:
             self.last_used = time.monotonic()
             if cursor is not None:
                 self.idle.append(cursor)
-        if gates.writer_waiting(self.path):
+        if gates.writer_waiting(self.path) or gates.reader_waiting(self.path):
             self.close_if_idle()
 
     def close_if_idle(self) -> bool:
@@ -127,7 +128,8 @@ class _KeptConnection:
                 if self.closed:
                     return
                 idle_s = time.monotonic() - self.last_used if not self.users else 0.0
-            if (idle_s >= self.keep_s or gates.writer_waiting(self.path)) and self.close_if_idle():
+            wanted = gates.writer_waiting(self.path) or gates.reader_waiting(self.path)
+            if (idle_s >= self.keep_s or wanted) and self.close_if_idle():
                 return
 
 
@@ -180,7 +182,7 @@ class Database:
         timeout_s: float = 20.0,
         row_cap: int = 200_000,
         busy_wait_s: float = 60.0,
-        keep_s: float = 5.0,
+        keep_s: float = 30.0,
     ) -> None:
         self.path = Path(path)
         self.timeout_s = timeout_s
@@ -241,16 +243,19 @@ class Database:
         outside the gate, or one whose last connection is still closing): wait it out with
         back-off up to ``busy_wait_s``."""
         delay, deadline = 0.01, time.monotonic() + self.busy_wait_s
-        while True:
-            try:
-                with _INSTANCE_LOCK:
-                    con = duckdb.connect(str(self.path))
-                break
-            except duckdb.IOException as error:
-                if "lock" not in str(error).lower() or time.monotonic() >= deadline:
-                    raise DatabaseBusyError(self.path) from error
-                time.sleep(delay)
-                delay = min(delay * 2, 0.25)
+        with contextlib.ExitStack() as waiting:
+            while True:
+                try:
+                    with _INSTANCE_LOCK:
+                        con = duckdb.connect(str(self.path))
+                    break
+                except duckdb.IOException as error:
+                    if "lock" not in str(error).lower() or time.monotonic() >= deadline:
+                        raise DatabaseBusyError(self.path) from error
+                    if delay == 0.01:  # another process's kept connection: ask it to close
+                        waiting.enter_context(gates.wanting(self.path))
+                    time.sleep(delay)
+                    delay = min(delay * 2, 0.25)
         extension = fts_extension_path() if fts else None
         if extension is not None:
             con.execute(f"LOAD '{extension.as_posix()}'")

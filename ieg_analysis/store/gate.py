@@ -83,6 +83,32 @@ def writer_waiting(db_path: Path) -> bool:
     return False
 
 
+def reader_waiting(db_path: Path) -> bool:
+    """Whether a connection of another process waits for DuckDB's own file lock (which
+    a kept connection of this process holds): it holds the ".want" file shared meanwhile."""
+    key = str(Path(db_path).resolve())
+    fd = os.open(key + ".want", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+@contextlib.contextmanager
+def wanting(db_path: Path) -> Iterator[None]:
+    """Say, while waiting for DuckDB's file lock, that this process wants the file."""
+    key = str(Path(db_path).resolve())
+    fd = os.open(key + ".want", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)
+
+
 @contextlib.contextmanager
 def gate(db_path: Path, *, exclusive: bool, wait_s: float) -> Iterator[None]:
     """Hold the gate of ``db_path``: shared for reading, alone for writing. A thread already
