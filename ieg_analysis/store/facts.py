@@ -43,9 +43,9 @@ select
     topic_labels, capacity_label, classified, unclassified_reason, topic_bin, capacity_bin,
     count(*) as n,
     max(need) as max_need,
-    first(passage_id order by need desc nulls last, passage_id) as need_passage,
+    arg_max(passage_id, (coalesce(need, -1), -passage_id)) as need_passage,
     max(provision) as max_provision,
-    first(passage_id order by provision desc nulls last, passage_id) as provision_passage
+    arg_max(passage_id, (coalesce(provision, -1), -passage_id)) as provision_passage
 from (
     select *,
         least(floor(greatest(legislation_frameworks, criminalization, law_enforcement,

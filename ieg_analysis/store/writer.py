@@ -618,15 +618,13 @@ class Writer:
                 "insert into passage_cube by name " + CUBE_SQL.format(source="passage_fact")
             )
         elif actors:  # the cells of the submitters the write touched, recomputed
+            ids = sorted(actors)
+            placeholders = ", ".join("?" for _ in ids)
+            self.con.execute(f"delete from passage_cube where actor_id in ({placeholders})", ids)  # noqa: S608
+            source = f"(select * from passage_fact where actor_id in ({placeholders}))"  # noqa: S608
             self.con.execute(
-                "delete from passage_cube where list_contains(?, actor_id)", [sorted(actors)]
-            )
-            self.con.execute(
-                "insert into passage_cube by name "  # noqa: S608 - fixed SQL
-                + CUBE_SQL.format(
-                    source="(select * from passage_fact where list_contains(?, actor_id))"
-                ),
-                [sorted(actors)],
+                "insert into passage_cube by name " + CUBE_SQL.format(source=source),  # noqa: S608
+                ids,
             )
         self.set_meta("facts_stamp", current)
         self.set_meta("cube_stamp", current)
