@@ -31,6 +31,7 @@ from ..errors import InvalidValueError, UnknownTopicError
 from ..records import TOPIC_IDS
 from ..reference import REGION_SCHEMES
 from ..store.db import Database
+from ..store.facts import cube_source, passage_rows, passage_source, with_texts
 from .filters import Filters
 
 VALUES = {
@@ -66,23 +67,24 @@ def _scoped(filters: Filters, alias: str = "p") -> tuple[str, list]:
     return f"{alias}.kind <> 'recommendation_list' and ({where})", params
 
 
-def _cells_sql(filters: Filters) -> tuple[str, list]:
-    """CTEs ending in ``cells``: one row per (region, topic) of the regions with submitting
+def _cells_sql(filters: Filters, source: str) -> tuple[str, list]:
+    """CTEs over ``source`` (passage counts: ``cube_source``) ending in ``cells``: one row
+    per (region, topic) of the regions with submitting
     States, with needs, offers and the gap. Shared by the matrix and the priority table."""
     region = _region(filters)
     need_where, need_params = _scoped(filters.without("topics"))
     offer_where, offer_params = _scoped(filters.without("topics", "states"))
     sql = f"""
-    with state_passages as (  -- one row per passage of a State with a region, need side
-        select p.country_iso3, p.country_name, p.topic_labels, p.capacity_label,
+    with state_passages as (  -- passage counts of States with a region, need side
+        select p.country_iso3, p.country_name, p.topic_labels, p.capacity_label, p.n,
             nullif(p.{region}, '') as region
-        from v_passage p
+        from {source} p
         where {need_where} and p.actor_type in ('member_state', 'observer_state')
           and nullif(p.{region}, '') is not null
     ),
     region_offer_passages as (  -- offers of the region's States, State filter ignored
-        select p.topic_labels, nullif(p.{region}, '') as region
-        from v_passage p
+        select p.topic_labels, p.n, nullif(p.{region}, '') as region
+        from {source} p
         where {offer_where} and p.actor_type in ('member_state', 'observer_state')
           and nullif(p.{region}, '') is not null and p.capacity_label = 'provision'
     ),
@@ -93,7 +95,7 @@ def _cells_sql(filters: Filters) -> tuple[str, list]:
     needs as (  -- one row per (region, topic) with needs
         select region, t.topic_id,
             count(distinct country_iso3) as need_states,
-            count(*) as need_passages,
+            cast(sum(n) as bigint) as need_passages,
             list_sort(list(distinct country_name)) as need_state_names
         from state_passages, unnest(topic_labels) as t(topic_id)
         where capacity_label = 'need'
@@ -102,14 +104,14 @@ def _cells_sql(filters: Filters) -> tuple[str, list]:
     offers as (  -- one row per (region, topic) with offers by the filtered States
         select region, t.topic_id,
             count(distinct country_iso3) as offer_states,
-            count(*) as offer_passages,
+            cast(sum(n) as bigint) as offer_passages,
             list_sort(list(distinct country_name)) as offer_state_names
         from state_passages, unnest(topic_labels) as t(topic_id)
         where capacity_label = 'provision'
         group by region, t.topic_id
     ),
     region_offers as (  -- one row per (region, topic) with offers by any State of the region
-        select region, t.topic_id, count(*) as region_offer_passages
+        select region, t.topic_id, cast(sum(n) as bigint) as region_offer_passages
         from region_offer_passages, unnest(topic_labels) as t(topic_id)
         group by region, t.topic_id
     ),
@@ -159,7 +161,7 @@ def needs_matrix(
     """
     _check(value, VALUES, "value")
     _check(measure, MEASURES, "measure")
-    cells, params = _cells_sql(filters)
+    cells, params = _cells_sql(filters, cube_source(db))
     frame = db.query(
         cells  # noqa: S608 - identifiers from fixed lists; values bound
         + """
@@ -217,14 +219,15 @@ def cell_evidence(
     where, params = _scoped(filters.without("topics"))
     offer_where, offer_params = _scoped(filters.without("topics", "states"), "o")
     label = "provision" if measure == "provision" else "need"
+    source = passage_source(db)
     sql = f"""
     with evidence as (
         select p.passage_id, p.country_name as state, p.country_iso3 as iso3,
             p.actor_name as submitter, p.meeting, p.kind,
             coalesce(p.title, p.source_name) as document, p.source_name, p.seq,
-            p.heading, p.para_number, p.text, p.need, p.provision,
+            p.heading, p.para_number, p.need, p.provision,
             p.{topic} as topic_score
-        from v_passage p
+        from {source} p
         where {where}
           and p.actor_type in ('member_state', 'observer_state')
           and nullif(p.{region_column}, '') = ?
@@ -232,22 +235,28 @@ def cell_evidence(
           and p.capacity_label = ?
     ),
     region_offers as (
-        select count(*) as n
-        from v_passage o
+        select coalesce(sum(o.n), 0) as n
+        from {cube_source(db)} o
         where {offer_where}
           and o.actor_type in ('member_state', 'observer_state')
           and nullif(o.{region_column}, '') = ?
           and list_contains(o.topic_labels, ?)
           and o.capacity_label = 'provision'
+    ),
+    shown as (
+        select * from evidence
+        where ? <> 'gap' or (select n from region_offers) = 0
+        order by case when ? = 'provision' then provision else need end desc,
+            meeting, document, seq
+        limit ?
     )
-    select * exclude (seq)
-    from evidence
-    where ? <> 'gap' or (select n from region_offers) = 0
-    order by case when ? = 'provision' then provision else need end desc,
-        meeting, document, seq
-    limit ?
+    select e.passage_id, e.state, e.iso3, e.submitter, e.meeting, e.kind, e.document,
+        e.source_name, e.heading, e.para_number, e.need, e.provision, e.topic_score
+    from shown e
+    order by case when ? = 'provision' then e.provision else e.need end desc,
+        e.meeting, e.document, e.seq
     """  # noqa: S608 - identifiers from fixed lists; values bound
-    return db.query(
+    frame = db.query(
         sql,
         [
             *params,
@@ -260,8 +269,10 @@ def cell_evidence(
             measure,
             measure,
             int(limit),
+            measure,
         ],
     )
+    return with_texts(db, frame, after="para_number")
 
 
 def priority_table(db: Database, filters: Filters, *, top: int = 20) -> pd.DataFrame:
@@ -272,7 +283,8 @@ def priority_table(db: Database, filters: Filters, *, top: int = 20) -> pd.DataF
     region_offer_passages (offers on the topic by any State of the region),
     states (names), example_state, example_meeting, example_document, example_para,
     example_text (the need passage of the cell with the highest need score)."""
-    cells, params = _cells_sql(filters.without("topics"))
+    cube = cube_source(db)
+    cells, params = _cells_sql(filters.without("topics"), cube)
     region = _region(filters)
     need_where, need_params = _scoped(filters.without("topics"))
     topics = list(filters.topics)
@@ -287,18 +299,14 @@ def priority_table(db: Database, filters: Filters, *, top: int = 20) -> pd.DataF
         order by share_states desc, need_passages desc, need_states desc, region, topic_ordinal
         limit ?
     ),
-    examples as (  -- the strongest need passage of each ranked cell
+    examples as (  -- the strongest need passage of each (region, topic)
         select nullif(p.{region}, '') as region, t.topic_id,
-            p.country_name as example_state, p.meeting as example_meeting,
-            coalesce(p.title, p.source_name) as example_document,
-            p.para_number as example_para, p.text as example_text
-        from v_passage p, unnest(p.topic_labels) as t(topic_id)
+            first(p.need_passage order by p.max_need desc, p.meeting, p.need_passage)
+                as example_id
+        from {cube} p, unnest(p.topic_labels) as t(topic_id)
         where {need_where} and p.actor_type in ('member_state', 'observer_state')
           and p.capacity_label = 'need'
-        qualify row_number() over (
-            partition by nullif(p.{region}, ''), t.topic_id
-            order by p.need desc, p.meeting, p.passage_id
-        ) = 1
+        group by all
     )
     select row_number() over (
             order by r.share_states desc, r.need_passages desc, r.need_states desc,
@@ -306,9 +314,7 @@ def priority_table(db: Database, filters: Filters, *, top: int = 20) -> pd.DataF
         ) as rank,
         r.region, r.topic_id, r.topic_label, r.states_submitting, r.need_states,
         r.share_states, r.need_passages, r.region_offer_passages,
-        r.need_state_names as states,
-        e.example_state, e.example_meeting, e.example_document, e.example_para,
-        e.example_text
+        r.need_state_names as states, e.example_id
     from ranked r
     left join examples e on e.region = r.region and e.topic_id = r.topic_id
     order by rank
@@ -316,7 +322,16 @@ def priority_table(db: Database, filters: Filters, *, top: int = 20) -> pd.DataF
     )
     frame = db.query(sql, [*params, topics, topics, int(top), *need_params])
     frame["states"] = frame["states"].map(list)
-    return frame
+    examples = passage_rows(
+        db,
+        frame["example_id"].dropna().tolist(),
+        "country_name as example_state, meeting as example_meeting, "
+        "coalesce(title, source_name) as example_document, para_number as example_para",
+    ).set_index("passage_id")
+    for column in examples.columns:
+        frame[column] = frame["example_id"].map(examples[column])
+    frame = with_texts(db, frame, id_column="example_id", column="example_text")
+    return frame.drop(columns=["example_id"])
 
 
 def state_need_intensity(db: Database, filters: Filters, topic: str | None) -> pd.DataFrame:
@@ -335,14 +350,15 @@ def state_need_intensity(db: Database, filters: Filters, topic: str | None) -> p
         select p.country_iso3 as iso3, p.country_name as name,
             nullif(p.{region}, '') as region,
             ?::varchar is null or list_contains(p.topic_labels, ?::varchar) as on_topic,
-            p.capacity_label = 'need' as is_need
-        from v_passage p
+            p.capacity_label = 'need' as is_need, p.n
+        from {cube_source(db)} p
         where {where} and p.actor_type in ('member_state', 'observer_state')
     )
     select iso3, any_value(name) as name, any_value(region) as region,
-        count(*) as passages,
-        count(*) filter (where on_topic) as topic_passages,
-        count(*) filter (where on_topic and is_need) as need_passages
+        cast(sum(n) as bigint) as passages,
+        cast(coalesce(sum(n) filter (where on_topic), 0) as bigint) as topic_passages,
+        cast(coalesce(sum(n) filter (where on_topic and is_need), 0) as bigint)
+            as need_passages
     from state_passages
     group by iso3
     order by need_passages desc, name
@@ -368,9 +384,10 @@ def providers(db: Database, filters: Filters, topic: str | None = None) -> pd.Da
     where, params = _scoped(filters)
     sql = f"""
     with offers as (
-        select p.actor_id, p.actor_name, p.actor_type, p.country_iso3, p.meeting, p.text,
-            p.provision, p.topic_labels, nullif(p.{region}, '') as region
-        from v_passage p
+        select p.actor_id, p.actor_name, p.actor_type, p.country_iso3, p.meeting, p.n,
+            p.provision_passage, p.max_provision, p.topic_labels,
+            nullif(p.{region}, '') as region
+        from {cube_source(db)} p
         where {where} and p.capacity_label = 'provision'
           and (?::varchar is null or list_contains(p.topic_labels, ?::varchar))
     ),
@@ -385,9 +402,9 @@ def providers(db: Database, filters: Filters, topic: str | None = None) -> pd.Da
             any_value(case when actor_type in ('member_state', 'observer_state')
                 then country_iso3 end) as iso3,
             any_value(region) as region,
-            count(*) as passages,
+            cast(sum(n) as bigint) as passages,
             list_sort(list(distinct meeting)) as meetings,
-            arg_max(text, provision) as example_text
+            arg_max(provision_passage, max_provision) as example_id
         from offers group by actor_id
     )
     select a.submitter, a.actor_type, a.iso3, a.region,
@@ -396,14 +413,15 @@ def providers(db: Database, filters: Filters, topic: str | None = None) -> pd.Da
                 select distinct topic_id, ordinal from offer_topics ot
                 where ot.actor_id = a.actor_id)),
             []::varchar[]) as topics,
-        a.passages, a.meetings, a.example_text
+        a.passages, a.meetings, a.example_id
     from per_actor a
     order by a.passages desc, a.submitter
     """  # noqa: S608 - identifiers from fixed lists; values bound
     frame = db.query(sql, [*params, topic, topic])
     for column in ("topics", "meetings"):
         frame[column] = frame[column].map(list)
-    return frame
+    frame = with_texts(db, frame, id_column="example_id", column="example_text")
+    return frame.drop(columns=["example_id"])
 
 
 def capacity_totals(db: Database, filters: Filters) -> dict[str, int]:
@@ -416,15 +434,16 @@ def capacity_totals(db: Database, filters: Filters) -> dict[str, int]:
         select
             count(distinct country_iso3) filter (
                 where actor_type in ('member_state', 'observer_state')) as states,
-            count(*) filter (where capacity_label = 'need'
+            sum(n) filter (where capacity_label = 'need'
                 and actor_type in ('member_state', 'observer_state')) as need_passages,
-            count(*) filter (where capacity_label = 'need' and len(topic_labels) = 0
+            sum(n) filter (where capacity_label = 'need' and len(topic_labels) = 0
                 and actor_type in ('member_state', 'observer_state')) as untopical_needs,
-            count(*) filter (where capacity_label = 'provision') as offer_passages,
-            count(*) filter (where capacity_label is null) as unclassified
-        from v_passage p
+            sum(n) filter (where capacity_label = 'provision') as offer_passages,
+            sum(n) filter (where capacity_label is null) as unclassified
+        from {cube_source(db)} p
         where {where}
         """,  # noqa: S608 - identifiers from fixed lists; values bound
         params,
     ).iloc[0]
+    row = row.fillna(0)
     return {key: int(row[key]) for key in row.index}

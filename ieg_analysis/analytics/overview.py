@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..store.db import Database
+from ..store.facts import cube_source, once_per_version
 
 # grain: one row per meeting (all meetings of the reference table, with zero counts)
 MEETING_COUNTS_SQL = """
@@ -33,11 +34,11 @@ late as (
     where d.kind = 'written_submission'
     group by d.meeting
 ),
-passages as (
-    select d.meeting, count(*) as passages
-    from passage p join document d on d.id = p.document_id
-    where d.kind in ('written_submission', 'statement', 'comment')
-    group by d.meeting
+passages as (  -- passage counts ({cube}: cube_source)
+    select meeting, cast(sum(n) as bigint) as passages
+    from {cube}
+    where kind in ('written_submission', 'statement', 'comment')
+    group by meeting
 ),
 recommendations as (
     select meeting, count(*) as recommendations from recommendation group by meeting
@@ -102,7 +103,7 @@ def meeting_counts(db: Database) -> pd.DataFrame:
     submitting States and observers, passages, recommendations, and written submissions in
     all and received after the deadline (statements are delivered at the meeting, so they
     are never late)."""
-    return db.query(MEETING_COUNTS_SQL)
+    return db.query(MEETING_COUNTS_SQL.format(cube=cube_source(db)))
 
 
 def workplan(db: Database) -> pd.DataFrame:
@@ -111,6 +112,12 @@ def workplan(db: Database) -> pd.DataFrame:
 
 
 def data_source(db: Database) -> DataSource:
+    """What the store holds, in counts. Every page shows it on every rerun, so it is
+    counted once per data version and database file (``once_per_version``)."""
+    return once_per_version(db, "data_source", lambda: _count_source(db))
+
+
+def _count_source(db: Database) -> DataSource:
     row = db.query(
         """
         select

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..records import TOPIC_IDS
 from ..store.db import Database
+from ..store.facts import cube_source, once_per_version, passage_source, with_texts
 from .filters import Filters
 
 SUBMISSION_KINDS = ("written_submission", "statement", "comment")
@@ -53,7 +54,12 @@ class ModelStatus:
 
 
 def model_status(db: Database) -> ModelStatus:
-    """One summary of the current model version's output (for empty states)."""
+    """One summary of the current model version's output (for empty states), counted once
+    per data and model version (``once_per_version``)."""
+    return once_per_version(db, "model_status", lambda: _model_status(db))
+
+
+def _model_status(db: Database) -> ModelStatus:
     row = db.query(
         """
         with v as (select value as version from meta where key = 'model_version')
@@ -136,21 +142,22 @@ def outcomes_by_topic(
 
 # grain: one row per work-plan topic
 COVERAGE_SQL = """
-with submission as (
-    select p.passage_id, p.classified, p.topic_labels
-    from v_passage p
+with submission as (  -- passage counts ({source}: cube_source)
+    select p.classified, p.topic_labels, p.n
+    from {source} p
     where {passage_where}
 ),
 totals as (
     select
-        count(*) as passages_in_view,
-        count(*) filter (where classified) as passages_classified,
-        count(*) filter (where len(topic_labels) > 0) as passages_labelled
+        cast(coalesce(sum(n), 0) as bigint) as passages_in_view,
+        cast(coalesce(sum(n) filter (where classified), 0) as bigint) as passages_classified,
+        cast(coalesce(sum(n) filter (where len(topic_labels) > 0), 0) as bigint)
+            as passages_labelled
     from submission
 ),
 passage_topic as (
-    select topic_id, count(*) as passages
-    from (select unnest(topic_labels) as topic_id from submission)
+    select topic_id, cast(sum(n) as bigint) as passages
+    from (select unnest(topic_labels) as topic_id, n from submission)
     group by 1
 ),
 rec_topic as (
@@ -200,7 +207,9 @@ def coverage(db: Database, filters: Filters, *, statuses: Sequence[str] = ()) ->
     rec_where, rec_params = _recommendation_predicate(
         "r", meetings=filters.meetings, statuses=statuses
     )
-    sql = COVERAGE_SQL.format(passage_where=passage_where, rec_where=rec_where)
+    sql = COVERAGE_SQL.format(
+        source=cube_source(db), passage_where=passage_where, rec_where=rec_where
+    )
     frame = db.query(sql, [*passage_params, *rec_params])
     rec_total = frame["recommendations"].sum()
     passage_total = frame["passages"].sum()
@@ -221,7 +230,7 @@ GAPS_SQL = """
 with version as (select value as v from meta where key = 'model_version'),
 topic_passage as (
     select p.passage_id, p.actor_id, p.country_iso3
-    from v_passage p
+    from {source} p
     where list_contains(p.topic_labels, ?) and {passage_where}
 ),
 topic_rec as (
@@ -286,7 +295,12 @@ def subtheme_gaps(
     rec_where, rec_params = _recommendation_predicate("r", meetings=filters.meetings)
     term_where = "pt.passages >= ?" + (" and te.topic_id = ?" if own_vocabulary else "")
     term_params: list = [min_passages] + ([topic] if own_vocabulary else [])
-    sql = GAPS_SQL.format(passage_where=passage_where, rec_where=rec_where, term_where=term_where)
+    sql = GAPS_SQL.format(
+        source=passage_source(db),
+        passage_where=passage_where,
+        rec_where=rec_where,
+        term_where=term_where,
+    )
     frame = db.query(sql, [topic, *passage_params, topic, *rec_params, *term_params])
     if frame.empty:
         return frame.assign(
@@ -309,18 +323,23 @@ def subtheme_gaps(
 
 # grain: one row per submission passage on the topic that mentions the term
 GAP_PASSAGES_SQL = """
+with shown as (
+    select p.*
+    from {source} p
+    where list_contains(p.topic_labels, ?) and {passage_where}
+      and exists (
+          select 1 from text_term tt
+          where tt.source = 'passage' and tt.source_id = p.passage_id and tt.term_id = ?
+            and tt.model_version = (select value from meta where key = 'model_version')
+      )
+    order by p.meeting, p.actor_name, p.document_id, p.seq
+    limit ?
+)
 select
     p.passage_id, p.meeting, p.actor_name, p.actor_type, p.country_name, p.kind,
-    coalesce(p.title, p.source_name) as document, p.heading, p.para_number, p.text
-from v_passage p
-where list_contains(p.topic_labels, ?) and {passage_where}
-  and exists (
-      select 1 from text_term tt
-      where tt.source = 'passage' and tt.source_id = p.passage_id and tt.term_id = ?
-        and tt.model_version = (select value from meta where key = 'model_version')
-  )
+    coalesce(p.title, p.source_name) as document, p.heading, p.para_number
+from shown p
 order by p.meeting, p.actor_name, p.document_id, p.seq
-limit ?
 """
 
 
@@ -332,8 +351,8 @@ def gap_passages(
     :func:`subtheme_gaps`. Columns: passage_id, meeting, actor_name, actor_type,
     country_name, kind, document, heading, para_number, text."""
     passage_where, passage_params = _submission_predicate(filters.without("topics"), "p")
-    sql = GAP_PASSAGES_SQL.format(passage_where=passage_where)
-    return db.query(sql, [topic, *passage_params, term_id, int(limit)])
+    sql = GAP_PASSAGES_SQL.format(source=passage_source(db), passage_where=passage_where)
+    return with_texts(db, db.query(sql, [topic, *passage_params, term_id, int(limit)]))
 
 
 # grain: one row per recommendation

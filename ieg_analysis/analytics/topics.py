@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..records import TOPIC_IDS
 from ..store.db import Database
+from ..store.facts import cube_source, passage_source, with_texts
 from .filters import Filters
 
 TOPIC_COLUMNS = TOPIC_IDS
@@ -26,13 +27,15 @@ def topic_distribution(db: Database, filters: Filters, by: str = "meeting") -> p
     return db.query(
         f"""
         with scoped as (
-            select {group} as grp, topic_labels from v_passage v
+            select {group} as grp, topic_labels, n from {cube_source(db)} v
             where {predicate} and classified and kind <> 'recommendation_list'
               and {group} is not null
         ),
-        totals as (select grp, count(*) as passages from scoped group by grp),
-        exploded as (select grp, unnest(topic_labels) as topic from scoped),
-        labelled as (select grp, topic, count(*) as labelled from exploded group by all)
+        totals as (select grp, cast(sum(n) as bigint) as passages from scoped group by grp),
+        exploded as (select grp, unnest(topic_labels) as topic, n from scoped),
+        labelled as (
+            select grp, topic, cast(sum(n) as bigint) as labelled from exploded group by all
+        )
         select l.grp as "group", l.topic, l.labelled as passages, t.passages as group_passages,
                l.labelled / t.passages as share
         from labelled l join totals t using (grp)
@@ -49,18 +52,15 @@ def confidence_distribution(db: Database, filters: Filters) -> pd.DataFrame:
     return db.query(
         f"""
         with scoped as (
-            select greatest(legislation_frameworks, criminalization, law_enforcement,
-                            electronic_evidence, international_cooperation, prevention)
-                       as topic_score,
-                   greatest(need, provision, no_capacity) as capacity_score
-            from v_passage v where {predicate} and classified
+            select topic_bin, capacity_bin, n
+            from {cube_source(db)} v where {predicate} and classified
         ),
         scores as (
-            select 'Highest topic score' as score, topic_score as value from scoped
+            select 'Highest topic score' as score, topic_bin as bin, n from scoped
             union all
-            select 'Capacity-building label probability', capacity_score from scoped
+            select 'Capacity-building label probability', capacity_bin, n from scoped
         )
-        select score, least(floor(value * 20) / 20, 0.95) as bin, count(*) as passages
+        select score, bin, cast(sum(n) as bigint) as passages
         from scores group by all order by score, bin
         """,  # noqa: S608 - the predicate comes from Filters.where
         params,
@@ -76,22 +76,43 @@ def labelled_passages(
         raise ValueError(f"unknown topic {topic!r}")
     direction = "asc" if order == "uncertain" else "desc"
     predicate, params = filters.without("topics").where("v")
-    return db.query(
+    frame = db.query(
         f"""
+        with top as (
+            select * from {passage_source(db)} v
+            where {predicate} and list_contains(v.topic_labels, ?)
+            order by v.{topic} {direction}, v.passage_id
+            limit ?
+        )
         select v.passage_id, v.actor_name, v.meeting, v.regional_group, v.heading,
-               v.para_number, v.text, v.language, v.topic_labels, v.capacity_label,
-               v.{topic} as score, v.need, v.provision, v.no_capacity,
-               (select list(distinct t.label order by t.label) from text_term x
-                  join term t on t.id = x.term_id
-                 where x.source = 'passage' and x.source_id = v.passage_id
-                   and x.model_version = v.model_version) as terms
-        from v_passage v
-        where {predicate} and list_contains(v.topic_labels, ?)
+               v.para_number, v.language, v.topic_labels, v.capacity_label,
+               v.{topic} as score, v.need, v.provision, v.no_capacity, v.model_version
+        from top v
         order by v.{topic} {direction}, v.passage_id
-        limit ?
         """,  # noqa: S608 - topic is checked against TOPIC_COLUMNS; direction is fixed
         [*params, topic, int(limit)],
     )
+    frame["terms"] = frame["passage_id"].map(_matched_terms(db, frame))
+    frame = frame.drop(columns=["model_version"])
+    return with_texts(db, frame, after="para_number")
+
+
+def _matched_terms(db: Database, frame: pd.DataFrame) -> dict:
+    """passage id -> the labels of the vocabulary terms the current model matched in it
+    (sorted), for the rows of ``frame`` with a model version; read by id."""
+    ids = [int(i) for i, v in zip(frame["passage_id"], frame["model_version"], strict=True) if v]
+    if not ids:
+        return {}
+    placeholders = ", ".join("?" for _ in ids)
+    terms = db.query(
+        "select x.source_id, list(distinct t.label order by t.label) as terms "  # noqa: S608
+        "from text_term x join term t on t.id = x.term_id "
+        f"where x.source = 'passage' and x.source_id in ({placeholders}) "
+        "and x.model_version = (select value from meta where key = 'model_version') "
+        "group by x.source_id",
+        ids,
+    )
+    return dict(zip(terms["source_id"].astype(int), terms["terms"], strict=True))
 
 
 def unclassified_summary(db: Database, filters: Filters) -> pd.DataFrame:
@@ -99,8 +120,9 @@ def unclassified_summary(db: Database, filters: Filters) -> pd.DataFrame:
     predicate, params = filters.where("v")
     # the predicate comes from Filters.where: fixed columns, bound values
     sql = (
-        "select unclassified_reason as reason, count(*) as passages from v_passage v "  # noqa: S608
-        f"where {predicate} and classified = false group by all order by passages desc"
+        "select unclassified_reason as reason, cast(sum(n) as bigint) as passages "  # noqa: S608
+        f"from {cube_source(db)} v where {predicate} and classified = false "
+        "group by all order by passages desc"
     )
     return db.query(sql, params)
 

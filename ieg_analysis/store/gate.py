@@ -47,6 +47,68 @@ def _unlock(fd: int) -> None:
         os.close(fd)
 
 
+def holding(db_path: Path) -> bool:
+    """Whether this thread is inside the gate of ``db_path`` (reading or writing)."""
+    modes = getattr(_held, "modes", None) or {}
+    return str(Path(db_path).resolve()) in modes
+
+
+def enter_shared(db_path: Path, *, wait_s: float) -> int:
+    """Enter the gate of ``db_path`` as a reader for longer than one query (a kept read
+    connection): returns the descriptor of the shared lock; ``_unlock`` it to leave. The
+    caller must leave as soon as :func:`writer_waiting` says so."""
+    key = str(Path(db_path).resolve())
+    deadline = time.monotonic() + wait_s
+    turn = _lock(Path(key + ".turn"), fcntl.LOCK_SH, deadline, db_path)
+    try:
+        return _lock(Path(key + ".lock"), fcntl.LOCK_SH, deadline, db_path)
+    finally:
+        _unlock(turn)
+
+
+def leave(fd: int) -> None:
+    _unlock(fd)
+
+
+def writer_waiting(db_path: Path) -> bool:
+    """Whether a writer holds the turn (it waits for the readers inside, or writes)."""
+    key = str(Path(db_path).resolve())
+    fd = os.open(key + ".turn", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing the descriptor drops the probe's lock
+    return False
+
+
+def reader_waiting(db_path: Path) -> bool:
+    """Whether a connection of another process waits for DuckDB's own file lock (which
+    a kept connection of this process holds): it holds the ".want" file shared meanwhile."""
+    key = str(Path(db_path).resolve())
+    fd = os.open(key + ".want", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+@contextlib.contextmanager
+def wanting(db_path: Path) -> Iterator[None]:
+    """Say, while waiting for DuckDB's file lock, that this process wants the file."""
+    key = str(Path(db_path).resolve())
+    fd = os.open(key + ".want", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)
+
+
 @contextlib.contextmanager
 def gate(db_path: Path, *, exclusive: bool, wait_s: float) -> Iterator[None]:
     """Hold the gate of ``db_path``: shared for reading, alone for writing. A thread already

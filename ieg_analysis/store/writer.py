@@ -17,6 +17,7 @@ from ..errors import InputFileError, InvalidValueError
 from ..records import Actor, ParsedDocument
 from ..reference import Reference, normalise_name
 from .db import Database
+from .facts import CUBE_SQL
 from .schema import migrate
 
 _PASSAGE_COLUMNS = [
@@ -101,6 +102,7 @@ class Writer:
             ]
         )
         with self._transaction():
+            regions = self._regions_fingerprint()
             for table, frame in (("country", countries), ("meeting", meetings), ("topic", topics)):
                 self.con.execute(f"delete from {table}")  # noqa: S608 - fixed table names
                 self.con.register("frame_in", frame)
@@ -109,6 +111,7 @@ class Writer:
                     f"insert into {table} ({columns}) select {columns} from frame_in"  # noqa: S608
                 )
                 self.con.unregister("frame_in")
+            self._refresh_facts(full=regions != self._regions_fingerprint(), bumped=False)
 
     def observers(self) -> dict[str, Actor]:
         rows = self.con.execute(
@@ -209,6 +212,7 @@ class Writer:
                     f"{meta.actor.name}): {len(parsed.passages)} passages",
                 )
             self._bump_version()
+            self._refresh_facts("document_id = ?", [document_id])
         return document_id
 
     def add_documents(
@@ -367,6 +371,7 @@ class Writer:
             )
             self._audit(user, "delete_document", f"document {document_id}", detail)
             self._bump_version()
+            self._refresh_facts("document_id = ?", [document_id])
         return detail
 
     def record_audit(self, user: str, action: str, target: str, detail: str = "") -> None:
@@ -516,6 +521,7 @@ class Writer:
                 )
             self._audit(user, f"consolidation_{action}", f"decision {decision_id}", note)
             self._bump_version()
+            self._refresh_facts()
         return decision_id
 
     # Label corrections (review) ---------------------------------------------------------
@@ -571,6 +577,7 @@ class Writer:
                 + (f"; {note}" if note else ""),
             )
             self._bump_version()
+            self._refresh_facts("passage_id = ?", [passage_id])
         return correction_id
 
     # NLP output -------------------------------------------------------------------------
@@ -589,6 +596,7 @@ class Writer:
             [version, _utcnow(), meta, evaluation],
         )
         self.set_meta("model_version", version)
+        self._refresh_facts(bumped=False)  # a new current model: the table is rebuilt
 
     def store_classifications(
         self,
@@ -646,6 +654,7 @@ class Writer:
                     self.con.unregister("mentions_in")
             self.con.unregister("scores_in")
             self._bump_version()
+            self._refresh_facts(*_passage_scope(source, scores))
 
     # Runs, metadata, search index -------------------------------------------------------
     def start_run(self, source: str) -> int:
@@ -679,6 +688,7 @@ class Writer:
         """(Re)build the BM25 full-text index over all passage text from scratch, in one
         transaction so a crash leaves the previous index whole."""
         with self._transaction():
+            self._refresh_facts(bumped=False)  # rebuilt if a write went around the writer
             self._build_search_index()
 
     def _build_search_index(self) -> None:
@@ -686,6 +696,7 @@ class Writer:
             "pragma create_fts_index('passage', 'id', 'text', stemmer = 'porter', "
             "stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1)"
         )
+        self._build_search_postings()
 
     def update_search_index(self, *, thorough: bool = True) -> str:
         """Bring the BM25 index up to date with the passage table, in one transaction, and
@@ -707,6 +718,7 @@ class Writer:
             ).fetchone()[0]:
                 self._build_search_index()
                 return "built"
+            postings_current = self._postings_current()
             if thorough:
                 new_passages = "passage p anti join fts_main_passage.docs d on d.name = p.id"
             else:
@@ -732,11 +744,117 @@ class Writer:
                 self.con.execute("drop table fts_new_docs")
                 if pruned:
                     self.con.execute(_SEARCH_STATISTICS)
+                    self._stamp_postings(postings_current)
                 return "pruned" if pruned else "current"
             for statement in _EXTEND_SEARCH_INDEX:
                 self.con.execute(statement)
             self.con.execute(_SEARCH_STATISTICS)
+            self._stamp_postings(postings_current)
             return "extended"
+
+    def _postings_current(self) -> bool:
+        """Whether ``passage_postings`` matches the search index (stamped with its
+        statistics when it was last brought up to date)."""
+        return bool(
+            self.con.execute(
+                "select coalesce((select value from meta where key = 'search_postings') "
+                "= (select num_docs || '/' || avgdl from fts_main_passage.stats), false)"
+            ).fetchone()[0]
+        )
+
+    def _stamp_postings(self, were_current: bool) -> None:
+        """After an update of the index, which updated the postings alongside: stamp them,
+        or rebuild them whole when they were not current before it."""
+        if were_current:
+            self.con.execute(_STAMP_POSTINGS)
+        else:
+            self._build_search_postings()
+
+    # Materialised passage facts (migration 009) ------------------------------------------
+    def _refresh_facts(
+        self,
+        where: str | None = None,
+        params: Sequence = (),
+        *,
+        full: bool = False,
+        bumped: bool = True,
+    ) -> None:
+        """Bring ``passage_fact`` up to date after a write, in the write's transaction:
+        re-read from ``v_passage`` the passages ``where`` selects (a predicate over its
+        columns, values bound), and stamp the table with the current data and model
+        versions. ``bumped``: this write has just bumped the data version (once). The whole
+        table is rebuilt when ``full``, or when it was not up to date before this write (the
+        model changed, or a write went around these methods)."""
+        current, previous, stamp, cube_stamp = self.con.execute(
+            "select current_stamp, previous_stamp, facts_stamp, "
+            "(select value from meta where key = 'cube_stamp') from v_fact_state"
+        ).fetchone()
+        full = full or stamp != (previous if bumped else current)
+        cube_full = full or cube_stamp != stamp
+        actors: set[int] = set()
+        if full:
+            self.con.execute("delete from passage_fact")
+            self.con.execute(
+                "insert into passage_fact select * exclude (text) from v_passage "
+                "order by passage_id"
+            )
+        elif where is not None:
+            touched = f"select distinct actor_id from passage_fact where {where}"  # noqa: S608
+            actors.update(r[0] for r in self.con.execute(touched, list(params)).fetchall())
+            self.con.execute(f"delete from passage_fact where {where}", list(params))  # noqa: S608 - fixed predicates
+            self.con.execute(
+                f"insert into passage_fact select * exclude (text) from v_passage where {where}",  # noqa: S608
+                list(params),
+            )
+            actors.update(r[0] for r in self.con.execute(touched, list(params)).fetchall())
+        if cube_full:
+            self.con.execute("delete from passage_cube")
+            self.con.execute(
+                "insert into passage_cube by name " + CUBE_SQL.format(source="passage_fact")
+            )
+        elif actors:  # the cells of the submitters the write touched, recomputed
+            ids = sorted(actors)
+            placeholders = ", ".join("?" for _ in ids)
+            self.con.execute(f"delete from passage_cube where actor_id in ({placeholders})", ids)  # noqa: S608
+            source = f"(select * from passage_fact where actor_id in ({placeholders}))"  # noqa: S608
+            self.con.execute(
+                "insert into passage_cube by name " + CUBE_SQL.format(source=source),  # noqa: S608
+                ids,
+            )
+        self.set_meta("facts_stamp", current)
+        self.set_meta("cube_stamp", current)
+
+    def refresh_facts(self) -> None:
+        """Rebuild ``passage_fact`` and ``passage_cube`` whole (after migrations 009 and
+        011 on an existing database, or for maintenance; normally never needed)."""
+        with self._transaction():
+            self._refresh_facts(full=True)
+
+    def build_search_postings(self) -> None:
+        """Rebuild ``passage_postings`` from the current full-text index (migration 010)."""
+        with self._transaction():
+            self._build_search_postings()
+
+    def _build_search_postings(self) -> None:
+        self.con.execute("delete from passage_postings")
+        self.con.execute(
+            """
+            insert into passage_postings (termid, passage_id, len, tf)
+            select t.termid, d.name as passage_id, any_value(d.len) as len, count(*) as tf
+            from fts_main_passage.terms t
+            join fts_main_passage.docs d on d.docid = t.docid
+            group by t.termid, d.name
+            order by t.termid, d.name
+            """
+        )
+        self.con.execute(_STAMP_POSTINGS)
+
+    def _regions_fingerprint(self) -> str:
+        """The country-to-region mapping (the reference data passage_fact copies)."""
+        return self.con.execute(
+            "select coalesce(md5(string_agg(concat_ws('|', iso3, name, regional_group, "
+            "m49_region, m49_subregion), ';' order by iso3)), '') from country"
+        ).fetchone()[0]
 
 
 # The index's statistics, as the FTS extension's indexing script computes them.
@@ -757,6 +875,8 @@ _PRUNE_SEARCH_INDEX = (
     ) g
     where x.termid = g.termid""",
     "delete from fts_main_passage.dict where df = 0",
+    """delete from passage_postings where passage_id in (
+        select name from fts_main_passage.docs where docid in (select docid from fts_gone))""",
     "delete from fts_main_passage.terms where docid in (select docid from fts_gone)",
     "delete from fts_main_passage.docs where docid in (select docid from fts_gone)",
     "drop table fts_gone",
@@ -784,9 +904,29 @@ _EXTEND_SEARCH_INDEX = (
     select n.docid, n.name, count(t.term)
     from fts_new_docs n left join fts_new_terms t on t.docid = n.docid
     group by n.docid, n.name""",
+    # the postings of the new passages (passage_postings, migration 010)
+    """insert into passage_postings (termid, passage_id, len, tf)
+    select d.termid, n.name, any_value(x.len), count(*)
+    from fts_new_terms t
+    join fts_main_passage.dict d on d.term = t.term
+    join fts_new_docs n on n.docid = t.docid
+    join fts_main_passage.docs x on x.docid = t.docid
+    group by d.termid, n.name""",
     "drop table fts_new_docs",
     "drop table fts_new_terms",
 )
+# passage_postings stamped as matching the index (analytics/explorer.py checks the stamp)
+_STAMP_POSTINGS = """insert or replace into meta (key, value)
+    select 'search_postings', num_docs || '/' || avgdl from fts_main_passage.stats"""
+
+
+def _passage_scope(source: str, scores: pd.DataFrame) -> tuple[str | None, list]:
+    """The passages a batch of classifications touches, as a predicate for the refresh."""
+    if source != "passage":
+        return None, []
+    return "passage_id in (select unnest(?::bigint[]))", [
+        scores["passage_id"].astype("int64").tolist()
+    ]
 
 
 class _Transaction:

@@ -1,0 +1,114 @@
+"""The explorer's BM25 from passage_postings (migration 010) ranks and counts as the FTS
+extension's match_bm25 does, with filters, quoted phrases and paging."""
+
+from __future__ import annotations
+
+import pytest
+
+from ieg_analysis.analytics.explorer import search_passages
+from ieg_analysis.analytics.filters import Filters
+from ieg_analysis.records import Actor, DocumentMeta, ParsedDocument, PassageDraft
+from ieg_analysis.store.db import Database
+from ieg_analysis.store.writer import Writer
+
+TEXTS = (
+    "Electronic evidence and chain of custody for electronic records.",
+    "Training on mutual legal assistance and electronic evidence.",
+    "Mutual legal assistance treaties speed up cooperation.",
+    "Prevention campaigns in schools raise awareness.",
+    "The evidence of the evidence: evidence everywhere.",
+    "Judges need training on digital evidence and mutual legal help.",
+)
+
+
+def _document(name: str, actor: Actor, meeting: int) -> ParsedDocument:
+    return ParsedDocument(
+        source_name=f"{name}.txt",
+        source_format="txt",
+        content_hash=name,
+        meta=DocumentMeta(meeting=meeting, actor=actor, kind="written_submission"),
+        passages=[PassageDraft(i, None, str(i), t, "en") for i, t in enumerate(TEXTS, 1)],
+        language="en",
+    )
+
+
+@pytest.fixture
+def searchable(db: Database, reference) -> Database:
+    with Writer(db) as writer:
+        writer.sync_reference(reference)
+        writer.add_document(_document("a", Actor("Ghana", "member_state", "GHA"), 5))
+        writer.add_document(_document("b", Actor("France", "member_state", "FRA"), 5))
+        writer.add_document(_document("c", Actor("Kenya", "member_state", "KEN"), 6))
+        writer.rebuild_search_index()
+    return db
+
+
+def _without_postings(db: Database) -> None:
+    with Writer(db) as writer:
+        writer.con.execute("delete from meta where key = 'search_postings'")
+
+
+@pytest.mark.parametrize(
+    ("filters", "text"),
+    [
+        (Filters(), "electronic evidence"),
+        (Filters(), "evidence"),
+        (Filters(meetings=(5,)), 'training "mutual legal"'),
+        (Filters(regions=("African",)), "mutual legal assistance"),
+        (Filters(), "the of"),  # stop words only: nothing
+        (Filters(), "zebra"),
+        (Filters(meetings=(6,)), '"chain of custody"'),
+    ],
+)
+def test_postings_rank_as_match_bm25(searchable: Database, filters: Filters, text: str) -> None:
+    pages = [search_passages(searchable, filters, text, page, page_size=4) for page in (1, 2, 9)]
+    _without_postings(searchable)
+    expected = [search_passages(searchable, filters, text, page, page_size=4) for page in (1, 2, 9)]
+    for got, want in zip(pages, expected, strict=True):
+        assert (got.total, got.page, got.pages) == (want.total, want.page, want.pages)
+        assert got.rows["passage_id"].tolist() == want.rows["passage_id"].tolist()
+        assert got.rows["score"].tolist() == pytest.approx(want.rows["score"].tolist(), nan_ok=True)
+        assert got.rows.columns.tolist() == want.rows.columns.tolist()
+
+
+def test_a_page_past_the_last_shows_the_last(searchable: Database) -> None:
+    result = search_passages(searchable, Filters(), "evidence", 50, page_size=2)
+    assert result.page == result.pages == -(-result.total // 2)
+    assert len(result.rows) == result.total - (result.pages - 1) * 2
+    listing = search_passages(searchable, Filters(meetings=(6,)), None, 1, page_size=4)
+    assert listing.total == len(TEXTS)
+    assert listing.rows["seq"].tolist() == [1, 2, 3, 4]
+
+
+def _postings(db: Database) -> list[tuple]:
+    return (
+        db.query(
+            "select d.term, p.passage_id, p.len, p.tf from passage_postings p "
+            "join fts_main_passage.dict d on d.termid = p.termid order by all"
+        )
+        .to_records(index=False)
+        .tolist()
+    )
+
+
+def test_incremental_index_updates_keep_the_postings_exact(searchable: Database) -> None:
+    """New passages appended and deleted ones removed by update_search_index leave the
+    postings (and so the ranking) as a full rebuild would."""
+    with Writer(searchable) as writer:
+        writer.add_document(_document("d", Actor("Chile", "member_state", "CHL"), 6))
+        assert writer.update_search_index(thorough=False) == "extended"
+        document = writer.con.execute(
+            "select id from document where content_hash = 'a'"
+        ).fetchone()[0]
+        writer.delete_document(document, user="tester")
+        assert writer.update_search_index() == "pruned"
+    incremental = _postings(searchable)
+    got = search_passages(searchable, Filters(), "electronic evidence", 1, page_size=20)
+    with Writer(searchable) as writer:
+        writer.rebuild_search_index()
+    assert incremental == _postings(searchable)
+    _without_postings(searchable)
+    want = search_passages(searchable, Filters(), "electronic evidence", 1, page_size=20)
+    assert got.total == want.total == 3 * 4  # three documents left, four passages each match
+    assert got.rows["passage_id"].tolist() == want.rows["passage_id"].tolist()
+    assert got.rows["score"].tolist() == pytest.approx(want.rows["score"].tolist())
