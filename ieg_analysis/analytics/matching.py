@@ -252,7 +252,7 @@ def need_offer_matches(
     {PASSAGE_JOINS}
     where o.position >= ? and (?::bigint is null or o.position < ? + ?::bigint)
     order by b.need_meeting, b.need_state, b.need_id, b.rank
-    """,
+    """,  # noqa: S608 - fixed column lists; values bound
         [*params, int(offset), limit, int(offset), limit],
     )
     for column in ("need_topics", "need_terms", "offer_topics", "offer_terms"):
