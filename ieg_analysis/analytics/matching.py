@@ -50,7 +50,9 @@ def _region(filters: Filters) -> str:
     return column
 
 
-def _pairs_sql(filters: Filters, *, per_need: int) -> tuple[str, list]:
+def _pairs_sql(
+    filters: Filters, *, per_need: int, need_ids: tuple[int, ...] | None = None
+) -> tuple[str, list]:
     """CTEs ending in ``best``: one row per (need, offering submitter) among the
     ``per_need`` best-ranked submitters of each need, with the submitter's best offer for
     that need and its rank; and ``links``: one row per (need signature, submitter) that
@@ -93,6 +95,7 @@ def _pairs_sql(filters: Filters, *, per_need: int) -> tuple[str, list]:
         from labelled p left join passage_terms t on t.passage_id = p.passage_id
         where {need_where} and p.capacity_label = 'need'
           and p.actor_type in ('member_state', 'observer_state')
+          and (?::bigint[] is null or list_contains(?::bigint[], p.passage_id))
     ),
     offers as materialized (  -- one row per offer passage of anyone, any meeting and region
         select p.passage_id as offer_id, p.actor_id as provider_id,
@@ -194,7 +197,37 @@ def _pairs_sql(filters: Filters, *, per_need: int) -> tuple[str, list]:
         qualify rank <= ?
     )
     """  # noqa: S608 - identifiers from fixed lists; values bound
-    return sql, [*need_params, *offer_params, int(per_need), int(per_need)]
+    ids = None if need_ids is None else [int(i) for i in need_ids]
+    return sql, [*need_params, ids, ids, *offer_params, int(per_need), int(per_need)]
+
+
+KEYS_SQL = """
+    , need_keys_all as (  -- one row per (need passage, topic or term)
+        select distinct need_id, need_actor_id, 'topic:' || unnest(need_topics) as key
+        from needs
+        union all
+        select distinct need_id, need_actor_id, 'term:' || unnest(need_terms) as key
+        from needs
+    ),
+    offer_keys_all as (  -- one row per (offering submitter, topic or term)
+        select distinct provider_id, 'topic:' || unnest(offer_topics) as key from offers
+        union all
+        select distinct provider_id, 'term:' || unnest(offer_terms) as key from offers
+    ),
+    key_providers as (  -- one row per topic or term offered: how many submitters offer it
+        select key, count(*) as providers, min(provider_id) as one_provider
+        from offer_keys_all group by key
+    ),
+    key_states as (  -- one row per topic or term needed: how many States need it
+        select key, count(distinct need_actor_id) as states, min(need_actor_id) as one_state
+        from need_keys_all group by key
+    ),
+    matched_needs as (  -- the needs some other submitter's offer shares a topic or term with
+        select distinct n.need_id
+        from need_keys_all n join key_providers k on k.key = n.key
+        where k.providers > 1 or k.one_provider <> n.need_actor_id
+    )
+"""
 
 
 MATCH_COLUMNS = """
@@ -225,11 +258,14 @@ def need_offer_matches(
     per_need: int = 3,
     offset: int = 0,
     limit: int | None = None,
+    need_ids: tuple[int, ...] | None = None,
 ) -> pd.DataFrame:
     """Grain: one row per (need passage, offering submitter), the ``per_need`` best-ranked
     submitters of each need in the filters (see the module docstring for the ranking).
     ``offset`` and ``limit`` page through the needs that have a match (in the order
-    below): the rows of needs ``offset + 1`` to ``offset + limit``.
+    below): the rows of needs ``offset + 1`` to ``offset + limit``. ``need_ids`` keeps
+    only those needs (the ranking of one need does not depend on the others, so this is
+    the cheap way to show a page of the needs of :func:`match_links`).
 
     Columns: need_id, need_state, need_iso3, need_region, need_language, need_meeting,
     need_topics, need_terms, need_score, need_document, need_para, need_text; rank (1 =
@@ -238,7 +274,7 @@ def need_offer_matches(
     offer_score, offer_document, offer_para, offer_text; shared_topics, shared_terms,
     topic_match, shared_topic_count, shared_term_count, term_jaccard (0–1), same_region,
     same_language. Ordered by need (meeting, State, passage) then rank."""
-    sql, params = _pairs_sql(filters, per_need=per_need)
+    sql, params = _pairs_sql(filters, per_need=per_need, need_ids=need_ids)
     frame = db.query(
         sql  # noqa: S608 - CTEs from fixed identifiers; values bound
         + f"""
@@ -266,14 +302,17 @@ def need_offer_matches(
 def match_links(db: Database, filters: Filters, *, per_need: int = 3) -> pd.DataFrame:
     """Grain: one row per (need passage, offering submitter) as in
     :func:`need_offer_matches`, without the passages' texts: what
-    :func:`provider_region_flows` needs for every need at once. Columns: need_id,
-    need_iso3, need_region, rank, provider, provider_type."""
+    :func:`provider_region_flows` needs for every need at once, and the order in which
+    a page lists the needs. Columns: need_id, need_meeting, need_state, need_iso3,
+    need_region, rank, provider, provider_type. Ordered by need (meeting, State, passage)
+    then rank."""
     sql, params = _pairs_sql(filters, per_need=per_need)
     return db.query(
         sql  # noqa: S608 - CTEs from fixed identifiers; values bound
         + """
-    select need_id, need_iso3, need_region, rank, provider, provider_type
-    from best order by need_id, rank
+    select need_id, need_meeting, need_state, need_iso3, need_region, rank, provider,
+        provider_type
+    from best order by need_meeting, need_state, need_id, rank
     """,
         params,
     )
@@ -288,9 +327,10 @@ def unmet_needs(db: Database, filters: Filters, *, limit: int | None = None) -> 
     sql, params = _pairs_sql(filters, per_need=1)
     frame = db.query(
         sql  # noqa: S608 - CTEs from fixed identifiers; values bound
+        + KEYS_SQL
         + """
     , unmet as (
-        select * from needs n where not exists (select 1 from best b where b.need_id = n.need_id)
+        select * from needs n anti join matched_needs m on m.need_id = n.need_id
         order by n.need_region nulls last, n.need_state, n.need_meeting, n.need_id
         limit ?
     )
@@ -316,18 +356,19 @@ def unmet_needs(db: Database, filters: Filters, *, limit: int | None = None) -> 
 def matching_totals(db: Database, filters: Filters) -> dict[str, int]:
     """Grain: the whole filtered view (a dict): need passages, needs with at least one
     matching offer, needs without any, States with a need, and distinct submitters whose
-    offers match some need."""
+    offers match some need. Counted on the topics and terms (no ranking needed)."""
     sql, params = _pairs_sql(filters, per_need=1)
     row = db.query(
         sql  # noqa: S608 - CTEs from fixed identifiers; values bound
+        + KEYS_SQL
         + """
     select
         (select count(*) from needs) as needs,
-        (select count(distinct need_id) from best) as matched,
+        (select count(*) from matched_needs) as matched,
         (select count(distinct need_iso3) from needs) as need_states,
-        (select count(distinct l.provider_id) from links l
-         join sig_states s on s.sig_id = l.sig_id
-         where s.states > 1 or s.one_state <> l.provider_id) as providers,
+        (select count(distinct o.provider_id) from offer_keys_all o
+         join key_states k on k.key = o.key
+         where k.states > 1 or k.one_state <> o.provider_id) as providers,
         (select count(*) from offers) as offers
     """,
         params,
