@@ -137,8 +137,12 @@ if not st.toggle(
 ):
     st.caption("Turn on the comparison to see whether some regions are reflected less.")
     st.stop()
-with st.spinner("Ranking the evidence of the topic's recommendations…"):
-    shares = cached(db, source, representation, filters, top=top, topic_id=topic)
+try:
+    with st.spinner("Ranking the evidence of the topic's recommendations…"):
+        shares = cached(db, source, representation, filters, top=top, topic_id=topic)
+except IEGError as error:  # e.g. the query's time limit on a very large database
+    st.info(str(error))
+    st.stop()
 if shares.empty:
     st.info("No topic has both recommendations and State submissions under these filters.")
     st.stop()

@@ -10,8 +10,8 @@ import pytest
 from ieg_analysis.analytics.filters import Filters
 from ieg_analysis.analytics.matching import (
     OTHER_PROVIDERS,
-    matches_for_export,
     match_links,
+    matches_for_export,
     matching_totals,
     need_offer_matches,
     provider_region_flows,
