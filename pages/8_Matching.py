@@ -15,6 +15,7 @@ from ieg_analysis.analytics.matching import (
     unmet_needs,
 )
 from ieg_analysis.charts.matching import providers_sankey
+from ieg_analysis.errors import IEGError
 from ieg_analysis.export.tables import to_xlsx_bytes
 from ieg_analysis.reference import REGION_SCHEMES, load_reference
 from ieg_analysis.store.db import Database
@@ -38,7 +39,11 @@ topics = {t.id: t.label for t in reference.topics.values()}
 terms = cached(db, source, term_labels)
 region_label = REGION_SCHEMES[filters.region_column]
 
-totals = cached(db, source, matching_totals, filters)
+try:
+    totals = cached(db, source, matching_totals, filters)
+except IEGError as error:
+    st.info(f"{error} Narrow the filters (a meeting, a region) and try again.")
+    st.stop()
 if totals["needs"] == 0:
     st.info(
         "No State expressed a need for capacity building under these filters. Clear some "
@@ -57,7 +62,11 @@ per_need = left.slider("Offers listed per need", 1, 10, 3, key="match_per_need")
 best_only = right.toggle(
     "Chart: only the best offer of each need", key="match_best_only", value=False
 )
-links = cached(db, source, match_links, filters, per_need=per_need)
+try:
+    links = cached(db, source, match_links, filters, per_need=per_need)
+except IEGError as error:  # e.g. the query's time limit on a very large database
+    st.info(f"{error} Narrow the filters (a meeting, a region) and try again.")
+    st.stop()
 flows = provider_region_flows(links, best_only=best_only)
 st.plotly_chart(providers_sankey(flows, region_label=region_label), width="stretch")
 st.caption(
