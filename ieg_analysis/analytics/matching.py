@@ -396,10 +396,10 @@ def provider_region_flows(
     totals = data.groupby("provider")["need_id"].nunique()
     ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))  # most, then name
     keep = {provider for provider, _ in ranked[:top]}
-    types = data.drop_duplicates("provider").set_index("provider")["provider_type"]
+    kept = data["provider"].isin(keep)  # a submitter has one type: no lookup needed
     data = data.assign(
-        provider_type=data["provider"].map(lambda p: types[p] if p in keep else None),
-        provider=data["provider"].where(data["provider"].isin(keep), OTHER_PROVIDERS),
+        provider_type=data["provider_type"].where(kept, None),
+        provider=data["provider"].where(kept, OTHER_PROVIDERS),
     )
     flows = data.groupby(["provider", "region"], as_index=False, dropna=False).agg(
         value=("need_id", "nunique"),
