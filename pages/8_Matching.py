@@ -18,7 +18,6 @@ from ieg_analysis.charts.matching import providers_sankey
 from ieg_analysis.errors import IEGError
 from ieg_analysis.export.tables import to_xlsx_bytes
 from ieg_analysis.reference import REGION_SCHEMES, load_reference
-from ieg_analysis.store.db import Database
 from ui.common import cached, page_header, provenance
 from ui.filters import filter_panel
 from ui.text import escape_markdown
@@ -114,7 +113,7 @@ matches = cached(
 def _export(filters=filters, per_need=per_need) -> bytes:
     """All the matches as XLSX, made when the user asks for the download (not on every
     render: at a million passages that is a hundred thousand rows)."""
-    patient = Database(db.path, timeout_s=EXPORT_TIMEOUT_S, row_cap=db.row_cap)
+    patient = type(db)(db.path, timeout_s=EXPORT_TIMEOUT_S, row_cap=db.row_cap)
     everything = need_offer_matches(patient, filters, per_need=per_need)
     return to_xlsx_bytes(
         matches_for_export(everything, topic_labels=topics, term_labels=terms),
