@@ -112,12 +112,14 @@ else:
             st.markdown(escape_markdown(str(passage["text"])))
 
 st.subheader("Representation per topic")
-shares = cached(db, source, representation, filters, top=top)
-if shares.empty:
-    st.info("No topic has both recommendations and State submissions under these filters.")
+topic_ids = [t for t in reference.topics if t in set(recs["topic_id"].dropna())]
+if not topic_ids:
+    st.info("No recommendation in view is listed under a work-plan topic.")
     st.stop()
-topic_ids = list(dict.fromkeys(shares["topic_id"]))
 default = chosen["topic_id"] if chosen["topic_id"] in topic_ids else topic_ids[0]
+if st.session_state.get("ev_topic_of") != rec_id:  # a new recommendation: its topic
+    st.session_state["ev_topic_of"] = rec_id
+    st.session_state.pop("ev_topic", None)
 topic = st.selectbox(
     "Work-plan topic",
     topic_ids,
@@ -125,6 +127,25 @@ topic = st.selectbox(
     format_func=lambda t: reference.topics[t].label,
     key="ev_topic",
 )
+# ranking the evidence of every recommendation of a topic reads the whole search index:
+# done when asked for, for the chosen topic, and kept until the data change
+if not st.toggle(
+    "Compare the regions' share of the evidence with their share of the submitting States",
+    key="ev_compare",
+    help="Ranks the evidence of every recommendation of the topic: can take a while on a "
+    "large database the first time.",
+):
+    st.caption("Turn on the comparison to see whether some regions are reflected less.")
+    st.stop()
+try:
+    with st.spinner("Ranking the evidence of the topic's recommendations…"):
+        shares = cached(db, source, representation, filters, top=top, topic_id=topic)
+except IEGError as error:  # e.g. the query's time limit on a very large database
+    st.info(str(error))
+    st.stop()
+if shares.empty:
+    st.info("No topic has both recommendations and State submissions under these filters.")
+    st.stop()
 one = shares[shares["topic_id"] == topic]
 st.plotly_chart(
     representation_bars(one, topic_label=reference.topics[topic].label, region_label=region_label),

@@ -7,7 +7,7 @@ import html
 import streamlit as st
 
 from ieg_analysis.analytics.filters import parse_filters
-from ieg_analysis.export.compilation import MODES, compile_meeting
+from ieg_analysis.export.compilation import MODES, compilation_summary, compile_meeting
 from ieg_analysis.export.compilation_docx import to_docx
 from ieg_analysis.export.compilation_pdf import to_pdf as compilation_pdf
 from ieg_analysis.export.errors import EmptyCompilationError, RendererError
@@ -34,8 +34,10 @@ def _build(db, name, filters, options):
     return build_chart(db, name, filters, dict(options))
 
 
-def _compile(db, meeting, mode):
-    return compile_meeting(db, meeting, mode=mode)
+def _compiled(path, meeting, mode, write):
+    """The compilation written by ``write``, made when the user downloads it (a meeting of
+    a large store has hundreds of thousands of passages: not on every render)."""
+    return lambda: write(compile_meeting(type(db)(path), meeting, mode=mode))
 
 
 def _slug(text: str) -> str:
@@ -219,19 +221,19 @@ mode = right.radio(
     key="briefing_mode",
 )
 try:
-    compilation = cached(db, source, _compile, meeting, mode)
+    compilation = cached(db, source, compilation_summary, meeting)
 except EmptyCompilationError as error:
     st.info(str(error))
 else:
     st.caption(
         f"{compilation.documents} written submissions, {compilation.passages:,} passages, "
-        f"{len(compilation.late)} received after the deadline "
+        f"{compilation.late} received after the deadline "
         f"({compilation.deadline:%d %b %Y}). {MODES[mode]}"
     )
     columns = st.columns(3)
     columns[0].download_button(
         "Word (DOCX)",
-        data=lambda: to_docx(compilation),
+        data=_compiled(db.path, meeting, mode, to_docx),
         file_name=f"ieg-compilation-meeting-{meeting}.docx",
         on_click="ignore",
         type="primary",
@@ -239,7 +241,7 @@ else:
     )
     columns[1].download_button(
         "PDF",
-        data=lambda: compilation_pdf(compilation),
+        data=_compiled(db.path, meeting, mode, compilation_pdf),
         file_name=f"ieg-compilation-meeting-{meeting}.pdf",
         mime="application/pdf",
         on_click="ignore",

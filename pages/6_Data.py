@@ -5,7 +5,7 @@ audit log. Reading the list is open; every write needs a signed-in Secretariat u
 import pandas as pd
 import streamlit as st
 
-from ieg_analysis.analytics.documents import audit_entries, document_list
+from ieg_analysis.analytics.documents import audit_entries, document_count, document_list
 from ieg_analysis.curation import check_uploads, classify_new, delete_document, store_uploads
 from ieg_analysis.errors import IEGError
 from ieg_analysis.ingest.pipeline import IngestRequest
@@ -22,6 +22,7 @@ db, source = page_header(
 user = sign_in_panel()
 reference = load_reference()
 PENDING, NOTICE = "data_pending_upload", "data_notice"
+DOCUMENTS_PER_PAGE = 100
 if NOTICE in st.session_state:
     st.success(st.session_state.pop(NOTICE))
 
@@ -108,16 +109,36 @@ def store(requests: list[IngestRequest]) -> None:
 
 def documents_section() -> None:
     st.subheader("Documents")
-    documents = cached(db, source, document_list)
-    if documents.empty:
+    total = cached(db, source, document_count)
+    if not total:
         st.info("No documents are stored yet.")
         return
+    pages = -(-total // DOCUMENTS_PER_PAGE)
+    page = 1
+    if pages > 1:
+        page = st.number_input(
+            f"Page (of {pages:,}; {DOCUMENTS_PER_PAGE} documents a page, newest first)",
+            min_value=1,
+            max_value=pages,
+            value=1,
+            key="data_page",
+        )
+    documents = cached(
+        db,
+        source,
+        document_list,
+        offset=(int(page) - 1) * DOCUMENTS_PER_PAGE,
+        limit=DOCUMENTS_PER_PAGE,
+    )
     st.dataframe(documents, hide_index=True, width="stretch")
+    if pages > 1:
+        st.caption(f"{len(documents):,} of {total:,} documents.")
     if not user:
         return
     with st.form("delete"):
         chosen = st.selectbox(
-            "Delete a document (with its passages, classifications, recommendations and comments)",
+            "Delete a document of this page (with its passages, classifications, "
+            "recommendations and comments)",
             documents["id"].tolist(),
             format_func=lambda i: f"{i}: {documents.set_index('id').at[i, 'source_name']}",
         )

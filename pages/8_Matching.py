@@ -6,6 +6,7 @@ import streamlit as st
 
 from ieg_analysis.analytics.filters import ACTOR_TYPE_LABELS
 from ieg_analysis.analytics.matching import (
+    match_links,
     matches_for_export,
     matching_totals,
     need_offer_matches,
@@ -14,6 +15,7 @@ from ieg_analysis.analytics.matching import (
     unmet_needs,
 )
 from ieg_analysis.charts.matching import providers_sankey
+from ieg_analysis.errors import IEGError
 from ieg_analysis.export.tables import to_xlsx_bytes
 from ieg_analysis.reference import REGION_SCHEMES, load_reference
 from ui.common import cached, page_header, provenance
@@ -36,7 +38,11 @@ topics = {t.id: t.label for t in reference.topics.values()}
 terms = cached(db, source, term_labels)
 region_label = REGION_SCHEMES[filters.region_column]
 
-totals = cached(db, source, matching_totals, filters)
+try:
+    totals = cached(db, source, matching_totals, filters)
+except IEGError as error:
+    st.info(f"{error} Narrow the filters (a meeting, a region) and try again.")
+    st.stop()
 if totals["needs"] == 0:
     st.info(
         "No State expressed a need for capacity building under these filters. Clear some "
@@ -55,8 +61,12 @@ per_need = left.slider("Offers listed per need", 1, 10, 3, key="match_per_need")
 best_only = right.toggle(
     "Chart: only the best offer of each need", key="match_best_only", value=False
 )
-matches = cached(db, source, need_offer_matches, filters, per_need=per_need)
-flows = provider_region_flows(matches, best_only=best_only)
+try:
+    links = cached(db, source, match_links, filters, per_need=per_need)
+except IEGError as error:  # e.g. the query's time limit on a very large database
+    st.info(f"{error} Narrow the filters (a meeting, a region) and try again.")
+    st.stop()
+flows = provider_region_flows(links, best_only=best_only)
 st.plotly_chart(providers_sankey(flows, region_label=region_label), width="stretch")
 st.caption(
     f"Left: who offers (colour: submitter type; the 12 who meet most needs by name). "
@@ -74,6 +84,42 @@ st.caption(
 
 def _labels(values, labels) -> str:
     return ", ".join(labels.get(v, str(v).replace("_", " ")) for v in values)
+
+
+NEEDS_PER_PAGE = 25
+EXPORT_TIMEOUT_S = 600.0
+pages = max(1, -(-totals["matched"] // NEEDS_PER_PAGE))
+page = 1
+if pages > 1:
+    page = st.number_input(
+        f"Page (of {pages:,}; {NEEDS_PER_PAGE} needs a page)",
+        min_value=1,
+        max_value=pages,
+        value=1,
+        key="match_page",
+    )
+need_order = list(dict.fromkeys(links["need_id"]))  # the needs with a match, in order
+shown_ids = need_order[(int(page) - 1) * NEEDS_PER_PAGE : int(page) * NEEDS_PER_PAGE]
+matches = cached(
+    db,
+    source,
+    need_offer_matches,
+    filters,
+    per_need=per_need,
+    need_ids=tuple(int(i) for i in shown_ids),
+)
+
+
+def _export(filters=filters, per_need=per_need) -> bytes:
+    """All the matches as XLSX, made when the user asks for the download (not on every
+    render: at a million passages that is a hundred thousand rows)."""
+    patient = type(db)(db.path, timeout_s=EXPORT_TIMEOUT_S, row_cap=db.row_cap)
+    everything = need_offer_matches(patient, filters, per_need=per_need)
+    return to_xlsx_bytes(
+        matches_for_export(everything, topic_labels=topics, term_labels=terms),
+        provenance(source, filters.describe(reference)),
+        sheet="matches",
+    )
 
 
 if matches.empty:
@@ -150,18 +196,15 @@ else:
             box.markdown(escape_markdown(str(match[f"{prefix}_text"])))
     st.download_button(
         "Download the matches (XLSX)",
-        to_xlsx_bytes(
-            matches_for_export(matches, topic_labels=topics, term_labels=terms),
-            provenance(source, filters.describe(reference)),
-            sheet="matches",
-        ),
+        _export,
         file_name="ieg-needs-and-offers.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="match_download",
     )
 
 st.subheader("Needs nobody offers to meet")
-unmet = cached(db, source, unmet_needs, filters)
+UNMET_SHOWN = 500
+unmet = cached(db, source, unmet_needs, filters, limit=UNMET_SHOWN)
 if unmet.empty:
     st.success("Every need under these filters has at least one matching offer.")
 else:
@@ -180,3 +223,5 @@ else:
         hide_index=True,
         width="stretch",
     )
+    if totals["unmet"] > len(unmet):
+        st.caption(f"The first {len(unmet):,} of {totals['unmet']:,}, by region and State.")

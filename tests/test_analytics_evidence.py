@@ -236,6 +236,13 @@ def test_representation_compares_evidence_with_submitting_states(evidence_db) ->
     assert only["topic_id"].unique().tolist() == [PREV]  # the region filter is ignored
 
 
+def test_representation_of_one_topic_is_that_topic_of_all(evidence_db) -> None:
+    every = representation(evidence_db, Filters())
+    one = representation(evidence_db, Filters(), topic_id=EE)
+    expected = every[every["topic_id"] == EE].reset_index(drop=True)
+    pd.testing.assert_frame_equal(one.reset_index(drop=True), expected)
+
+
 def test_without_a_search_index_the_error_says_what_to_do(tmp_path) -> None:
     db = Database(tmp_path / "empty.duckdb")
     db.initialise()

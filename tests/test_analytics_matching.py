@@ -10,6 +10,7 @@ import pytest
 from ieg_analysis.analytics.filters import Filters
 from ieg_analysis.analytics.matching import (
     OTHER_PROVIDERS,
+    match_links,
     matches_for_export,
     matching_totals,
     need_offer_matches,
@@ -190,10 +191,24 @@ def test_per_need_keeps_the_best(match_db) -> None:
     assert matches["provider"].tolist() == ["France", "Nigeria"]
 
 
+def test_links_and_pages_are_the_same_matches(match_db) -> None:
+    every = need_offer_matches(match_db, Filters(), per_need=10)
+    links = match_links(match_db, Filters(), per_need=10)
+    columns = ["need_id", "need_meeting", "need_state", "rank", "provider", "provider_type"]
+    pd.testing.assert_frame_equal(links[columns], every[columns])
+    need = int(every["need_id"].iloc[0])
+    only = need_offer_matches(match_db, Filters(), per_need=10, need_ids=(need,))
+    pd.testing.assert_frame_equal(only, every)
+    assert need_offer_matches(match_db, Filters(), need_ids=()).empty
+    assert need_offer_matches(match_db, Filters(), per_need=10, limit=1).equals(every)
+    assert need_offer_matches(match_db, Filters(), offset=1, limit=1).empty
+
+
 def test_needs_nobody_meets_are_listed(match_db) -> None:
     unmet = unmet_needs(match_db, Filters())
     assert unmet["state"].tolist() == ["Chile"]
     assert unmet.iloc[0]["topics"] == [PREV] and unmet.iloc[0]["terms"] == [AW]
+    assert unmet_needs(match_db, Filters(), limit=0).empty
     totals = matching_totals(match_db, Filters())
     assert (totals["needs"], totals["matched"], totals["unmet"]) == (2, 1, 1)
     assert totals["providers"] == 5

@@ -7,19 +7,30 @@ import pandas as pd
 from ..store.db import Database
 
 
-def document_list(db: Database) -> pd.DataFrame:
-    """grain: one row per stored document, newest first, with its submitter and counts."""
+def document_count(db: Database) -> int:
+    """How many documents are stored."""
+    return int(db.scalar("select count(*) from document") or 0)
+
+
+def document_list(db: Database, *, offset: int = 0, limit: int | None = None) -> pd.DataFrame:
+    """grain: one row per stored document, newest first, with its submitter and counts;
+    documents ``offset + 1`` to ``offset + limit`` of that order when ``limit`` is given
+    (a page: a large store holds tens of thousands)."""
     return db.query(
         """
+        with listed as (
+            select * from document order by id desc limit ? offset ?
+        )
         select d.id, d.meeting, a.name as submitter, d.kind, d.language, d.received,
                d.source_name, d.source_format, d.n_passages,
                (select count(*) from recommendation r where r.document_id = d.id)
                    as recommendations,
                d.ingested_at
-        from document d
+        from listed d
         join actor a on a.id = d.actor_id
         order by d.id desc
-        """
+        """,
+        [limit, int(offset)],
     )
 
 

@@ -76,10 +76,18 @@ def recommendation_by_reference(db: Database, reference: str) -> tuple[int, str]
 
 
 def _evidence_sql(
-    filters: Filters, *, passage_filters: Filters, recommendation_id: int | None = None
+    filters: Filters,
+    *,
+    passage_filters: Filters,
+    recommendation_id: int | None = None,
+    topic_id: str | None = None,
 ) -> tuple[str, list]:
     """CTEs ending in ``ranked``: one row per (recommendation, candidate passage) with its
-    similarity and rank (1 = most similar) among the recommendation's candidates."""
+    similarity and rank (1 = most similar) among the recommendation's candidates.
+
+    The pairs are driven by what matches (the passages sharing a word or a term with a
+    recommendation), never by recommendations x all passages; the passage attributes are
+    joined only for those, and the text is left for the caller to fetch for its top rows."""
     region = _region(filters)
     rec_clauses, rec_params = [], []
     if filters.meetings:
@@ -98,6 +106,7 @@ def _evidence_sql(
         select r.id as rec_id, r.meeting as rec_meeting, r.topic_id as rec_topic, r.text
         from recommendation r
         where {rec_where} and (?::integer is null or r.id = ?::integer)
+          and (?::varchar is null or r.topic_id = ?::varchar)
     ),
     rec_tokens as (  -- one row per (recommendation, distinct stemmed word)
         select distinct rec_id,
@@ -107,16 +116,6 @@ def _evidence_sql(
     rec_words as (  -- the words of the index vocabulary (stop words are not in it)
         select t.rec_id, d.termid, d.df
         from rec_tokens t join fts_main_passage.dict d on d.term = t.token
-    ),
-    candidates as (  -- one row per submission passage that may serve as evidence
-        select p.passage_id, p.meeting, p.actor_name as submitter, p.actor_type,
-            p.country_iso3, p.country_name,
-            case when p.actor_type not in ('member_state', 'observer_state') then '{OBSERVERS}'
-                else coalesce(nullif(p.{region}, ''), '{NO_REGION}') end as region,
-            p.kind, coalesce(p.title, p.source_name) as document, p.para_number,
-            p.language, p.text
-        from v_passage p
-        where list_contains(?, p.kind) and {passage_where}
     ),
     term_freq as (  -- one row per (recommendation, passage, word) with its frequency
         select w.rec_id, te.docid, w.termid, count(*) as tf, any_value(w.df) as df
@@ -137,6 +136,7 @@ def _evidence_sql(
         select source_id as rec_id, list_sort(list(distinct term_id)) as terms
         from text_term
         where source = 'recommendation' and model_version = (select v from version)
+          and source_id in (select rec_id from recs)
         group by source_id
     ),
     shared as (  -- one row per (recommendation, passage) sharing vocabulary terms
@@ -147,17 +147,26 @@ def _evidence_sql(
             and pt.model_version = (select v from version)
         group by rt.rec_id, pt.source_id
     ),
-    pairs as (
-        select r.rec_id, r.rec_meeting, r.rec_topic, c.*,
+    matched as (  -- one row per (recommendation, passage) sharing a word or a term
+        select coalesce(b.rec_id, s.rec_id) as rec_id,
+            coalesce(b.passage_id, s.passage_id) as passage_id,
             coalesce(b.bm25, 0.0) as bm25,
-            coalesce(s.shared_terms, []::varchar[]) as shared_terms,
-            coalesce(len(rt.terms), 0) as rec_term_count
-        from recs r
-        join candidates c on c.meeting <= r.rec_meeting
-        left join bm25 b on b.rec_id = r.rec_id and b.passage_id = c.passage_id
-        left join shared s on s.rec_id = r.rec_id and s.passage_id = c.passage_id
+            coalesce(s.shared_terms, []::varchar[]) as shared_terms
+        from bm25 b full join shared s on s.rec_id = b.rec_id and s.passage_id = b.passage_id
+    ),
+    pairs as (  -- the matches among the candidate evidence of each recommendation
+        select r.rec_id, r.rec_meeting, r.rec_topic, m.passage_id, m.bm25, m.shared_terms,
+            coalesce(len(rt.terms), 0) as rec_term_count,
+            p.meeting, p.actor_name as submitter, p.actor_type, p.country_iso3,
+            p.country_name,
+            case when p.actor_type not in ('member_state', 'observer_state') then '{OBSERVERS}'
+                else coalesce(nullif(p.{region}, ''), '{NO_REGION}') end as region,
+            p.kind, p.language
+        from matched m
+        join recs r on r.rec_id = m.rec_id
+        join v_passage_source p on p.passage_id = m.passage_id
         left join rec_terms rt on rt.rec_id = r.rec_id
-        where b.bm25 is not null or s.shared_terms is not null
+        where p.meeting <= r.rec_meeting and list_contains(?, p.kind) and {passage_where}
     ),
     scored as (
         select *,
@@ -177,7 +186,16 @@ def _evidence_sql(
     )
     """  # noqa: S608 - identifiers and constants from fixed lists; values bound
     rec_id = None if recommendation_id is None else int(recommendation_id)
-    return sql, [*rec_params, rec_id, rec_id, list(EVIDENCE_KINDS), *passage_params]
+    topic = None if topic_id is None else str(topic_id)
+    return sql, [
+        *rec_params,
+        rec_id,
+        rec_id,
+        topic,
+        topic,
+        list(EVIDENCE_KINDS),
+        *passage_params,
+    ]
 
 
 def recommendation_evidence(
@@ -198,10 +216,12 @@ def recommendation_evidence(
     frame = db.query(
         sql  # noqa: S608 - CTEs from fixed identifiers; values bound
         + """
-    select rank, passage_id, similarity, coalesce(bm25_norm, 0.0) as bm25_norm,
-        term_overlap, shared_terms, submitter, actor_type, country_iso3, country_name,
-        region, meeting, kind, document, para_number, language, text
-    from ranked where rank <= ? order by rank
+    select r.rank, r.passage_id, r.similarity, coalesce(r.bm25_norm, 0.0) as bm25_norm,
+        r.term_overlap, r.shared_terms, r.submitter, r.actor_type, r.country_iso3,
+        r.country_name, r.region, r.meeting, r.kind,
+        coalesce(p.title, p.source_name) as document, p.para_number, r.language, p.text
+    from ranked r join v_passage_source p on p.passage_id = r.passage_id
+    where r.rank <= ? order by r.rank
     """,
         [*params, int(top)],
     )
@@ -225,9 +245,13 @@ def region_shares(evidence: pd.DataFrame) -> pd.DataFrame:
     return grouped.sort_values(["share", "region"], ascending=[False, True]).reset_index(drop=True)
 
 
-def representation(db: Database, filters: Filters, *, top: int = DEFAULT_TOP) -> pd.DataFrame:
+def representation(
+    db: Database, filters: Filters, *, top: int = DEFAULT_TOP, topic_id: str | None = None
+) -> pd.DataFrame:
     """Grain: one row per (work-plan topic, region) for the topics with recommendations in
-    view and the regions of the States that submitted on them.
+    view (only ``topic_id`` when given: the evidence of every recommendation is ranked, so
+    one topic at a time is what a page can afford at scale) and the regions of the States
+    that submitted on them.
 
     - ``evidence_passages``: passages of the region's States among the ``top`` evidence of
       each of the topic's recommendations (a passage behind two recommendations counts
@@ -245,7 +269,7 @@ def representation(db: Database, filters: Filters, *, top: int = DEFAULT_TOP) ->
         raise NoSearchIndexError()
     scope = filters.without("regions", "states")
     region = _region(filters)
-    sql, params = _evidence_sql(scope, passage_filters=scope)
+    sql, params = _evidence_sql(scope, passage_filters=scope, topic_id=topic_id)
     passage_where, passage_params = scope.without("meetings", "topics", "kinds").where("p")
     tail = f"""
     , evidence as (  -- one row per (topic, region) of the State evidence

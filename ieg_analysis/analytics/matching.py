@@ -50,9 +50,21 @@ def _region(filters: Filters) -> str:
     return column
 
 
-def _pairs_sql(filters: Filters) -> tuple[str, list]:
-    """CTEs ending in ``best``: one row per (need, offering submitter) that match, with the
-    submitter's best offer for that need and its rank among the need's submitters."""
+def _pairs_sql(
+    filters: Filters, *, per_need: int, need_ids: tuple[int, ...] | None = None
+) -> tuple[str, list]:
+    """CTEs ending in ``best``: one row per (need, offering submitter) among the
+    ``per_need`` best-ranked submitters of each need, with the submitter's best offer for
+    that need and its rank; and ``links``: one row per (need signature, submitter) that
+    match at all (for the totals).
+
+    Never needs x offers (two thousand million pairs at a million passages). The ranking of
+    the offers of one need depends only on the need's *signature* (its topics, terms,
+    region and language) and on its State (whose own offers are left out); a submitter's
+    offers with the same signature (topics, terms, language) rank by their score alone.
+    So signatures are matched with signatures (joined on a shared topic or term, never a
+    nested loop), each need signature keeps its ``per_need + 1`` best submitters (the need's
+    own State can be one of them, and is dropped), and the needs take theirs from it."""
     region = _region(filters)
     need_where, need_params = filters.without("actor_types").where("p")
     offer_where, offer_params = Filters(actor_types=filters.actor_types, kinds=filters.kinds).where(
@@ -60,75 +72,200 @@ def _pairs_sql(filters: Filters) -> tuple[str, list]:
     )
     sql = f"""
     with version as (select value as v from meta where key = 'model_version'),
-    passage_terms as (  -- one row per passage with vocabulary terms
-        select source_id as passage_id, list_sort(list(distinct term_id)) as terms
-        from text_term
-        where source = 'passage' and model_version = (select v from version)
-        group by source_id
+    labelled as materialized (  -- one row per need or offer passage (any filter)
+        select p.passage_id, p.actor_id, p.actor_name, p.actor_type, p.country_iso3,
+            p.{region}, p.language, p.meeting, p.kind, p.topic_labels, p.capacity_label,
+            p.need, p.provision, p.document_id
+        from v_passage p
+        where p.kind <> 'recommendation_list' and p.capacity_label in ('need', 'provision')
     ),
-    needs as (  -- one row per need passage of a State, in the filters
+    passage_terms as materialized (  -- one row per such passage with vocabulary terms
+        select t.source_id as passage_id, list_sort(list(distinct t.term_id)) as terms
+        from text_term t semi join labelled l on l.passage_id = t.source_id
+        where t.source = 'passage' and t.model_version = (select v from version)
+        group by t.source_id
+    ),
+    needs as materialized (  -- one row per need passage of a State, in the filters
         select p.passage_id as need_id, p.actor_id as need_actor_id,
             p.actor_name as need_state, p.country_iso3 as need_iso3,
             nullif(p.{region}, '') as need_region, p.language as need_language,
             p.meeting as need_meeting, p.topic_labels as need_topics,
             coalesce(t.terms, []::varchar[]) as need_terms, p.need as need_score,
-            coalesce(p.title, p.source_name) as need_document,
-            p.para_number as need_para, p.text as need_text
-        from v_passage p left join passage_terms t on t.passage_id = p.passage_id
-        where {need_where} and p.kind <> 'recommendation_list'
-          and p.capacity_label = 'need' and p.actor_type in ('member_state', 'observer_state')
+            p.document_id as need_document_id
+        from labelled p left join passage_terms t on t.passage_id = p.passage_id
+        where {need_where} and p.capacity_label = 'need'
+          and p.actor_type in ('member_state', 'observer_state')
+          and (?::bigint[] is null or list_contains(?::bigint[], p.passage_id))
     ),
-    offers as (  -- one row per offer passage of anyone, any meeting and region
+    offers as materialized (  -- one row per offer passage of anyone, any meeting and region
         select p.passage_id as offer_id, p.actor_id as provider_id,
             p.actor_name as provider, p.actor_type as provider_type,
             case when p.actor_type in ('member_state', 'observer_state')
                 then p.country_iso3 end as provider_iso3,
             case when p.actor_type in ('member_state', 'observer_state')
                 then nullif(p.{region}, '') end as provider_region,
-            p.language as offer_language, p.meeting as offer_meeting,
-            p.topic_labels as offer_topics, coalesce(t.terms, []::varchar[]) as offer_terms,
-            p.provision as offer_score, coalesce(p.title, p.source_name) as offer_document,
-            p.para_number as offer_para, p.text as offer_text
-        from v_passage p left join passage_terms t on t.passage_id = p.passage_id
-        where {offer_where} and p.kind <> 'recommendation_list'
-          and p.capacity_label = 'provision'
+            p.language as offer_language, p.topic_labels as offer_topics,
+            coalesce(t.terms, []::varchar[]) as offer_terms, p.provision as offer_score
+        from labelled p left join passage_terms t on t.passage_id = p.passage_id
+        where {offer_where} and p.capacity_label = 'provision'
     ),
-    pairs as (  -- one row per (need, offer) of different submitters sharing a topic or term
-        select n.*, o.*,
-            list_sort(list_intersect(n.need_topics, o.offer_topics)) as shared_topics,
-            list_sort(list_intersect(n.need_terms, o.offer_terms)) as shared_terms,
-            len(list_distinct(list_concat(n.need_terms, o.offer_terms))) as union_terms
-        from needs n join offers o
-          on o.provider_id <> n.need_actor_id
-         and (list_has_any(n.need_topics, o.offer_topics)
-              or list_has_any(n.need_terms, o.offer_terms))
+    need_sigs as materialized (  -- one row per need signature (what its ranking depends on)
+        select row_number() over () as sig_id, *
+        from (select distinct need_topics, need_terms, need_region, need_language from needs)
     ),
-    scored as (
-        select *,
-            len(shared_topics) > 0 as topic_match,
-            len(shared_topics) as shared_topic_count,
-            len(shared_terms) as shared_term_count,
-            case when union_terms > 0 then len(shared_terms) / union_terms else 0.0 end
-                as term_jaccard,
-            coalesce(need_region = provider_region, false) as same_region,
-            coalesce(need_language = offer_language, false) as same_language
-        from pairs
+    sig_states as (  -- one row per need signature: the States with such a need
+        select s.sig_id, count(distinct n.need_actor_id) as states,
+            min(n.need_actor_id) as one_state
+        from needs n join need_sigs s
+          on s.need_topics = n.need_topics and s.need_terms = n.need_terms
+         and s.need_region is not distinct from n.need_region
+         and s.need_language is not distinct from n.need_language
+        group by s.sig_id
     ),
-    best_offer as (  -- each submitter once per need: its best offer
-        select * from scored
-        qualify row_number() over (partition by need_id, provider_id order by {RANK_ORDER}) = 1
+    offer_sigs as materialized (  -- one row per (submitter, offer signature): its best offer
+        select row_number() over () as osig_id, *
+        from offers
+        qualify row_number() over (
+            partition by provider_id, offer_topics, offer_terms, offer_language
+            order by offer_score desc, offer_id) = 1
     ),
-    best as (  -- the submitters of each need, ranked
-        select *, row_number() over (partition by need_id order by {RANK_ORDER}) as rank
-        from best_offer
+    need_keys as (  -- one row per (need signature, topic or term)
+        select distinct sig_id, 'topic:' || unnest(need_topics) as key from need_sigs
+        union all
+        select distinct sig_id, 'term:' || unnest(need_terms) as key from need_sigs
+    ),
+    offer_keys as (
+        select distinct osig_id, 'topic:' || unnest(offer_topics) as key from offer_sigs
+        union all
+        select distinct osig_id, 'term:' || unnest(offer_terms) as key from offer_sigs
+    ),
+    sig_pairs as materialized (  -- one row per (need signature, offer signature) that share
+        select n.sig_id, o.osig_id,  -- a topic or a term, with how many of each
+            count(*) filter (where n.key like 'topic:%') as shared_topic_count,
+            count(*) filter (where n.key like 'term:%') as shared_term_count
+        from need_keys n join offer_keys o on o.key = n.key
+        group by n.sig_id, o.osig_id
+    ),
+    scored as (  -- the ranking keys of each pair, as a struct in RANK_ORDER (the terms
+        -- of a passage are distinct: union = both counts - shared; h: the lower offer id)
+        select sp.sig_id, o.provider_id, o.osig_id, struct_pack(
+            a := sp.shared_topic_count > 0,
+            b := case when n.term_count + o.term_count > sp.shared_term_count
+                then sp.shared_term_count / (n.term_count + o.term_count - sp.shared_term_count)
+                else 0.0 end,
+            c := sp.shared_term_count,
+            d := coalesce(n.need_region = o.provider_region, false),
+            e := coalesce(n.need_language = o.offer_language, false),
+            f := sp.shared_topic_count,
+            g := coalesce(o.offer_score, -1.0),
+            h := -o.offer_id) as k
+        from sig_pairs sp
+        join (select sig_id, len(need_terms) as term_count, need_region, need_language
+              from need_sigs) n
+          on n.sig_id = sp.sig_id
+        join (select osig_id, provider_id, offer_id, offer_score, provider_region,
+                offer_language, len(offer_terms) as term_count from offer_sigs) o
+          on o.osig_id = sp.osig_id
+    ),
+    links as materialized (  -- each submitter once per need signature: its best offer
+        select sig_id, provider_id, arg_max(osig_id, k) as osig_id, max(k) as k
+        from scored group by sig_id, provider_id
+    ),
+    sig_best as materialized (  -- the per_need + 1 best submitters of each need signature
+        select l.sig_id, o.* exclude (osig_id),
+            l.k.a as topic_match, l.k.b as term_jaccard, l.k.c as shared_term_count,
+            l.k.d as same_region, l.k.e as same_language, l.k.f as shared_topic_count,
+            row_number() over (partition by l.sig_id order by
+                l.k.a desc, l.k.b desc, l.k.c desc, l.k.d desc, l.k.e desc, l.k.f desc,
+                l.k.g desc, o.provider, o.offer_id) as sig_rank
+        from links l join offer_sigs o on o.osig_id = l.osig_id
+        qualify sig_rank <= ? + 1
+    ),
+    best as (  -- the per_need best submitters of each need, its own State left out
+        select n.need_id, n.need_actor_id, n.need_state, n.need_iso3, n.need_meeting,
+            n.need_score, n.need_document_id, n.need_region, n.need_language,
+            n.need_topics, n.need_terms, b.* exclude (sig_id),
+            list_sort(list_intersect(n.need_topics, b.offer_topics)) as shared_topics,
+            list_sort(list_intersect(n.need_terms, b.offer_terms)) as shared_terms,
+            row_number() over (partition by n.need_id order by b.sig_rank) as rank
+        from needs n
+        join need_sigs s
+          on s.need_topics = n.need_topics and s.need_terms = n.need_terms
+         and s.need_region is not distinct from n.need_region
+         and s.need_language is not distinct from n.need_language
+        join sig_best b on b.sig_id = s.sig_id and b.provider_id <> n.need_actor_id
+        qualify rank <= ?
     )
     """  # noqa: S608 - identifiers from fixed lists; values bound
-    return sql, [*need_params, *offer_params]
+    ids = None if need_ids is None else [int(i) for i in need_ids]
+    return sql, [*need_params, ids, ids, *offer_params, int(per_need), int(per_need)]
 
 
-def need_offer_matches(db: Database, filters: Filters, *, per_need: int = 3) -> pd.DataFrame:
+KEYS_SQL = """
+    , need_keys_all as (  -- one row per (need passage, topic or term)
+        select distinct need_id, need_actor_id, 'topic:' || unnest(need_topics) as key
+        from needs
+        union all
+        select distinct need_id, need_actor_id, 'term:' || unnest(need_terms) as key
+        from needs
+    ),
+    offer_keys_all as (  -- one row per (offering submitter, topic or term)
+        select distinct provider_id, 'topic:' || unnest(offer_topics) as key from offers
+        union all
+        select distinct provider_id, 'term:' || unnest(offer_terms) as key from offers
+    ),
+    key_providers as (  -- one row per topic or term offered: how many submitters offer it
+        select key, count(*) as providers, min(provider_id) as one_provider
+        from offer_keys_all group by key
+    ),
+    key_states as (  -- one row per topic or term needed: how many States need it
+        select key, count(distinct need_actor_id) as states, min(need_actor_id) as one_state
+        from need_keys_all group by key
+    ),
+    matched_needs as (  -- the needs some other submitter's offer shares a topic or term with
+        select distinct n.need_id
+        from need_keys_all n join key_providers k on k.key = n.key
+        where k.providers > 1 or k.one_provider <> n.need_actor_id
+    )
+"""
+
+
+MATCH_COLUMNS = """
+    b.need_id, b.need_state, b.need_iso3, b.need_region, b.need_language, b.need_meeting,
+    b.need_topics, b.need_terms, b.need_score,
+    coalesce(nd.title, nd.source_name) as need_document, np.para_number as need_para,
+    np.text as need_text,
+    b.rank, b.provider, b.provider_type, b.provider_iso3, b.provider_region,
+    b.offer_id, od.meeting as offer_meeting, b.offer_language, b.offer_topics,
+    b.offer_terms, b.offer_score,
+    coalesce(od.title, od.source_name) as offer_document, op.para_number as offer_para,
+    op.text as offer_text,
+    b.shared_topics, b.shared_terms, b.topic_match, b.shared_topic_count,
+    b.shared_term_count, b.term_jaccard, b.same_region, b.same_language
+"""
+PASSAGE_JOINS = """
+    join passage np on np.id = b.need_id
+    join document nd on nd.id = b.need_document_id
+    join passage op on op.id = b.offer_id
+    join document od on od.id = op.document_id
+"""
+
+
+def need_offer_matches(
+    db: Database,
+    filters: Filters,
+    *,
+    per_need: int = 3,
+    offset: int = 0,
+    limit: int | None = None,
+    need_ids: tuple[int, ...] | None = None,
+) -> pd.DataFrame:
     """Grain: one row per (need passage, offering submitter), the ``per_need`` best-ranked
     submitters of each need in the filters (see the module docstring for the ranking).
+    ``offset`` and ``limit`` page through the needs that have a match (in the order
+    below): the rows of needs ``offset + 1`` to ``offset + limit``. ``need_ids`` keeps
+    only those needs (the ranking of one need does not depend on the others, so this is
+    the cheap way to show a page of the needs of :func:`match_links`).
 
     Columns: need_id, need_state, need_iso3, need_region, need_language, need_meeting,
     need_topics, need_terms, need_score, need_document, need_para, need_text; rank (1 =
@@ -137,22 +274,22 @@ def need_offer_matches(db: Database, filters: Filters, *, per_need: int = 3) -> 
     offer_score, offer_document, offer_para, offer_text; shared_topics, shared_terms,
     topic_match, shared_topic_count, shared_term_count, term_jaccard (0–1), same_region,
     same_language. Ordered by need (meeting, State, passage) then rank."""
-    sql, params = _pairs_sql(filters)
+    sql, params = _pairs_sql(filters, per_need=per_need, need_ids=need_ids)
     frame = db.query(
         sql  # noqa: S608 - CTEs from fixed identifiers; values bound
-        + """
-    select need_id, need_state, need_iso3, need_region, need_language, need_meeting,
-        need_topics, need_terms, need_score, need_document, need_para, need_text,
-        rank, provider, provider_type, provider_iso3, provider_region,
-        offer_id, offer_meeting, offer_language, offer_topics, offer_terms, offer_score,
-        offer_document, offer_para, offer_text,
-        shared_topics, shared_terms, topic_match, shared_topic_count, shared_term_count,
-        term_jaccard, same_region, same_language
-    from best
-    where rank <= ?
-    order by need_meeting, need_state, need_id, rank
-    """,
-        [*params, int(per_need)],
+        + f"""
+    , need_order as (  -- one row per need with a match, numbered in the order shown
+        select need_id,
+            row_number() over (order by need_meeting, need_state, need_id) - 1 as position
+        from best where rank = 1
+    )
+    select {MATCH_COLUMNS}
+    from best b join need_order o on o.need_id = b.need_id
+    {PASSAGE_JOINS}
+    where o.position >= ? and (?::bigint is null or o.position < ? + ?::bigint)
+    order by b.need_meeting, b.need_state, b.need_id, b.rank
+    """,  # noqa: S608 - fixed column lists; values bound
+        [*params, int(offset), limit, int(offset), limit],
     )
     for column in ("need_topics", "need_terms", "offer_topics", "offer_terms"):
         frame[column] = frame[column].map(list)
@@ -162,28 +299,54 @@ def need_offer_matches(db: Database, filters: Filters, *, per_need: int = 3) -> 
     return frame
 
 
-def unmet_needs(db: Database, filters: Filters) -> pd.DataFrame:
-    """Grain: one row per need passage in the filters that no offer matches (no other
-    submitter's offer shares a topic or a term with it). Columns: need_id, state, iso3,
-    region, meeting, language, topics, terms, need_score, document, para, text, reason
-    (why nothing matches: the need names no topic and no term, or nobody offers help on
-    them). Ordered by region, State, meeting."""
-    sql, params = _pairs_sql(filters)
-    frame = db.query(
+def match_links(db: Database, filters: Filters, *, per_need: int = 3) -> pd.DataFrame:
+    """Grain: one row per (need passage, offering submitter) as in
+    :func:`need_offer_matches`, without the passages' texts: what
+    :func:`provider_region_flows` needs for every need at once, and the order in which
+    a page lists the needs. Columns: need_id, need_meeting, need_state, need_iso3,
+    need_region, rank, provider, provider_type. Ordered by need (meeting, State, passage)
+    then rank."""
+    sql, params = _pairs_sql(filters, per_need=per_need)
+    return db.query(
         sql  # noqa: S608 - CTEs from fixed identifiers; values bound
         + """
+    select need_id, need_meeting, need_state, need_iso3, need_region, rank, provider,
+        provider_type
+    from best order by need_meeting, need_state, need_id, rank
+    """,
+        params,
+    )
+
+
+def unmet_needs(db: Database, filters: Filters, *, limit: int | None = None) -> pd.DataFrame:
+    """Grain: one row per need passage in the filters that no offer matches (no other
+    submitter's offer shares a topic or a term with it); the first ``limit`` of them when
+    given. Columns: need_id, state, iso3, region, meeting, language, topics, terms,
+    need_score, document, para, text, reason (why nothing matches: the need names no topic
+    and no term, or nobody offers help on them). Ordered by region, State, meeting."""
+    sql, params = _pairs_sql(filters, per_need=1)
+    frame = db.query(
+        sql  # noqa: S608 - CTEs from fixed identifiers; values bound
+        + KEYS_SQL
+        + """
+    , unmet as (
+        select * from needs n anti join matched_needs m on m.need_id = n.need_id
+        order by n.need_region nulls last, n.need_state, n.need_meeting, n.need_id
+        limit ?
+    )
     select n.need_id, n.need_state as state, n.need_iso3 as iso3, n.need_region as region,
         n.need_meeting as meeting, n.need_language as language, n.need_topics as topics,
-        n.need_terms as terms, n.need_score, n.need_document as document,
-        n.need_para as para, n.need_text as text,
+        n.need_terms as terms, n.need_score, coalesce(d.title, d.source_name) as document,
+        p.para_number as para, p.text,
         case when len(n.need_topics) = 0 and len(n.need_terms) = 0
             then 'no work-plan topic or vocabulary term to match on'
             else 'no other submitter offers help on its topics or terms' end as reason
-    from needs n
-    where not exists (select 1 from best b where b.need_id = n.need_id)
+    from unmet n
+    join passage p on p.id = n.need_id
+    join document d on d.id = n.need_document_id
     order by n.need_region nulls last, n.need_state, n.need_meeting, n.need_id
     """,
-        params,
+        [*params, limit],
     )
     for column in ("topics", "terms"):
         frame[column] = frame[column].map(list)
@@ -193,16 +356,19 @@ def unmet_needs(db: Database, filters: Filters) -> pd.DataFrame:
 def matching_totals(db: Database, filters: Filters) -> dict[str, int]:
     """Grain: the whole filtered view (a dict): need passages, needs with at least one
     matching offer, needs without any, States with a need, and distinct submitters whose
-    offers match some need."""
-    sql, params = _pairs_sql(filters)
+    offers match some need. Counted on the topics and terms (no ranking needed)."""
+    sql, params = _pairs_sql(filters, per_need=1)
     row = db.query(
         sql  # noqa: S608 - CTEs from fixed identifiers; values bound
+        + KEYS_SQL
         + """
     select
         (select count(*) from needs) as needs,
-        (select count(distinct need_id) from best) as matched,
+        (select count(*) from matched_needs) as matched,
         (select count(distinct need_iso3) from needs) as need_states,
-        (select count(distinct provider_id) from best) as providers,
+        (select count(distinct o.provider_id) from offer_keys_all o
+         join key_states k on k.key = o.key
+         where k.states > 1 or k.one_state <> o.provider_id) as providers,
         (select count(*) from offers) as offers
     """,
         params,
@@ -230,10 +396,10 @@ def provider_region_flows(
     totals = data.groupby("provider")["need_id"].nunique()
     ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))  # most, then name
     keep = {provider for provider, _ in ranked[:top]}
-    types = data.drop_duplicates("provider").set_index("provider")["provider_type"]
+    kept = data["provider"].isin(keep)  # a submitter has one type: no lookup needed
     data = data.assign(
-        provider_type=data["provider"].map(lambda p: types[p] if p in keep else None),
-        provider=data["provider"].where(data["provider"].isin(keep), OTHER_PROVIDERS),
+        provider_type=data["provider_type"].where(kept, None),
+        provider=data["provider"].where(kept, OTHER_PROVIDERS),
     )
     flows = data.groupby(["provider", "region"], as_index=False, dropna=False).agg(
         value=("need_id", "nunique"),

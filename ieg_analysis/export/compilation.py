@@ -181,6 +181,49 @@ def _contributors(documents: pd.DataFrame) -> dict[str, list[str]]:
     return {key: sorted(groups[key]) for key in order + sorted(groups) if key in groups}
 
 
+@dataclass(frozen=True)
+class CompilationSummary:
+    """What the page says about a compilation before anyone downloads it."""
+
+    meeting: int
+    deadline: datetime.date
+    documents: int
+    passages: int
+    late: int
+
+
+# grain: one row (the meeting): its written submissions, their passages, the late ones
+SUMMARY_SQL = """
+with documents as (
+    select id, received from document where meeting = ? and kind = 'written_submission'
+)
+select count(*) as documents,
+    (select count(*) from passage p semi join documents d on d.id = p.document_id)
+        as passages,
+    count(*) filter (where received > ?) as late
+from documents
+"""
+
+
+def compilation_summary(db: Database, meeting: object) -> CompilationSummary:
+    """The counts of :func:`compile_meeting` without compiling (a meeting of a large
+    store has hundreds of thousands of passages): documents, passages, late documents.
+    Raises EmptyCompilationError like it."""
+    reference = load_reference()
+    info = reference.meeting(meeting)  # refuses an unknown meeting
+    deadline = reference.deadline(info.number)
+    row = db.query(SUMMARY_SQL, [info.number, deadline]).iloc[0]
+    if int(row["documents"]) == 0:
+        raise EmptyCompilationError(info.number)
+    return CompilationSummary(
+        meeting=info.number,
+        deadline=deadline,
+        documents=int(row["documents"]),
+        passages=int(row["passages"]),
+        late=int(row["late"]),
+    )
+
+
 def compile_meeting(db: Database, meeting: object, *, mode: str = "primary") -> Compilation:
     """The compilation of the written submissions to ``meeting``."""
     if mode not in MODES:

@@ -7,7 +7,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from ieg_analysis.errors import UnknownMeetingError
-from ieg_analysis.export.compilation import UNLINKED, compile_meeting
+from ieg_analysis.export.compilation import UNLINKED, compilation_summary, compile_meeting
 from ieg_analysis.export.compilation_docx import to_docx
 from ieg_analysis.export.compilation_pdf import to_pdf
 from ieg_analysis.export.errors import EmptyCompilationError
@@ -71,3 +71,18 @@ def test_pdf_has_contents_pages_and_text(export_db) -> None:
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "Illustrative sample data" in text
     assert "Ghana" in text and "Received" in text
+
+
+def test_the_summary_counts_what_the_compilation_holds(export_db) -> None:
+    compilation = compile_meeting(export_db, 4)
+    summary = compilation_summary(export_db, 4)
+    assert (summary.documents, summary.passages, summary.late) == (
+        compilation.documents,
+        compilation.passages,
+        len(compilation.late),
+    )
+    assert summary.deadline == compilation.deadline
+    with pytest.raises(EmptyCompilationError, match="nothing to compile"):
+        compilation_summary(export_db, 5)
+    with pytest.raises(UnknownMeetingError):
+        compilation_summary(export_db, 12)

@@ -36,6 +36,9 @@ def test_evidence_of_a_recommendation_and_the_representation(small_db) -> None:
     assert evidence.iloc[0]["region"] == "African"
     assert "criminalizes" in evidence.iloc[0]["text"]
     assert app.selectbox(key="ev_topic").value == "criminalization"
+    assert len(_titles(app)) == 1  # the comparison is computed only when asked for
+    app.toggle(key="ev_compare").set_value(True).run()
+    assert not app.exception
     assert _titles(app)[-1].startswith("Criminalization: share of the evidence")
 
 
