@@ -120,3 +120,32 @@ def test_bench_at_a_tiny_size_checks_the_baseline_and_writes_json(tmp_path: Path
     assert {t["target"] for t in result["targets"]} == TARGETS
     assert "pandas/product" in out.getvalue()
     assert render(result) in out.getvalue()
+
+
+def test_a_replicated_database_still_takes_new_documents(db, reference) -> None:
+    """The copies take explicit ids; the document id sequence is moved past them."""
+    from ieg_analysis.bench.replicate import replicate
+    from ieg_analysis.records import Actor, DocumentMeta, ParsedDocument, PassageDraft
+    from ieg_analysis.store.writer import Writer
+
+    def document(name: str) -> ParsedDocument:
+        return ParsedDocument(
+            source_name=f"{name}.txt",
+            source_format="txt",
+            content_hash=name,
+            meta=DocumentMeta(
+                meeting=5, actor=Actor("Ghana", "member_state", "GHA"), kind="statement"
+            ),
+            passages=[PassageDraft(1, None, "1", f"Text of {name}.", "en")],
+            language="en",
+        )
+
+    with Writer(db) as writer:
+        writer.sync_reference(reference)
+        writer.add_document(document("a"))
+        writer.add_document(document("b"))
+    assert replicate(db, 4) == 8
+    with Writer(db) as writer:
+        writer.add_documents([document("c"), document("d")])
+        writer.add_document(document("e"))
+    assert db.scalar("select count(distinct id) from document") == 11

@@ -34,7 +34,7 @@ late as (
     where d.kind = 'written_submission'
     group by d.meeting
 ),
-passages as (  -- passage counts ({cube}: cube_source)
+passages as (  -- passage counts, from cube_source (a table, or a query in parentheses)
     select meeting, cast(sum(n) as bigint) as passages
     from {cube}
     where kind in ('written_submission', 'statement', 'comment')

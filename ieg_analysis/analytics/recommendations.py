@@ -142,7 +142,7 @@ def outcomes_by_topic(
 
 # grain: one row per work-plan topic
 COVERAGE_SQL = """
-with submission as (  -- passage counts ({source}: cube_source)
+with submission as (  -- passage counts, from cube_source (a table, or a query in parentheses)
     select p.classified, p.topic_labels, p.n
     from {source} p
     where {passage_where}

@@ -49,8 +49,8 @@ _STATEMENTS = (
 def replicate(db: Database, factor: int) -> int:
     """Copy the corpus so that it holds ``factor`` times its passages (of documents other
     than recommendation lists); return the passage count after. Call it once, after
-    classification, before any other write: copies take ids above every existing one, and
-    the id sequences are not advanced."""
+    classification, before any other write: copies take ids above every existing one (the
+    document id sequence is moved past them; passage ids are always max + 1)."""
     with db.connect(write=True) as con:
         if factor > 1:
             doc_offset, passage_offset = con.execute(
@@ -62,6 +62,15 @@ def replicate(db: Database, factor: int) -> int:
                 for statement in _STATEMENTS:
                     needed = {k: v for k, v in params.items() if f"${k}" in statement}
                     con.execute(statement, needed)
+                # the copies took explicit ids: move the document id sequence past them, so a
+                # later ingest into the copied database gets free ids
+                # (last_value is the last id handed out, or the next after a reopen: + 1 is
+                # safe either way, at the cost of at most one unused id)
+                con.execute(
+                    "select max(nextval('document_id_seq')) from range((select max(id) "
+                    "from document) - (select coalesce(last_value, 0) from duckdb_sequences() "
+                    "where sequence_name = 'document_id_seq') + 1)"
+                )
                 con.execute(
                     "update meta set value = cast(cast(value as bigint) + 1 as varchar) "
                     "where key = 'data_version'"

@@ -312,6 +312,9 @@ class Writer:
                 )
                 self.con.unregister("audit_in")
             self._bump_version()
+            self._refresh_facts(
+                "document_id in (select unnest(?::integer[]))", [sorted(ids.values())]
+            )
         return ids
 
     def _actor_ids(self, actors: Sequence[Actor]) -> dict[str, int]:

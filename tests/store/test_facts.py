@@ -86,6 +86,14 @@ def test_ingest_classify_correct_delete_keep_the_tables_current(stored: Database
     with Writer(db) as writer:
         writer.add_document(_document("c", Actor("Ghana", "member_state", "GHA"), meeting=6))
     assert_current(db)
+    with Writer(db) as writer:  # the bulk path of an ingest run's chunks
+        writer.add_documents(
+            [
+                _document("d", Actor("Chile", "member_state", "CHL"), meeting=4),
+                _document("e", Actor("Ghana", "member_state", "GHA"), meeting=4),
+            ]
+        )
+    assert_current(db)
     with Writer(db) as writer:
         first = int(writer.con.execute("select min(id) from document").fetchone()[0])
         writer.delete_document(first, user="alice")
