@@ -156,6 +156,33 @@ def evaluation_table(report: dict) -> pd.DataFrame:
     )
 
 
+def heldout_summary(report: dict) -> pd.DataFrame:
+    """grain: one row per held-out set the model was scored on (the main one first): its
+    passages, topic macro-F1, need/provision macro-F1 and need/provision/none macro-F1."""
+    evaluation = report.get("evaluation") or {}
+    sets = [evaluation, *(evaluation.get("other_sets") or {}).values()] if evaluation else []
+    rows = [
+        {
+            "held-out set": item.get("dataset", ""),
+            "passages": item.get("passages", 0),
+            "topic macro-F1": item.get("topics", {}).get("macro_f1"),
+            "need / offer macro-F1": item.get("capacity", {}).get("need_provision_macro_f1"),
+            "need / offer / neither macro-F1": item.get("capacity", {}).get("macro_f1"),
+        }
+        for item in sets
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "held-out set",
+            "passages",
+            "topic macro-F1",
+            "need / offer macro-F1",
+            "need / offer / neither macro-F1",
+        ],
+    )
+
+
 @lru_cache(maxsize=2)
 def _classifier(model_dir: str):
     from ..nlp.classifier import Classifier

@@ -29,7 +29,16 @@ def test_evaluation_report_and_region_grouping(small_db) -> None:
                 "prevention": {"precision": 1.0, "recall": 0.5, "f1": 0.67, "support": 4}
             },
         },
-        "capacity": {"macro_f1": 0.8, "per_label": {}},
+        "capacity": {"macro_f1": 0.8, "need_provision_macro_f1": 0.75, "per_label": {}},
+        "dataset": "heldout.jsonl",
+        "other_sets": {
+            "heldout_b.jsonl": {
+                "dataset": "heldout_b.jsonl",
+                "passages": 12,
+                "topics": {"macro_f1": 0.7},
+                "capacity": {"macro_f1": 0.6, "need_provision_macro_f1": 0.55},
+            }
+        },
         "calibration": {
             "topics": {
                 "bins": [{"low": 0.5, "high": 0.6, "n": 3, "confidence": 0.55, "accuracy": 0.6}]
@@ -42,6 +51,10 @@ def test_evaluation_report_and_region_grouping(small_db) -> None:
     assert not app.exception
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Topic macro-F1"] == "0.90"
+    assert metrics["Need / offer macro-F1"] == "0.75"
+    sets = next(d.value for d in app.dataframe if "held-out set" in d.value.columns)
+    assert sets["held-out set"].tolist() == ["heldout.jsonl", "heldout_b.jsonl"]
+    assert sets["topic macro-F1"].tolist() == [0.9, 0.7]
     assert app.dataframe[-1].value["label"].tolist() == ["prevention"]
     app.segmented_control[0].set_value("region").run()
     assert not app.exception
