@@ -167,6 +167,9 @@ def close_kept_connections(path: str | Path | None = None) -> None:
 atexit.register(lambda: close_kept_connections())  # DuckDB must not be torn down at exit
 
 
+MEMORY_LIMIT = "1GB"  # DuckDB's memory limit per process (see Database._open)
+
+
 class QueryTimeoutError(IEGError):
     def __init__(self, seconds: float) -> None:
         super().__init__(f"The query took longer than {seconds:g} s and was stopped.")
@@ -256,6 +259,11 @@ class Database:
                         waiting.enter_context(gates.wanting(self.path))
                     time.sleep(delay)
                     delay = min(delay * 2, 0.25)
+        # DuckDB's buffer pool may grow to 80 % of the machine's memory and, with a kept
+        # connection, stays that big: cap it (larger work spills to a temp folder beside
+        # the database). At a million passages a full rebuild of the search index and the
+        # facts peaks at 1.3 GB of RSS with this limit (3.3 GB without) and runs faster.
+        con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
         extension = fts_extension_path() if fts else None
         if extension is not None:
             con.execute(f"LOAD '{extension.as_posix()}'")
