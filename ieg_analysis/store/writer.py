@@ -828,11 +828,8 @@ class Writer:
             )
         if term_full:  # term_cube (migration 012): the same, per matched term
             self.con.execute("delete from term_cube")
-            self.con.execute(
-                "insert into term_cube by name select * from ("
-                + TERM_CUBE_SQL.format(source="passage_fact")
-                + ") order by term_id"  # noqa: S608 - fixed
-            )
+            rows = TERM_CUBE_SQL.format(source="passage_fact")
+            self.con.execute(f"insert into term_cube by name {rows} order by term_id")  # noqa: S608
         elif actors:
             ids = sorted(actors)
             placeholders = ", ".join("?" for _ in ids)

@@ -1,6 +1,6 @@
 """passage_fact, passage_cube and term_cube (migrations 009, 011, 012) stay equal to what
-v_passage says after every kind of write, and readers fall back to the views when a write went around the
-writer."""
+v_passage says after every kind of write, and readers fall back to the views when a write
+went around the writer."""
 
 from __future__ import annotations
 
