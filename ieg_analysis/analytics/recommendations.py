@@ -17,7 +17,13 @@ import pandas as pd
 
 from ..records import TOPIC_IDS
 from ..store.db import Database
-from ..store.facts import cube_source, once_per_version, passage_source, with_texts
+from ..store.facts import (
+    cube_source,
+    once_per_version,
+    passage_source,
+    term_cube_source,
+    with_texts,
+)
 from .filters import Filters
 
 SUBMISSION_KINDS = ("written_submission", "statement", "comment")
@@ -225,25 +231,22 @@ def coverage(db: Database, filters: Filters, *, statuses: Sequence[str] = ()) ->
     return frame
 
 
-# grain: one row per vocabulary term of the topic that submission passages on it mention
+# grain: one row per vocabulary term of the topic that submission passages on it mention.
+# A passage lies in exactly one row of {cube} and of {terms} (its meeting, kind, language,
+# submitter and labels), so summing their counts counts each passage once; a submitter has
+# one State, so distinct States and submitters are counted over the rows.
 GAPS_SQL = """
 with version as (select value as v from meta where key = 'model_version'),
-topic_passage as (
-    select p.passage_id, p.actor_id, p.country_iso3
-    from {source} p
-    where list_contains(p.topic_labels, ?) and {passage_where}
-),
 topic_rec as (
     select r.id from recommendation r where r.topic_id = ? and {rec_where}
 ),
 passage_terms as (
-    select tt.term_id,
-           count(distinct tp.passage_id) as passages,
-           count(distinct tp.country_iso3) as states,
-           count(distinct tp.actor_id) as submitters
-    from text_term tt
-    join topic_passage tp on tp.passage_id = tt.source_id
-    where tt.source = 'passage' and tt.model_version = (select v from version)
+    select p.term_id,
+           cast(sum(p.n) as bigint) as passages,
+           count(distinct p.country_iso3) as states,
+           count(distinct p.actor_id) as submitters
+    from {terms} p
+    where list_contains(p.topic_labels, ?) and {passage_where}
     group by 1
 ),
 rec_terms as (
@@ -259,7 +262,8 @@ select
     te.topic_id as term_topic,
     pt.passages, pt.states, pt.submitters,
     coalesce(rt.recommendations, 0) as recommendations,
-    (select count(*) from topic_passage) as topic_passages,
+    (select cast(coalesce(sum(p.n), 0) as bigint) from {cube} p
+      where list_contains(p.topic_labels, ?) and {passage_where}) as topic_passages,
     (select count(*) from topic_rec) as topic_recommendations
 from passage_terms pt
 left join term te on te.id = pt.term_id
@@ -296,12 +300,16 @@ def subtheme_gaps(
     term_where = "pt.passages >= ?" + (" and te.topic_id = ?" if own_vocabulary else "")
     term_params: list = [min_passages] + ([topic] if own_vocabulary else [])
     sql = GAPS_SQL.format(
-        source=passage_source(db),
+        terms=term_cube_source(db),
+        cube=cube_source(db),
         passage_where=passage_where,
         rec_where=rec_where,
         term_where=term_where,
     )
-    frame = db.query(sql, [topic, *passage_params, topic, *rec_params, *term_params])
+    frame = db.query(
+        sql,
+        [topic, *rec_params, topic, *passage_params, topic, *passage_params, *term_params],
+    )
     if frame.empty:
         return frame.assign(
             passage_share=pd.Series(dtype="float64"),

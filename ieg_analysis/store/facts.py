@@ -25,6 +25,7 @@ from .db import Database
 T = TypeVar("T")
 FACT_TABLE = "passage_fact"
 CUBE_TABLE = "passage_cube"
+TERM_CUBE_TABLE = "term_cube"
 LIVE_VIEW = "v_passage"
 
 # grain: one row per (meeting, kind, language, submitter, topic labels, capacity label,
@@ -56,6 +57,29 @@ from (
 )
 group by meeting, kind, language, actor_id, topic_labels, capacity_label, classified,
     unclassified_reason, topic_bin, capacity_bin
+"""
+
+# grain: one row per (term the current model matched in a passage, meeting, kind, language,
+# submitter, topic labels) with passages in ``{source}`` (a relation with the columns of
+# v_passage). The one definition of term_cube's rows (migration 012 fills it the same way).
+TERM_CUBE_SQL = """
+select tt.term_id, p.meeting, p.kind, p.language, p.actor_id,
+    any_value(p.actor_name) as actor_name,
+    any_value(p.actor_type) as actor_type,
+    any_value(p.country_iso3) as country_iso3,
+    any_value(p.regional_group) as regional_group,
+    any_value(p.m49_region) as m49_region,
+    any_value(p.m49_subregion) as m49_subregion,
+    p.topic_labels,
+    count(*) as n
+from {source} p
+join (
+    select distinct source_id, term_id
+    from text_term
+    where source = 'passage'
+      and model_version = (select value from meta where key = 'model_version')
+) tt on tt.source_id = p.passage_id
+group by tt.term_id, p.meeting, p.kind, p.language, p.actor_id, p.topic_labels
 """
 
 
@@ -102,6 +126,28 @@ def _state(db: Database) -> tuple[bool, bool]:
     except duckdb.Error:  # a database before migrations 009 and 011
         return False, False
     return bool(row["facts"]), bool(row["cube"])
+
+
+def term_cube_current(db: Database) -> bool:
+    """Whether term_cube (migration 012) is up to date."""
+    try:
+        return bool(
+            db.scalar(
+                "select coalesce(facts_stamp = current_stamp and (select value from meta "
+                "where key = 'term_cube_stamp') = current_stamp, false) from v_fact_state"
+            )
+        )
+    except duckdb.Error:  # a database before migration 012
+        return False
+
+
+def term_cube_source(db: Database) -> str:
+    """The relation to read passages per matched term from: ``term_cube`` when up to date,
+    else the same rows computed from the passage source (a parenthesised query). Columns:
+    those of term_cube (migration 012); ``n`` passages per row."""
+    if term_cube_current(db):
+        return TERM_CUBE_TABLE
+    return "(" + TERM_CUBE_SQL.format(source=passage_source(db)) + ")"
 
 
 def passage_source(db: Database) -> str:

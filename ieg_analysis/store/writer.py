@@ -17,7 +17,7 @@ from ..errors import InputFileError, InvalidValueError
 from ..records import Actor, ParsedDocument
 from ..reference import Reference, normalise_name
 from .db import Database
-from .facts import CUBE_SQL
+from .facts import CUBE_SQL, TERM_CUBE_SQL
 from .schema import migrate
 
 _PASSAGE_COLUMNS = [
@@ -788,12 +788,14 @@ class Writer:
         versions. ``bumped``: this write has just bumped the data version (once). The whole
         table is rebuilt when ``full``, or when it was not up to date before this write (the
         model changed, or a write went around these methods)."""
-        current, previous, stamp, cube_stamp = self.con.execute(
+        current, previous, stamp, cube_stamp, term_stamp = self.con.execute(
             "select current_stamp, previous_stamp, facts_stamp, "
-            "(select value from meta where key = 'cube_stamp') from v_fact_state"
+            "(select value from meta where key = 'cube_stamp'), "
+            "(select value from meta where key = 'term_cube_stamp') from v_fact_state"
         ).fetchone()
         full = full or stamp != (previous if bumped else current)
         cube_full = full or cube_stamp != stamp
+        term_full = full or term_stamp != stamp
         actors: set[int] = set()
         if full:
             self.con.execute("delete from passage_fact")
@@ -824,12 +826,27 @@ class Writer:
                 "insert into passage_cube by name " + CUBE_SQL.format(source=source),  # noqa: S608
                 ids,
             )
+        if term_full:  # term_cube (migration 012): the same, per matched term
+            self.con.execute("delete from term_cube")
+            rows = TERM_CUBE_SQL.format(source="passage_fact")
+            self.con.execute(f"insert into term_cube by name {rows} order by term_id")  # noqa: S608
+        elif actors:
+            ids = sorted(actors)
+            placeholders = ", ".join("?" for _ in ids)
+            self.con.execute(f"delete from term_cube where actor_id in ({placeholders})", ids)  # noqa: S608
+            source = f"(select * from passage_fact where actor_id in ({placeholders}))"  # noqa: S608
+            self.con.execute(
+                "insert into term_cube by name " + TERM_CUBE_SQL.format(source=source),  # noqa: S608
+                ids,
+            )
         self.set_meta("facts_stamp", current)
         self.set_meta("cube_stamp", current)
+        self.set_meta("term_cube_stamp", current)
 
     def refresh_facts(self) -> None:
-        """Rebuild ``passage_fact`` and ``passage_cube`` whole (after migrations 009 and
-        011 on an existing database, or for maintenance; normally never needed)."""
+        """Rebuild ``passage_fact``, ``passage_cube`` and ``term_cube`` whole (after
+        migrations 009, 011 and 012 on an existing database, or for maintenance; normally
+        never needed)."""
         with self._transaction():
             self._refresh_facts(full=True)
 

@@ -1,6 +1,6 @@
-"""passage_fact and passage_cube (migrations 009 and 011) stay equal to what v_passage says
-after every kind of write, and readers fall back to the views when a write went around the
-writer."""
+"""passage_fact, passage_cube and term_cube (migrations 009, 011, 012) stay equal to what
+v_passage says after every kind of write, and readers fall back to the views when a write
+went around the writer."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ import pytest
 
 from ieg_analysis.records import Actor, DocumentMeta, ParsedDocument, PassageDraft
 from ieg_analysis.store.db import Database
-from ieg_analysis.store.facts import CUBE_SQL, cube_source, passage_source
+from ieg_analysis.store.facts import (
+    CUBE_SQL,
+    TERM_CUBE_SQL,
+    cube_source,
+    passage_source,
+    term_cube_source,
+)
 from ieg_analysis.store.writer import Writer
 from tests.factories import fake_classify
 
@@ -59,6 +65,31 @@ def assert_current(db: Database) -> None:
         f"select {cube_columns} from ({CUBE_SQL.format(source='v_passage')})",  # noqa: S608
     )
     pd.testing.assert_frame_equal(cube, expected)
+    assert term_cube_source(db) == "term_cube"
+    terms = _frame(db, "select * from term_cube")
+    expected_terms = _frame(db, TERM_CUBE_SQL.format(source="v_passage"))
+    pd.testing.assert_frame_equal(terms, expected_terms)
+
+
+def match_terms(db: Database) -> None:
+    """Store matched terms for every passage (the current model's scores kept as they are):
+    "training" and "evidence" where the text says so, twice for a repeated match."""
+    with Writer(db) as writer:
+        version = writer.con.execute(
+            "select value from meta where key = 'model_version'"
+        ).fetchone()[0]
+        scores = writer.con.execute(
+            "select * from passage_classification where model_version = ?", [version]
+        ).df()
+        texts = dict(writer.con.execute("select id, text from passage").fetchall())
+        rows = []
+        for passage_id in scores["passage_id"]:
+            text = texts[int(passage_id)].lower()
+            for word, term in (("training", "training"), ("evidence", "electronic_evidence")):
+                if word in text:
+                    rows += [(int(passage_id), term, 0, 5), (int(passage_id), term, 6, 9)]
+        terms = pd.DataFrame(rows, columns=["source_id", "term_id", "start_char", "end_char"])
+        writer.store_classifications("passage", version, scores, terms)
 
 
 @pytest.fixture
@@ -76,6 +107,9 @@ def test_ingest_classify_correct_delete_keep_the_tables_current(stored: Database
     fake_classify(db)
     assert_current(db)
     assert db.scalar("select count(*) from passage_cube where classified") > 0
+    match_terms(db)
+    assert_current(db)
+    assert db.scalar("select sum(n) from term_cube") == 6  # 2 training + 1 evidence, x2
     passage = int(db.scalar("select min(id) from passage"))
     with Writer(db) as writer:
         writer.record_correction(
@@ -98,6 +132,8 @@ def test_ingest_classify_correct_delete_keep_the_tables_current(stored: Database
         first = int(writer.con.execute("select min(id) from document").fetchone()[0])
         writer.delete_document(first, user="alice")
     assert_current(db)
+    match_terms(db)
+    assert_current(db)
     fake_classify(db, version="test-2")  # a new model version: rebuilt whole
     assert_current(db)
 
@@ -110,6 +146,7 @@ def test_a_write_around_the_writer_makes_readers_use_the_views(stored: Database)
         writer._bump_version()
     assert passage_source(db) == "v_passage"
     assert cube_source(db).startswith("(")
+    assert term_cube_source(db).startswith("(")
     assert db.scalar(f"select sum(n) from {cube_source(db)}") == 6  # noqa: S608
     with Writer(db) as writer:  # the next write through the writer rebuilds them whole
         writer.rebuild_search_index()
@@ -119,5 +156,6 @@ def test_a_write_around_the_writer_makes_readers_use_the_views(stored: Database)
 def test_refresh_rebuilds_the_tables_whole(stored: Database) -> None:
     with Writer(stored) as writer:
         writer.con.execute("delete from passage_cube")
+        writer.con.execute("delete from term_cube")
         writer.refresh_facts()
     assert_current(stored)
