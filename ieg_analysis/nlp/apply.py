@@ -89,6 +89,7 @@ def _model_files(model_dir: Path) -> tuple[str, str | None]:
     return meta, evaluation
 
 
+DEFERRED_REFRESH_BATCHES = 4  # more batches than this: the facts are refreshed once, at the end
 PARALLEL_MIN = 20_000  # below this many pending passages, starting workers costs more than it saves
 _CHUNK = 1000  # passages per task sent to a worker process
 
@@ -237,6 +238,10 @@ def classify_store(
     done = unclassified = 0
     batches = _pending_batches(db, version, batch_size, lo, hi)
     workers = _worker_count(workers, pending)
+    # Each batch's refresh of the materialised facts recomputes the cube cells of every
+    # submitter it touches (seconds at a million passages): for a long run, refresh once at
+    # the end instead (readers use the live views meanwhile, as for any stale facts).
+    refresh_each = pending <= DEFERRED_REFRESH_BATCHES * batch_size
     for ids, results in _classified_batches(batches, classifier, model_dir, workers):
         with Writer(db) as writer:
             writer.store_classifications(
@@ -245,11 +250,15 @@ def classify_store(
                 _score_frame("passage_id", ids, results, version),
                 _term_frame(ids, results),
                 _mention_frame(ids, results),
+                refresh=refresh_each,
             )
         unclassified += sum(not r.classified for r in results)
         done += len(ids)
         if progress:
             progress(done, pending, "passages")
+    if done and not refresh_each:
+        with Writer(db) as writer:
+            writer.refresh_facts()
     recommendations = db.query(
         "select r.id, r.text from recommendation r where not exists (select 1 from "
         "recommendation_classification c where c.recommendation_id = r.id "

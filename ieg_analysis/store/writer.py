@@ -608,6 +608,8 @@ class Writer:
         scores: pd.DataFrame,
         terms: pd.DataFrame,
         mentions: pd.DataFrame | None = None,
+        *,
+        refresh: bool = True,
     ) -> None:
         """Store one batch of classifier output for ``source`` ('passage' or
         'recommendation'), replacing earlier rows of the same model version, in one
@@ -657,7 +659,8 @@ class Writer:
                     self.con.unregister("mentions_in")
             self.con.unregister("scores_in")
             self._bump_version()
-            self._refresh_facts(*_passage_scope(source, scores))
+            if refresh:  # else the caller calls refresh_facts() after its last batch
+                self._refresh_facts(*_passage_scope(source, scores))
 
     # Runs, metadata, search index -------------------------------------------------------
     def start_run(self, source: str) -> int:
