@@ -34,6 +34,7 @@ import pandas as pd
 
 from ..reference import REGION_SCHEMES
 from ..store.db import Database
+from ..store.facts import passage_source
 from .filters import Filters
 
 STATE_TYPES = ("member_state", "observer_state")
@@ -51,7 +52,11 @@ def _region(filters: Filters) -> str:
 
 
 def _pairs_sql(
-    filters: Filters, *, per_need: int, need_ids: tuple[int, ...] | None = None
+    db: Database,
+    filters: Filters,
+    *,
+    per_need: int,
+    need_ids: tuple[int, ...] | None = None,
 ) -> tuple[str, list]:
     """CTEs ending in ``best``: one row per (need, offering submitter) among the
     ``per_need`` best-ranked submitters of each need, with the submitter's best offer for
@@ -76,7 +81,7 @@ def _pairs_sql(
         select p.passage_id, p.actor_id, p.actor_name, p.actor_type, p.country_iso3,
             p.{region}, p.language, p.meeting, p.kind, p.topic_labels, p.capacity_label,
             p.need, p.provision, p.document_id
-        from v_passage p
+        from {passage_source(db)} p
         where p.kind <> 'recommendation_list' and p.capacity_label in ('need', 'provision')
     ),
     passage_terms as materialized (  -- one row per such passage with vocabulary terms
@@ -274,7 +279,7 @@ def need_offer_matches(
     offer_score, offer_document, offer_para, offer_text; shared_topics, shared_terms,
     topic_match, shared_topic_count, shared_term_count, term_jaccard (0–1), same_region,
     same_language. Ordered by need (meeting, State, passage) then rank."""
-    sql, params = _pairs_sql(filters, per_need=per_need, need_ids=need_ids)
+    sql, params = _pairs_sql(db, filters, per_need=per_need, need_ids=need_ids)
     frame = db.query(
         sql  # noqa: S608 - CTEs from fixed identifiers; values bound
         + f"""
@@ -306,7 +311,7 @@ def match_links(db: Database, filters: Filters, *, per_need: int = 3) -> pd.Data
     a page lists the needs. Columns: need_id, need_meeting, need_state, need_iso3,
     need_region, rank, provider, provider_type. Ordered by need (meeting, State, passage)
     then rank."""
-    sql, params = _pairs_sql(filters, per_need=per_need)
+    sql, params = _pairs_sql(db, filters, per_need=per_need)
     return db.query(
         sql  # noqa: S608 - CTEs from fixed identifiers; values bound
         + """
@@ -324,7 +329,7 @@ def unmet_needs(db: Database, filters: Filters, *, limit: int | None = None) -> 
     given. Columns: need_id, state, iso3, region, meeting, language, topics, terms,
     need_score, document, para, text, reason (why nothing matches: the need names no topic
     and no term, or nobody offers help on them). Ordered by region, State, meeting."""
-    sql, params = _pairs_sql(filters, per_need=1)
+    sql, params = _pairs_sql(db, filters, per_need=1)
     frame = db.query(
         sql  # noqa: S608 - CTEs from fixed identifiers; values bound
         + KEYS_SQL
@@ -357,7 +362,7 @@ def matching_totals(db: Database, filters: Filters) -> dict[str, int]:
     """Grain: the whole filtered view (a dict): need passages, needs with at least one
     matching offer, needs without any, States with a need, and distinct submitters whose
     offers match some need. Counted on the topics and terms (no ranking needed)."""
-    sql, params = _pairs_sql(filters, per_need=1)
+    sql, params = _pairs_sql(db, filters, per_need=1)
     row = db.query(
         sql  # noqa: S608 - CTEs from fixed identifiers; values bound
         + KEYS_SQL

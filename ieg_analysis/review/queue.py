@@ -64,8 +64,9 @@ scored as (
             - (p.need + p.provision + p.no_capacity
                - greatest(p.need, p.provision, p.no_capacity)
                - least(p.need, p.provision, p.no_capacity)) as capacity_margin,
-        coalesce(h.heading_topic is not null
-                 and not list_contains(p.topic_labels, h.heading_topic), false) as disagrees
+        case when h.heading_topic is null then false  -- list_contains only where needed
+             else coalesce(not list_contains(p.topic_labels, h.heading_topic), false)
+        end as disagrees
     from {source} p
     left join thresholds t on t.language = p.language
     left join headings h on h.heading = p.heading
