@@ -34,7 +34,7 @@ import pandas as pd
 
 from ..reference import REGION_SCHEMES
 from ..store.db import Database
-from ..store.facts import passage_source
+from ..store.facts import passage_source, with_texts
 from .filters import Filters
 
 STATE_TYPES = ("member_state", "observer_state")
@@ -239,12 +239,10 @@ MATCH_COLUMNS = """
     b.need_id, b.need_state, b.need_iso3, b.need_region, b.need_language, b.need_meeting,
     b.need_topics, b.need_terms, b.need_score,
     coalesce(nd.title, nd.source_name) as need_document, np.para_number as need_para,
-    np.text as need_text,
     b.rank, b.provider, b.provider_type, b.provider_iso3, b.provider_region,
     b.offer_id, od.meeting as offer_meeting, b.offer_language, b.offer_topics,
     b.offer_terms, b.offer_score,
     coalesce(od.title, od.source_name) as offer_document, op.para_number as offer_para,
-    op.text as offer_text,
     b.shared_topics, b.shared_terms, b.topic_match, b.shared_topic_count,
     b.shared_term_count, b.term_jaccard, b.same_region, b.same_language
 """
@@ -296,6 +294,9 @@ def need_offer_matches(
     """,  # noqa: S608 - fixed column lists; values bound
         [*params, int(offset), limit, int(offset), limit],
     )
+    # the texts of these rows only, read by id (a join reads every passage's text)
+    frame = with_texts(db, frame, id_column="need_id", column="need_text", after="need_para")
+    frame = with_texts(db, frame, id_column="offer_id", column="offer_text", after="offer_para")
     for column in ("need_topics", "need_terms", "offer_topics", "offer_terms"):
         frame[column] = frame[column].map(list)
     for column in ("shared_topics", "shared_terms"):
@@ -342,7 +343,7 @@ def unmet_needs(db: Database, filters: Filters, *, limit: int | None = None) -> 
     select n.need_id, n.need_state as state, n.need_iso3 as iso3, n.need_region as region,
         n.need_meeting as meeting, n.need_language as language, n.need_topics as topics,
         n.need_terms as terms, n.need_score, coalesce(d.title, d.source_name) as document,
-        p.para_number as para, p.text,
+        p.para_number as para,
         case when len(n.need_topics) = 0 and len(n.need_terms) = 0
             then 'no work-plan topic or vocabulary term to match on'
             else 'no other submitter offers help on its topics or terms' end as reason
@@ -353,6 +354,7 @@ def unmet_needs(db: Database, filters: Filters, *, limit: int | None = None) -> 
     """,
         [*params, limit],
     )
+    frame = with_texts(db, frame, id_column="need_id", after="para")  # the shown rows' texts
     for column in ("topics", "terms"):
         frame[column] = frame[column].map(list)
     return frame
