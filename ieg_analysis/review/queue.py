@@ -21,7 +21,7 @@ from ..errors import InvalidValueError
 from ..records import TOPIC_IDS
 from ..reference import Reference, load_reference
 from ..store.db import Database
-from ..store.facts import passage_source, with_texts
+from ..store.facts import once_per_version, passage_source, with_texts
 
 MODES = {
     "review": "Unsure or disagreeing with the heading",
@@ -177,7 +177,10 @@ def _scored_params(
     thresholds = current_thresholds(db)
     languages = sorted(thresholds)
     columns = [[thresholds[lang].get(t, 0.5) for lang in languages] for t in TOPIC_IDS]
-    headings = heading_topics(db, reference)
+    if reference is None:  # the bundled reference: once per data version (a scan of headings)
+        headings = once_per_version(db, "review.heading_topics", lambda: heading_topics(db))
+    else:
+        headings = heading_topics(db, reference)
     where, params = filters.where("p")
     if not include_corrected:
         where = f"({where}) and not p.corrected"
