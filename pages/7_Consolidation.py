@@ -7,9 +7,16 @@ import streamlit as st
 
 from ieg_analysis.consolidation import decisions
 from ieg_analysis.consolidation.clustering import DEFAULT_THRESHOLD
-from ieg_analysis.consolidation.service import ACCEPTED, ALREADY_MERGED, SUGGESTED, consolidate
+from ieg_analysis.consolidation.service import (
+    ACCEPTED,
+    ALREADY_MERGED,
+    SUGGESTED,
+    consolidate,
+    draft_list,
+)
 from ieg_analysis.errors import IEGError
 from ieg_analysis.export.consolidated import consolidated_draft
+from ieg_analysis.reference import load_reference
 from ui.auth import sign_in_panel, signed_in_user
 from ui.common import cached, page_header
 from ui.text import escape_markdown
@@ -190,14 +197,17 @@ if len(result.decisions):
         )
 
 st.subheader("Consolidated draft list")
-draft, count = cached(db, source, consolidated_draft, threshold)
+# the count from the clusters above; the DOCX is made when downloaded, not on every render
+count = len(draft_list(result, list(load_reference().topics)))
+path = db.path
 st.caption(
     f"{count} consolidated recommendations by work-plan topic, each with the references of "
     "the recommendations it merges (suggested groups included, marked as such)."
 )
 st.download_button(
     "Download the draft (DOCX)",
-    draft,
+    data=lambda: consolidated_draft(type(db)(path), threshold)[0],
     file_name="consolidated-draft.docx",
+    on_click="ignore",
     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 )

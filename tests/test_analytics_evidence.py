@@ -259,3 +259,21 @@ def test_the_command_line_prints_the_evidence(evidence_db) -> None:
     assert main(["--db", str(evidence_db.path), "evidence", "5.1", "--top", "2"], out=out) == 0
     assert "Ghana" in out.getvalue() and "Regions among them" in out.getvalue()
     assert main(["--db", str(evidence_db.path), "evidence", "9.9"], out=out) == 2
+
+
+@pytest.mark.parametrize("number", [1, 2])
+@pytest.mark.parametrize("filters", [Filters(), Filters(regions=("African",))])
+def test_evidence_from_the_postings_equals_evidence_from_the_index_terms(
+    evidence_db, monkeypatch: pytest.MonkeyPatch, number: int, filters: Filters
+) -> None:
+    from ieg_analysis.analytics import evidence as module
+
+    rec = _rec(evidence_db, number)
+    assert module._postings_termids(evidence_db, rec)  # the postings are current here
+    fast = recommendation_evidence(evidence_db, rec, filters, top=50)
+    monkeypatch.setattr(module, "_postings_termids", lambda _db, _rec: None)
+    monkeypatch.setattr(module, "passage_source", lambda _db: "v_passage_source")
+    slow = recommendation_evidence(evidence_db, rec, filters, top=50)
+    if number == 1 and not filters.regions:
+        assert not slow.empty
+    pd.testing.assert_frame_equal(fast, slow)

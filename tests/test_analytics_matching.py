@@ -274,3 +274,29 @@ def test_the_command_line_prints_and_writes_the_matches(match_db, tmp_path) -> N
     rows = list(book["matches"].values)
     assert rows[1][rows[0].index("Who offers")] == "France"
     assert main(["--db", str(match_db.path), "match", "--meeting", "99"], out=out) == 2
+
+
+@pytest.mark.parametrize("filters", [Filters(), Filters(meetings=(4,))])
+def test_matches_from_passage_fact_equal_those_from_the_live_view(
+    match_db, monkeypatch: pytest.MonkeyPatch, filters: Filters
+) -> None:
+    from ieg_analysis.analytics import matching
+    from ieg_analysis.store.facts import FACT_TABLE, LIVE_VIEW, passage_source
+
+    assert passage_source(match_db) == FACT_TABLE  # the writer keeps it current
+
+    def answers() -> tuple:
+        return (
+            need_offer_matches(match_db, filters),
+            match_links(match_db, filters),
+            unmet_needs(match_db, filters),
+            matching_totals(match_db, filters),
+        )
+
+    fact = answers()
+    monkeypatch.setattr(matching, "passage_source", lambda _db: LIVE_VIEW)
+    live = answers()
+    assert not live[0].empty
+    for got, want in zip(fact[:3], live[:3], strict=True):
+        pd.testing.assert_frame_equal(got, want)
+    assert fact[3] == live[3]

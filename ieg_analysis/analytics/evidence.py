@@ -31,6 +31,7 @@ import pandas as pd
 from ..errors import IEGError
 from ..reference import REGION_SCHEMES
 from ..store.db import Database
+from ..store.facts import passage_source
 from .filters import Filters
 
 EVIDENCE_KINDS = ("written_submission", "statement")
@@ -75,19 +76,79 @@ def recommendation_by_reference(db: Database, reference: str) -> tuple[int, str]
     return None if found.empty else (int(found["id"].iloc[0]), str(found["text"].iloc[0]))
 
 
+# the BM25 CTEs of _evidence_sql (the formula of fts_main_passage.match_bm25, k = 1.2,
+# b = 0.75, for every (recommendation, passage) pair at once), from the index's terms table
+# (one row per token of every passage) ...
+_BM25_FROM_TERMS = """term_freq as (  -- one row per (recommendation, passage, word): its tf
+        select w.rec_id, te.docid, w.termid, count(*) as tf, any_value(w.df) as df
+        from rec_words w join fts_main_passage.terms te on te.termid = w.termid
+        group by w.rec_id, te.docid, w.termid
+    ),
+    bm25 as (
+        select f.rec_id, docs.name as passage_id,
+            sum(log((stats.num_docs - f.df + 0.5) / (f.df + 0.5) + 1)
+                * (f.tf * (1.2 + 1))
+                / (f.tf + 1.2 * (1 - 0.75 + 0.75 * docs.len / stats.avgdl))) as bm25
+        from term_freq f
+        join fts_main_passage.docs docs on docs.docid = f.docid
+        cross join fts_main_passage.stats stats
+        group by f.rec_id, docs.name
+    ),"""
+# ... or from passage_postings (migration 010: tf and length per term and passage, in term
+# order), reading the postings of the recommendations' terms only (bound as values)
+_BM25_FROM_POSTINGS = """bm25 as (
+        select w.rec_id, p.passage_id,
+            sum(log((stats.num_docs - w.df + 0.5) / (w.df + 0.5) + 1)
+                * (p.tf * (1.2 + 1))
+                / (p.tf + 1.2 * (1 - 0.75 + 0.75 * p.len / stats.avgdl))) as bm25
+        from rec_words w
+        join passage_postings p on p.termid = w.termid
+        cross join fts_main_passage.stats stats
+        where p.termid in ({placeholders})
+        group by w.rec_id, p.passage_id
+    ),"""
+# grain: one row: the index terms of a recommendation's words, and whether passage_postings
+# was built from the current index
+_POSTINGS_TERMS_SQL = """
+select
+    coalesce(list(distinct d.termid order by d.termid), []::bigint[]) as termids,
+    coalesce((select value from meta where key = 'search_postings')
+        = (select num_docs || '/' || avgdl from fts_main_passage.stats), false) as postings
+from fts_main_passage.dict d
+where d.term in (
+    select stem(unnest(fts_main_passage.tokenize(text)), 'porter')
+    from recommendation where id = ?
+)
+"""
+
+
+def _postings_termids(db: Database, recommendation_id: int) -> list[int] | None:
+    """The index terms of the recommendation's words when passage_postings is current,
+    else None (BM25 is then computed from the index's terms table)."""
+    row = db.query(_POSTINGS_TERMS_SQL, [int(recommendation_id)]).iloc[0]
+    return [int(t) for t in row["termids"]] if bool(row["postings"]) else None
+
+
 def _evidence_sql(
     filters: Filters,
     *,
     passage_filters: Filters,
     recommendation_id: int | None = None,
     topic_id: str | None = None,
+    source: str = "v_passage_source",
+    termids: list[int] | None = None,
 ) -> tuple[str, list]:
     """CTEs ending in ``ranked``: one row per (recommendation, candidate passage) with its
     similarity and rank (1 = most similar) among the recommendation's candidates.
 
     The pairs are driven by what matches (the passages sharing a word or a term with a
     recommendation), never by recommendations x all passages; the passage attributes are
-    joined only for those, and the text is left for the caller to fetch for its top rows."""
+    joined only for those, and the text is left for the caller to fetch for its top rows.
+
+    ``source``: the relation of passage attributes (a fixed identifier: ``v_passage_source``
+    or :func:`passage_source`). ``termids``: the index terms of the recommendations' words
+    when ``passage_postings`` is current (:func:`_postings_termids`): the BM25 scores are
+    then computed from the postings of these terms only, else from the index's terms table."""
     region = _region(filters)
     rec_clauses, rec_params = [], []
     if filters.meetings:
@@ -100,6 +161,13 @@ def _evidence_sql(
     passage_where, passage_params = passage_filters.without("meetings", "topics", "kinds").where(
         "p"
     )
+    if termids is None:
+        bm25_ctes, bm25_params = _BM25_FROM_TERMS, []
+    else:
+        placeholders = ", ".join("?" for _ in termids) or "null"
+        bm25_ctes = _BM25_FROM_POSTINGS.format(placeholders=placeholders)
+        bm25_params = [int(t) for t in termids]
+    assert source in ("v_passage_source", "v_passage", "passage_fact")  # fixed identifiers
     sql = f"""
     with version as (select value as v from meta where key = 'model_version'),
     recs as (  -- the recommendations in view
@@ -117,21 +185,7 @@ def _evidence_sql(
         select t.rec_id, d.termid, d.df
         from rec_tokens t join fts_main_passage.dict d on d.term = t.token
     ),
-    term_freq as (  -- one row per (recommendation, passage, word) with its frequency
-        select w.rec_id, te.docid, w.termid, count(*) as tf, any_value(w.df) as df
-        from rec_words w join fts_main_passage.terms te on te.termid = w.termid
-        group by w.rec_id, te.docid, w.termid
-    ),
-    bm25 as (  -- the formula of fts_main_passage.match_bm25, for every pair at once
-        select f.rec_id, docs.name as passage_id,
-            sum(log((stats.num_docs - f.df + 0.5) / (f.df + 0.5) + 1)
-                * (f.tf * (1.2 + 1))
-                / (f.tf + 1.2 * (1 - 0.75 + 0.75 * docs.len / stats.avgdl))) as bm25
-        from term_freq f
-        join fts_main_passage.docs docs on docs.docid = f.docid
-        cross join fts_main_passage.stats stats
-        group by f.rec_id, docs.name
-    ),
+{bm25_ctes}
     rec_terms as (
         select source_id as rec_id, list_sort(list(distinct term_id)) as terms
         from text_term
@@ -164,7 +218,7 @@ def _evidence_sql(
             p.kind, p.language
         from matched m
         join recs r on r.rec_id = m.rec_id
-        join v_passage_source p on p.passage_id = m.passage_id
+        join {source} p on p.passage_id = m.passage_id
         left join rec_terms rt on rt.rec_id = r.rec_id
         where p.meeting <= r.rec_meeting and list_contains(?, p.kind) and {passage_where}
     ),
@@ -193,6 +247,7 @@ def _evidence_sql(
         rec_id,
         topic,
         topic,
+        *bm25_params,
         list(EVIDENCE_KINDS),
         *passage_params,
     ]
@@ -212,6 +267,8 @@ def recommendation_evidence(
         filters.without("meetings", "topics"),
         passage_filters=filters,
         recommendation_id=recommendation_id,
+        source=passage_source(db),
+        termids=_postings_termids(db, recommendation_id),
     )
     frame = db.query(
         sql  # noqa: S608 - CTEs from fixed identifiers; values bound

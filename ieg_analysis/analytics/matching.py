@@ -34,6 +34,7 @@ import pandas as pd
 
 from ..reference import REGION_SCHEMES
 from ..store.db import Database
+from ..store.facts import passage_source, with_texts
 from .filters import Filters
 
 STATE_TYPES = ("member_state", "observer_state")
@@ -51,7 +52,11 @@ def _region(filters: Filters) -> str:
 
 
 def _pairs_sql(
-    filters: Filters, *, per_need: int, need_ids: tuple[int, ...] | None = None
+    db: Database,
+    filters: Filters,
+    *,
+    per_need: int,
+    need_ids: tuple[int, ...] | None = None,
 ) -> tuple[str, list]:
     """CTEs ending in ``best``: one row per (need, offering submitter) among the
     ``per_need`` best-ranked submitters of each need, with the submitter's best offer for
@@ -76,7 +81,7 @@ def _pairs_sql(
         select p.passage_id, p.actor_id, p.actor_name, p.actor_type, p.country_iso3,
             p.{region}, p.language, p.meeting, p.kind, p.topic_labels, p.capacity_label,
             p.need, p.provision, p.document_id
-        from v_passage p
+        from {passage_source(db)} p
         where p.kind <> 'recommendation_list' and p.capacity_label in ('need', 'provision')
     ),
     passage_terms as materialized (  -- one row per such passage with vocabulary terms
@@ -234,12 +239,10 @@ MATCH_COLUMNS = """
     b.need_id, b.need_state, b.need_iso3, b.need_region, b.need_language, b.need_meeting,
     b.need_topics, b.need_terms, b.need_score,
     coalesce(nd.title, nd.source_name) as need_document, np.para_number as need_para,
-    np.text as need_text,
     b.rank, b.provider, b.provider_type, b.provider_iso3, b.provider_region,
     b.offer_id, od.meeting as offer_meeting, b.offer_language, b.offer_topics,
     b.offer_terms, b.offer_score,
     coalesce(od.title, od.source_name) as offer_document, op.para_number as offer_para,
-    op.text as offer_text,
     b.shared_topics, b.shared_terms, b.topic_match, b.shared_topic_count,
     b.shared_term_count, b.term_jaccard, b.same_region, b.same_language
 """
@@ -274,7 +277,7 @@ def need_offer_matches(
     offer_score, offer_document, offer_para, offer_text; shared_topics, shared_terms,
     topic_match, shared_topic_count, shared_term_count, term_jaccard (0–1), same_region,
     same_language. Ordered by need (meeting, State, passage) then rank."""
-    sql, params = _pairs_sql(filters, per_need=per_need, need_ids=need_ids)
+    sql, params = _pairs_sql(db, filters, per_need=per_need, need_ids=need_ids)
     frame = db.query(
         sql  # noqa: S608 - CTEs from fixed identifiers; values bound
         + f"""
@@ -291,6 +294,9 @@ def need_offer_matches(
     """,  # noqa: S608 - fixed column lists; values bound
         [*params, int(offset), limit, int(offset), limit],
     )
+    # the texts of these rows only, read by id (a join reads every passage's text)
+    frame = with_texts(db, frame, id_column="need_id", column="need_text", after="need_para")
+    frame = with_texts(db, frame, id_column="offer_id", column="offer_text", after="offer_para")
     for column in ("need_topics", "need_terms", "offer_topics", "offer_terms"):
         frame[column] = frame[column].map(list)
     for column in ("shared_topics", "shared_terms"):
@@ -306,7 +312,7 @@ def match_links(db: Database, filters: Filters, *, per_need: int = 3) -> pd.Data
     a page lists the needs. Columns: need_id, need_meeting, need_state, need_iso3,
     need_region, rank, provider, provider_type. Ordered by need (meeting, State, passage)
     then rank."""
-    sql, params = _pairs_sql(filters, per_need=per_need)
+    sql, params = _pairs_sql(db, filters, per_need=per_need)
     return db.query(
         sql  # noqa: S608 - CTEs from fixed identifiers; values bound
         + """
@@ -324,7 +330,7 @@ def unmet_needs(db: Database, filters: Filters, *, limit: int | None = None) -> 
     given. Columns: need_id, state, iso3, region, meeting, language, topics, terms,
     need_score, document, para, text, reason (why nothing matches: the need names no topic
     and no term, or nobody offers help on them). Ordered by region, State, meeting."""
-    sql, params = _pairs_sql(filters, per_need=1)
+    sql, params = _pairs_sql(db, filters, per_need=1)
     frame = db.query(
         sql  # noqa: S608 - CTEs from fixed identifiers; values bound
         + KEYS_SQL
@@ -337,7 +343,7 @@ def unmet_needs(db: Database, filters: Filters, *, limit: int | None = None) -> 
     select n.need_id, n.need_state as state, n.need_iso3 as iso3, n.need_region as region,
         n.need_meeting as meeting, n.need_language as language, n.need_topics as topics,
         n.need_terms as terms, n.need_score, coalesce(d.title, d.source_name) as document,
-        p.para_number as para, p.text,
+        p.para_number as para,
         case when len(n.need_topics) = 0 and len(n.need_terms) = 0
             then 'no work-plan topic or vocabulary term to match on'
             else 'no other submitter offers help on its topics or terms' end as reason
@@ -348,6 +354,7 @@ def unmet_needs(db: Database, filters: Filters, *, limit: int | None = None) -> 
     """,
         [*params, limit],
     )
+    frame = with_texts(db, frame, id_column="need_id", after="para")  # the shown rows' texts
     for column in ("topics", "terms"):
         frame[column] = frame[column].map(list)
     return frame
@@ -357,7 +364,7 @@ def matching_totals(db: Database, filters: Filters) -> dict[str, int]:
     """Grain: the whole filtered view (a dict): need passages, needs with at least one
     matching offer, needs without any, States with a need, and distinct submitters whose
     offers match some need. Counted on the topics and terms (no ranking needed)."""
-    sql, params = _pairs_sql(filters, per_need=1)
+    sql, params = _pairs_sql(db, filters, per_need=1)
     row = db.query(
         sql  # noqa: S608 - CTEs from fixed identifiers; values bound
         + KEYS_SQL

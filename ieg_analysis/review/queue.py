@@ -21,6 +21,7 @@ from ..errors import InvalidValueError
 from ..records import TOPIC_IDS
 from ..reference import Reference, load_reference
 from ..store.db import Database
+from ..store.facts import once_per_version, passage_source, with_texts
 
 MODES = {
     "review": "Unsure or disagreeing with the heading",
@@ -31,7 +32,8 @@ NO_FILTERS = Filters()
 UNSURE_BELOW = 0.25  # certainty under which a passage is in the default queue
 
 # grain of ``scored``: one row per classified passage within the filters (uncorrected
-# unless asked), with its margins and whether its heading disagrees
+# unless asked), with its margins and whether its heading disagrees; ``{source}`` is
+# :func:`passage_source` (no text: the queue adds the texts of its rows by id)
 SCORED_SQL = """
 with thresholds as (
     select unnest(?::varchar[]) as language,
@@ -44,7 +46,7 @@ headings as (
 scored as (
     select
         p.passage_id, p.meeting, p.actor_name, p.country_name, p.kind, p.language,
-        p.document_id, p.title, p.heading, p.para_number, p.text,
+        p.document_id, p.title, p.heading, p.para_number,
         p.topic, p.topic_labels, p.capacity_label, p.corrected, p.model_version,
         p.legislation_frameworks, p.criminalization, p.law_enforcement,
         p.electronic_evidence, p.international_cooperation, p.prevention,
@@ -62,9 +64,10 @@ scored as (
             - (p.need + p.provision + p.no_capacity
                - greatest(p.need, p.provision, p.no_capacity)
                - least(p.need, p.provision, p.no_capacity)) as capacity_margin,
-        coalesce(h.heading_topic is not null
-                 and not list_contains(p.topic_labels, h.heading_topic), false) as disagrees
-    from v_passage p
+        case when h.heading_topic is null then false  -- list_contains only where needed
+             else coalesce(not list_contains(p.topic_labels, h.heading_topic), false)
+        end as disagrees
+    from {source} p
     left join thresholds t on t.language = p.language
     left join headings h on h.heading = p.heading
     where p.classified and {where}
@@ -122,9 +125,9 @@ def current_thresholds(db: Database) -> dict[str, dict[str, float]]:
 def heading_topics(db: Database, reference: Reference | None = None) -> dict[str, str]:
     """Each stored heading that names a work-plan topic, with that topic."""
     reference = reference or load_reference()
-    headings = db.query("select distinct heading from v_passage_source where heading is not null")[
-        "heading"
-    ]
+    headings = db.query(
+        f"select distinct heading from {passage_source(db)} where heading is not null"  # noqa: S608 - fixed relation
+    )["heading"]
     found = {h: reference.topic_for_heading(h) for h in headings}
     return {h: t for h, t in found.items() if t}
 
@@ -146,8 +149,9 @@ def review_queue(
     if mode not in MODES:
         raise InvalidValueError(f"'{mode}' is not a review queue; use one of {', '.join(MODES)}.")
     where, params = _scored_params(db, filters, include_corrected, reference)
-    sql = QUEUE_SQL.format(where=where, mode=MODE_SQL[mode])
-    return db.query(sql, [*params, int(limit)])
+    sql = QUEUE_SQL.format(source=passage_source(db), where=where, mode=MODE_SQL[mode])
+    # the texts of the shown rows only, read by id (the passage source has none)
+    return with_texts(db, db.query(sql, [*params, int(limit)]), after="para_number")
 
 
 def queue_counts(
@@ -155,11 +159,13 @@ def queue_counts(
 ) -> dict[str, int]:
     """How many uncorrected passages each queue holds, and how many are corrected."""
     where, params = _scored_params(db, filters, False, reference)
-    row = db.query(COUNTS_SQL.format(where=where, review=MODE_SQL["review"]), params).iloc[0]
+    source = passage_source(db)
+    sql = COUNTS_SQL.format(source=source, where=where, review=MODE_SQL["review"])
+    row = db.query(sql, params).iloc[0]
     counts = {mode: int(row[mode]) for mode in MODES}
     where, params = filters.where("p")
     counts["corrected"] = int(
-        db.scalar(f"select count(*) from v_passage p where p.corrected and {where}", params)  # noqa: S608 - predicate from Filters.where, values bound
+        db.scalar(f"select count(*) from {source} p where p.corrected and {where}", params)  # noqa: S608 - fixed relation, predicate from Filters.where, values bound
     )
     return counts
 
@@ -171,7 +177,10 @@ def _scored_params(
     thresholds = current_thresholds(db)
     languages = sorted(thresholds)
     columns = [[thresholds[lang].get(t, 0.5) for lang in languages] for t in TOPIC_IDS]
-    headings = heading_topics(db, reference)
+    if reference is None:  # the bundled reference: once per data version (a scan of headings)
+        headings = once_per_version(db, "review.heading_topics", lambda: heading_topics(db))
+    else:
+        headings = heading_topics(db, reference)
     where, params = filters.where("p")
     if not include_corrected:
         where = f"({where}) and not p.corrected"

@@ -6,6 +6,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from ieg_analysis.consolidation.clustering import DEFAULT_THRESHOLD
+from ieg_analysis.export.consolidated import consolidated_draft
+from ieg_analysis.store.db import Database
 from tests.consolidation.conftest import build_recommendation_db
 from tests.pages.conftest import ROOT
 
@@ -43,6 +46,9 @@ def test_shows_groups_members_and_the_draft_download(recs_path) -> None:
     assert sorted(members["reference"]) == ["4.1", "5.1"]
     assert len(app.get("download_button")) == 1
     assert not app.get("form")  # not signed in: no actions
+    # the caption counts what the DOCX (made when downloaded) holds
+    _, count = consolidated_draft(Database(recs_path), DEFAULT_THRESHOLD)
+    assert any(c.value.startswith(f"{count} consolidated recommendations") for c in app.caption)
 
 
 def test_a_high_threshold_leaves_nothing_to_group(recs_path) -> None:

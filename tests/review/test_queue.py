@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from ieg_analysis.analytics.filters import Filters
@@ -48,6 +49,7 @@ def test_the_least_certain_passage_comes_first(small_db: Path) -> None:
             'provision = 0.33, "none" = 0.33 where passage_id = ?',
             [_bill(db)],
         )
+        writer.refresh_facts()  # a write around the writer's methods: bring passage_fact along
     queue = review_queue(db, mode="uncertain")
     assert queue["passage_id"].iloc[0] == _bill(db)
     assert queue["certainty"].is_monotonic_increasing
@@ -97,3 +99,21 @@ def test_model_versions_say_what_each_labelled(small_db: Path) -> None:
     assert versions.at["test-0", "trained_on_corrections"] == 2
     assert versions.at["test-0", "topics_macro_f1"] == 0.8
     assert versions.at["test-0", "need_provision_macro_f1"] == 0.6
+
+
+@pytest.mark.parametrize("mode", ["review", "uncertain", "disagree"])
+def test_the_queue_from_passage_fact_equals_the_queue_from_the_live_view(
+    small_db: Path, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    from ieg_analysis.review import queue as module
+    from ieg_analysis.store.facts import FACT_TABLE, LIVE_VIEW, passage_source
+
+    db = Database(small_db)
+    assert passage_source(db) == FACT_TABLE  # the writer keeps it current
+    fact = review_queue(db, mode=mode, include_corrected=True, limit=500)
+    fact_counts = queue_counts(db)
+    monkeypatch.setattr(module, "passage_source", lambda _db: LIVE_VIEW)
+    live = review_queue(db, mode=mode, include_corrected=True, limit=500)
+    assert not live.empty and live["text"].notna().all()
+    pd.testing.assert_frame_equal(fact, live)
+    assert fact_counts == queue_counts(db)

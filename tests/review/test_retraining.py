@@ -82,7 +82,11 @@ def test_retraining_with_corrections_on_a_tiny_model(small_db: Path, tmp_path: P
 
     sample = tmp_path / "heldout-sample.jsonl"
     sample.write_text(
-        "".join(HELDOUT_PATH.read_text(encoding="utf-8").splitlines(keepends=True)[:40]),
+        "".join(
+            (HELDOUT_PATH / "heldout.jsonl")
+            .read_text(encoding="utf-8")
+            .splitlines(keepends=True)[:40]
+        ),
         encoding="utf-8",
     )
     out = io.StringIO()
