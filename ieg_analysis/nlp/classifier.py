@@ -19,7 +19,7 @@ from spacy.language import Language
 from ..errors import IEGError
 from ..ingest.language import detect_language
 from . import CAPACITY_LABELS, LANGUAGES, TOPICS
-from .features import doc_terms, lemma_keys  # also registers ieg.TextCatFeatures.v1
+from .features import doc_term_ids, lemma_keys  # also registers ieg.TextCatFeatures.v1
 from .mentions import Mention, country_matcher
 from .terms import cue_matcher, term_matcher
 from .thresholds import DEFAULT_THRESHOLD
@@ -153,7 +153,7 @@ class Classifier:
             docs = nlp.pipe((texts[i] for i in indices), batch_size=batch_size)
             for index, doc in zip(indices, docs, strict=True):
                 mentions = tuple(states.match(doc)) if states is not None else ()
-                results[index] = self._result(lang, doc.cats, doc_terms(doc), mentions)
+                results[index] = self._result(lang, doc.cats, doc_term_ids(doc), mentions)
         return [result for result in results if result is not None]
 
     def _result(
@@ -165,7 +165,7 @@ class Classifier:
         capacity = {label: float(cats.get(label, 0.0)) for label in CAPACITY_LABELS}
         total = sum(capacity.values()) or 1.0
         capacity = {label: score / total for label, score in capacity.items()}
-        terms = tuple(dict.fromkeys(m.term_id for m in matches))
+        terms = tuple(dict.fromkeys(term_id for term_id, _ in matches))
         return Classification(
             language=lang,
             classified=True,

@@ -94,8 +94,13 @@ def doc_lemmas(doc: Doc, lowers: numpy.ndarray) -> numpy.ndarray:
 
 
 def doc_terms(doc: Doc) -> list:
-    """The vocabulary terms in ``doc`` (computed once per doc)."""
+    """The vocabulary terms in ``doc``, with their spans (computed once per doc)."""
     return _cached(doc, "terms", lambda: term_matcher(doc.lang_)(doc))
+
+
+def doc_term_ids(doc: Doc) -> list[tuple[str, str]]:
+    """(term id, topic) of the vocabulary terms in ``doc`` (computed once per doc)."""
+    return _cached(doc, "term_ids", lambda: term_matcher(doc.lang_).ids(doc))
 
 
 def doc_features(
@@ -118,17 +123,23 @@ def doc_features(
         parts.append(lemmas)
         parts += [ops.ngrams(n, lemmas) for n in range(2, lemma_ngram_size + 1) if n <= len(lemmas)]
     if term_features:
-        parts.append(_cached(doc, "term_keys", lambda: _match_keys(doc_terms(doc), "term")))
+        parts.append(_cached(doc, "term_keys", lambda: _match_keys(doc_term_ids(doc), "term")))
     if cue_features:
-        cues = _cached(doc, "cues", lambda: cue_matcher(doc.lang_)(doc))
+        cues = _cached(doc, "cues", lambda: cue_matcher(doc.lang_).ids(doc))
         parts.append(_cached(doc, "cue_keys", lambda: _match_keys(cues, "cue")))
     return numpy.concatenate(parts)
 
 
-def _match_keys(matches: list, prefix: str) -> numpy.ndarray:
-    keys = [hash_string(f"{prefix}:{m.term_id}") for m in matches]
-    keys += [hash_string(f"{prefix}-label:{m.topic}") for m in matches]
+def _match_keys(matches: list[tuple[str, str]], prefix: str) -> numpy.ndarray:
+    """The feature hashes of (term id, topic) matches: the term and its topic."""
+    keys = [_feature_key(f"{prefix}:{term_id}") for term_id, _ in matches]
+    keys += [_feature_key(f"{prefix}-label:{topic}") for _, topic in matches]
     return numpy.asarray(keys, dtype="uint64")
+
+
+@functools.lru_cache(maxsize=4096)
+def _feature_key(name: str) -> int:
+    return hash_string(name)
 
 
 def extract_features(

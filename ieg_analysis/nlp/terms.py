@@ -95,20 +95,33 @@ class TermMatcher:
             phrases = set(term.variants.get(lang, ())) | set(term.variants.get("en", ()))
             self._matcher.add(term.term_id, [self._nlp.make_doc(p) for p in sorted(phrases)])
 
-    def __call__(self, doc: Doc) -> list[TermMatch]:
-        """The terms in ``doc``, longest first where they overlap, in text order."""
+    def _kept(self, doc: Doc) -> list[tuple[int, int, str]]:
+        """(start, end, term id) of the matches kept: the longest first where they
+        overlap, in text order."""
         found = self._matcher(doc)
         if not found:
             return []
         strings = self._nlp.vocab.strings
+        if len(found) == 1:
+            key, start, end = found[0]
+            return [(start, end, strings[key])]
         taken: set[int] = set()
         kept = []
         for key, start, end in sorted(found, key=lambda m: (m[1] - m[2], m[1])):
             if taken.isdisjoint(range(start, end)):
                 taken.update(range(start, end))
                 kept.append((start, end, strings[key]))
+        return sorted(kept)
+
+    def ids(self, doc: Doc) -> list[tuple[str, str]]:
+        """(term id, topic) of the terms in ``doc``, as ``__call__`` finds them, without
+        their spans (what the classifier's features and labels need: cheaper)."""
+        return [(term_id, self.terms[term_id].topic) for _, _, term_id in self._kept(doc)]
+
+    def __call__(self, doc: Doc) -> list[TermMatch]:
+        """The terms in ``doc``, longest first where they overlap, in text order."""
         matches = []
-        for start, end, term_id in sorted(kept):
+        for start, end, term_id in self._kept(doc):
             term = self.terms[term_id]
             span = doc[start:end]  # not doc.text: that joins every token of the doc
             matches.append(
