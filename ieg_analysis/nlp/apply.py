@@ -21,7 +21,6 @@ from ..store.writer import Writer
 from .terms import load_terms
 
 Progress = Callable[[int, int, str], None]
-TOPIC_IDS = TOPIC_IDS
 
 
 @dataclass(frozen=True)
@@ -151,9 +150,8 @@ def _pending_batches(
 def _worker_count(workers: int | None, pending: int) -> int:
     if workers is not None:
         return max(workers, 0)
-    if pending < PARALLEL_MIN:
-        return 0
-    return min(os.cpu_count() or 1, 4) if (os.cpu_count() or 1) > 1 else 0
+    cores = os.cpu_count() or 1
+    return min(cores, 4) if pending >= PARALLEL_MIN and cores > 1 else 0
 
 
 def _classified_batches(
