@@ -36,3 +36,30 @@ def sample_db(tmp_path_factory) -> Database:
     settings = Settings(db_path=path, model_dir=REPO_ROOT / "models")  # the shipped models
     create_database(path, settings, sample=True)
     return Database(path)
+
+
+SMALL_TRAINING_PER_LANGUAGE = 90
+
+
+@pytest.fixture(scope="session")
+def small_training_dir(tmp_path_factory) -> Path:
+    """A training folder of about SMALL_TRAINING_PER_LANGUAGE written passages per language,
+    spread over every file (so every genre, topic and capacity label occurs): the training
+    tests exercise the whole workflow in seconds instead of training on all the data."""
+    import json
+
+    from ieg_analysis.nlp.data import read_training
+
+    by_language: dict[str, list] = {}
+    for passage in read_training():
+        by_language.setdefault(passage.lang, []).append(passage)
+    target = tmp_path_factory.mktemp("training")
+    lines = []
+    for passages in by_language.values():
+        step = max(1, len(passages) // SMALL_TRAINING_PER_LANGUAGE)
+        for p in passages[::step]:
+            record = {"id": p.id, "text": p.text, "lang": p.lang, "topics": list(p.topics)}
+            record |= {"capacity": p.capacity, "genre": p.genre}
+            lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+    (target / "small.jsonl").write_text("".join(lines), encoding="utf-8")
+    return target

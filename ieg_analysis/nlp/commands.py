@@ -47,6 +47,11 @@ def register(subparsers) -> None:
         "--max-steps", type=int, help="stop each model after this many steps (for smoke tests)"
     )
     train.add_argument(
+        "--training-data",
+        type=Path,
+        help="folder of labelled *.jsonl files to train on (default: data/training)",
+    )
+    train.add_argument(
         "--with-corrections",
         action="store_true",
         help="also train on the reviewers' label corrections stored in the database "
@@ -89,15 +94,22 @@ def register(subparsers) -> None:
 
 
 def cmd_train(args: argparse.Namespace, settings: Settings, out) -> int:
+    from .data import TRAINING_DIR
     from .train import train_all
 
     model_dir = args.output or settings.model_dir
     if args.max_steps is not None and args.max_steps < 1:
         print("--max-steps must be at least 1.", file=sys.stderr)
         return 2
+    training_dir = args.training_data or TRAINING_DIR
+    if not training_dir.is_dir() or not any(training_dir.glob("*.jsonl")):
+        print(f"There are no labelled *.jsonl files in {training_dir}.", file=sys.stderr)
+        return 2
     if args.with_corrections:
-        return _train_with_corrections(args, settings, out, model_dir, _progress)
-    meta = train_all(model_dir, max_steps=args.max_steps, progress=_progress)
+        return _train_with_corrections(args, settings, out, model_dir, _progress, training_dir)
+    meta = train_all(
+        model_dir, training_dir=training_dir, max_steps=args.max_steps, progress=_progress
+    )
     _print_training(meta, model_dir, out)
     return 0
 
@@ -106,7 +118,9 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def _train_with_corrections(args, settings: Settings, out, model_dir: Path, progress) -> int:
+def _train_with_corrections(
+    args, settings: Settings, out, model_dir: Path, progress, source: Path
+) -> int:
     """``ieg train --with-corrections``: the training data plus the stored corrections."""
     import tempfile
 
@@ -129,7 +143,7 @@ def _train_with_corrections(args, settings: Settings, out, model_dir: Path, prog
         print(f"There are no label corrections in {db.path} to train on.", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="ieg-corrections-") as tmp:
-        training_dir = training_dir_with_corrections(records, Path(tmp))
+        training_dir = training_dir_with_corrections(records, Path(tmp), training_dir=source)
         meta = train_all(
             model_dir,
             training_dir=training_dir,

@@ -22,14 +22,26 @@ def test_split_is_deterministic_and_disjoint():
 
 
 @pytest.mark.slow
-def test_training_smoke(tmp_path: Path):
+def test_training_smoke(tmp_path: Path, small_training_dir: Path):
     output = tmp_path / "models"
     out = io.StringIO()
-    code = main(["train", "--max-steps", "2", "--output", str(output)], out=out)
+    args = ["train", "--training-data", str(small_training_dir), "--max-steps", "2"]
+    code = main([*args, "--output", str(output)], out=out)
     assert code == 0
     meta = json.loads((output / "meta.json").read_text(encoding="utf-8"))
     assert meta["max_steps"] == 2
+    written = read_training(small_training_dir)
+    assert sum(lang["train_passages"] for lang in meta["languages"].values()) == len(
+        split(written, dev_percent=15)[0]
+    )
     assert set(meta["languages"]) == {"en", "fr", "es"}
     classifier = Classifier.load(output)
     (result,) = classifier.classify(["We request training."], ["en"])
     assert result.classified and classifier.version == meta["version"]
+
+
+def test_training_from_a_folder_without_labelled_data_says_so(tmp_path: Path, capsys):
+    code = main(["train", "--training-data", str(tmp_path), "--output", str(tmp_path / "m")])
+    assert code == 2
+    assert f"There are no labelled *.jsonl files in {tmp_path}." in capsys.readouterr().err
+    assert not (tmp_path / "m").exists()

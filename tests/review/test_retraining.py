@@ -58,7 +58,9 @@ def test_without_corrections_nothing_is_trained(small_db: Path, tmp_path: Path, 
 
 
 @pytest.mark.slow
-def test_retraining_with_corrections_on_a_tiny_model(small_db: Path, tmp_path: Path) -> None:
+def test_retraining_with_corrections_on_a_tiny_model(
+    small_db: Path, tmp_path: Path, small_training_dir: Path
+) -> None:
     db = Database(small_db)
     bill = int(db.scalar("select id from passage where text like 'A bill on procedural%'"))
     need = int(db.scalar("select id from passage where text like '%would welcome%'"))
@@ -67,6 +69,7 @@ def test_retraining_with_corrections_on_a_tiny_model(small_db: Path, tmp_path: P
     output = tmp_path / "models"
     out = io.StringIO()
     args = ["--db", str(small_db), "train", "--with-corrections", "--max-steps", "2"]
+    args += ["--training-data", str(small_training_dir)]
     assert main([*args, "--output", str(output)], out=out) == 0
     assert "with 2 label corrections" in out.getvalue()
     meta = json.loads((output / "meta.json").read_text(encoding="utf-8"))
@@ -74,7 +77,8 @@ def test_retraining_with_corrections_on_a_tiny_model(small_db: Path, tmp_path: P
     shipped = json.loads((REPO_ROOT / "models" / "meta.json").read_text(encoding="utf-8"))
     assert meta["version"] != shipped["version"]  # the corrections change the fingerprint
     # the English training passages are the written ones plus the two corrections
-    written = [p for p in split(read_training(), dev_percent=15)[0] if p.lang == "en"]
+    training = read_training(small_training_dir)
+    written = [p for p in split(training, dev_percent=15)[0] if p.lang == "en"]
     assert meta["languages"]["en"]["train_passages"] == len(written) + 2
     audit = db.query("select action, target, detail from audit_log order by id desc limit 1")
     assert audit.iloc[0]["action"] == "retrain"
