@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..records import CAPACITY_LABELS, TOPIC_IDS
@@ -32,50 +33,82 @@ class ClassifyReport:
 
 
 def _score_frame(key: str, ids: list[int], results: list, version: str) -> pd.DataFrame:
-    rows = []
-    for item_id, result in zip(ids, results, strict=True):
-        row = {
-            key: item_id,
-            "model_version": version,
-            "classified": result.classified,
-            "reason": result.reason,
-            "topic": result.topic,
-            "topic_labels": list(result.topic_labels),
-            "capacity_label": result.capacity_label,
+    """The ``<source>_classification`` rows of a batch, built column by column."""
+    frame = pd.DataFrame(
+        {
+            key: ids,
+            "model_version": [version] * len(ids),
+            "classified": [r.classified for r in results],
+            "reason": [r.reason for r in results],
+            "topic": [r.topic for r in results],
+            "topic_labels": [list(r.topic_labels) for r in results],
+            "capacity_label": [r.capacity_label for r in results],
         }
-        for topic in TOPIC_IDS:
-            row[topic] = result.topics.get(topic) if result.classified else None
-        for label in CAPACITY_LABELS:
-            row[label] = result.capacity.get(label) if result.classified else None
-        rows.append(row)
-    frame = pd.DataFrame(rows)
-    for column in (*TOPIC_IDS, *CAPACITY_LABELS):
-        frame[column] = frame[column].astype("float32")
+    )
+    for column, scores in (
+        *((t, "topics") for t in TOPIC_IDS),
+        *((c, "capacity") for c in CAPACITY_LABELS),
+    ):
+        frame[column] = np.array(
+            [getattr(r, scores).get(column, np.nan) if r.classified else np.nan for r in results],
+            dtype="float32",
+        )
     return frame
 
 
 def _term_frame(ids: list[int], results: list) -> pd.DataFrame:
-    rows = [
-        {"source_id": item_id, "term_id": term, "start_char": None, "end_char": None}
+    pairs = [
+        (item_id, term)
         for item_id, result in zip(ids, results, strict=True)
         for term in dict.fromkeys(result.terms)
     ]
-    frame = pd.DataFrame(rows, columns=["source_id", "term_id", "start_char", "end_char"])
-    return frame.astype({"start_char": "Int32", "end_char": "Int32"})
+    frame = pd.DataFrame(pairs, columns=["source_id", "term_id"])
+    frame["start_char"] = pd.array([None] * len(frame), dtype="Int32")
+    frame["end_char"] = pd.array([None] * len(frame), dtype="Int32")
+    return frame
 
 
 def _mention_frame(ids: list[int], results: list) -> pd.DataFrame:
     rows = [
-        {
-            "passage_id": item_id,
-            "iso3": mention.iso3,
-            "start_char": mention.start_char,
-            "end_char": mention.end_char,
-        }
+        (item_id, mention.iso3, mention.start_char, mention.end_char)
         for item_id, result in zip(ids, results, strict=True)
         for mention in result.mentions
     ]
     return pd.DataFrame(rows, columns=["passage_id", "iso3", "start_char", "end_char"])
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """One batch of classified passages, as the writer stores it."""
+
+    ids: list[int]
+    scores: pd.DataFrame
+    terms: pd.DataFrame
+    mentions: pd.DataFrame
+    unclassified: int
+
+    @classmethod
+    def of(cls, ids: list[int], results: list, version: str) -> _Batch:
+        return cls(
+            ids,
+            _score_frame("passage_id", ids, results, version),
+            _term_frame(ids, results),
+            _mention_frame(ids, results),
+            sum(not r.classified for r in results),
+        )
+
+    @classmethod
+    def join(cls, parts: list[_Batch]) -> _Batch:
+        if len(parts) == 1:
+            return parts[0]
+        return cls(
+            [i for part in parts for i in part.ids],
+            *(
+                pd.concat([getattr(part, name) for part in parts], ignore_index=True)
+                for name in ("scores", "terms", "mentions")
+            ),
+            sum(part.unclassified for part in parts),
+        )
 
 
 def _model_files(model_dir: Path) -> tuple[str, str | None]:
@@ -88,7 +121,9 @@ def _model_files(model_dir: Path) -> tuple[str, str | None]:
     return meta, evaluation
 
 
-DEFERRED_REFRESH_BATCHES = 4  # more batches than this: the facts are refreshed once, at the end
+BATCH = 5000  # passages per transaction, classified in this process
+PARALLEL_BATCH = 20_000  # passages per transaction, classified by worker processes
+DEFERRED_REFRESH_MIN = 20_001  # this many pending passages: the facts are refreshed at the end
 PARALLEL_MIN = 20_000  # below this many pending passages, starting workers costs more than it saves
 _CHUNK = 1000  # passages per task sent to a worker process
 
@@ -104,9 +139,12 @@ def _init_worker(model_dir: str | None) -> None:
         _worker["classifier"] = Classifier.load(Path(model_dir))
 
 
-def _classify_chunk(texts: list[str], languages: list[str]) -> tuple[str, list]:
+def _classify_chunk(ids: list[int], texts: list[str], languages: list[str]) -> tuple[str, _Batch]:
+    """A worker's part of a batch, returned as the frames the writer stores (built here, in
+    parallel, rather than in the parent, which stores one batch while the next computes)."""
     classifier = _worker["classifier"]
-    return classifier.version, classifier.classify(texts, languages, with_mentions=True)
+    results = classifier.classify(texts, languages, with_mentions=True)
+    return classifier.version, _Batch.of(ids, results, classifier.version)
 
 
 _UNCLASSIFIED = (
@@ -156,13 +194,14 @@ def _worker_count(workers: int | None, pending: int) -> int:
 
 def _classified_batches(
     batches: Iterator[tuple], classifier, model_dir: Path, workers: int
-) -> Iterator[tuple[list[int], list]]:
-    """(ids, classifications) per batch: in this process, or spread over ``workers``
+) -> Iterator[_Batch]:
+    """The classified batches: computed in this process, or spread over ``workers``
     processes while this one stores the previous batch."""
     version = classifier.version
     if workers == 0:
         for ids, texts, languages in batches:
-            yield ids, classifier.classify(texts, languages, with_mentions=True)
+            results = classifier.classify(texts, languages, with_mentions=True)
+            yield _Batch.of(ids, results, version)
         return
     # Forked workers share the loaded models; the children only classify (no database,
     # no locks of the parent's threads). Where fork is missing, workers load the models.
@@ -189,24 +228,29 @@ def _run_pool(pool: ProcessPoolExecutor, batches: Iterator[tuple], version: str)
     in_flight: collections.deque = collections.deque()
     for ids, texts, languages in batches:
         futures = [
-            pool.submit(_classify_chunk, texts[i : i + _CHUNK], languages[i : i + _CHUNK])
+            pool.submit(
+                _classify_chunk,
+                ids[i : i + _CHUNK],
+                texts[i : i + _CHUNK],
+                languages[i : i + _CHUNK],
+            )
             for i in range(0, len(ids), _CHUNK)
         ]
-        in_flight.append((ids, futures))
+        in_flight.append(futures)
         if len(in_flight) > 1:
-            yield _collect(*in_flight.popleft(), version)
+            yield _collect(in_flight.popleft(), version)
     while in_flight:
-        yield _collect(*in_flight.popleft(), version)
+        yield _collect(in_flight.popleft(), version)
 
 
-def _collect(ids: list[int], futures: list, version: str) -> tuple[list[int], list]:
-    results = []
+def _collect(futures: list, version: str) -> _Batch:
+    parts = []
     for future in futures:
-        worker_version, chunk = future.result()
+        worker_version, part = future.result()
         if worker_version != version:
             raise RuntimeError(f"a worker loaded model {worker_version}, not {version}")
-        results.extend(chunk)
-    return ids, results
+        parts.append(part)
+    return _Batch.join(parts)
 
 
 def classify_store(
@@ -214,7 +258,7 @@ def classify_store(
     classifier,
     *,
     model_dir: Path,
-    batch_size: int = 5000,
+    batch_size: int | None = None,
     progress: Progress | None = None,
     workers: int | None = None,
 ) -> ClassifyReport:
@@ -223,6 +267,9 @@ def classify_store(
     ``workers``: processes that classify in parallel (0: this process only). By default
     every core is used when at least ``PARALLEL_MIN`` passages are pending; the workers
     load the models from ``model_dir``, which must be the ``classifier``'s.
+    ``batch_size``: passages stored per transaction (default ``BATCH`` in this process,
+    ``PARALLEL_BATCH`` with workers, where each transaction's open, commit and checkpoint
+    in this process would otherwise hold the workers up).
     """
     version = classifier.version
     terms = pd.DataFrame(
@@ -234,24 +281,26 @@ def classify_store(
         writer.register_model(version, meta=meta, evaluation=evaluation)
     pending, lo, hi = _pending(db, version)
     done = unclassified = 0
-    batches = _pending_batches(db, version, batch_size, lo, hi)
     workers = _worker_count(workers, pending)
+    if batch_size is None:
+        batch_size = PARALLEL_BATCH if workers else BATCH
+    batches = _pending_batches(db, version, batch_size, lo, hi)
     # Each batch's refresh of the materialised facts recomputes the cube cells of every
     # submitter it touches (seconds at a million passages): for a long run, refresh once at
     # the end instead (readers use the live views meanwhile, as for any stale facts).
-    refresh_each = pending <= DEFERRED_REFRESH_BATCHES * batch_size
-    for ids, results in _classified_batches(batches, classifier, model_dir, workers):
+    refresh_each = pending < DEFERRED_REFRESH_MIN
+    for batch in _classified_batches(batches, classifier, model_dir, workers):
         with Writer(db) as writer:
             writer.store_classifications(
                 "passage",
                 version,
-                _score_frame("passage_id", ids, results, version),
-                _term_frame(ids, results),
-                _mention_frame(ids, results),
+                batch.scores,
+                batch.terms,
+                batch.mentions,
                 refresh=refresh_each,
             )
-        unclassified += sum(not r.classified for r in results)
-        done += len(ids)
+        unclassified += batch.unclassified
+        done += len(batch.ids)
         if progress:
             progress(done, pending, "passages")
     if done and not refresh_each:

@@ -99,16 +99,18 @@ def test_classify_store_twice_classifies_nothing_new(unclassified_db: Path, clas
     assert first.passages > 0 and again.passages == 0
 
 
-@pytest.mark.parametrize("batch_size", [3, 1000])  # refreshed once at the end / per batch
+@pytest.mark.parametrize("deferred", [True, False])  # refreshed once at the end / per batch
 def test_the_materialised_facts_are_current_after_classifying(
-    unclassified_db: Path, classifier, tmp_path, batch_size: int
+    unclassified_db: Path, classifier, tmp_path, deferred: bool, monkeypatch
 ) -> None:
+    from ieg_analysis.nlp import apply
     from tests.store.test_facts import assert_current
 
+    monkeypatch.setattr(apply, "DEFERRED_REFRESH_MIN", 1 if deferred else 10**9)
     path = tmp_path / "facts.duckdb"
     shutil.copy(unclassified_db, path)
     report = classify_store(
-        Database(path), classifier, model_dir=SHIPPED_MODELS, workers=0, batch_size=batch_size
+        Database(path), classifier, model_dir=SHIPPED_MODELS, workers=0, batch_size=3
     )
     assert report.passages > 4 * 3
     assert_current(Database(path))
