@@ -158,19 +158,12 @@ def extract_features(
 def _forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[tuple, Callable]:
     options = model.attrs["options"]
     per_doc = [doc_features(doc, model.ops, **options) for doc in docs]
-    doc_ids = numpy.repeat(numpy.arange(len(per_doc)), [len(keys) for keys in per_doc])
-    all_keys = numpy.concatenate(per_doc) if per_doc else numpy.zeros((0,), dtype="uint64")
-    # one sort for the whole batch: unique (doc, key) pairs with their counts
-    order = numpy.lexsort((all_keys, doc_ids))
-    all_keys, doc_ids = all_keys[order], doc_ids[order]
-    first = numpy.ones(len(all_keys), dtype=bool)
-    first[1:] = (all_keys[1:] != all_keys[:-1]) | (doc_ids[1:] != doc_ids[:-1])
-    starts = numpy.flatnonzero(first)
-    counts = numpy.diff(numpy.append(starts, len(all_keys)))
-    keys = all_keys[starts]
-    lengths = numpy.bincount(doc_ids[starts], minlength=len(per_doc))
-    vals = model.ops.asarray(counts, dtype="f")
-    lengths = model.ops.asarray(lengths, dtype="int32")
+    # every occurrence is its own key with value 1: the sparse linear layer adds a repeated
+    # key's weight once per occurrence, the same as the key once with its count (summing
+    # them first cost a sort of the whole batch)
+    keys = numpy.concatenate(per_doc) if per_doc else numpy.zeros((0,), dtype="uint64")
+    vals = model.ops.alloc1f(len(keys)) + 1
+    lengths = model.ops.asarray([len(k) for k in per_doc], dtype="int32")
 
     def backprop(_d_output) -> list:
         return []

@@ -18,9 +18,9 @@ from pathlib import Path
 import spacy
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
-from spacy.util import filter_spans
 
 from ..settings import REFERENCE_DIR
+from .terms import longest_first
 
 _SHORT = 4  # aliases this long or shorter ("UK", "ROK", "DRC") match only as written
 
@@ -76,12 +76,14 @@ class CountryMatcher:
         found = self._matcher(doc)
         if not found:
             return []
-        ids = {(start, end): self._nlp.vocab.strings[key] for key, start, end in found}
-        spans = filter_spans([doc[start:end] for _, start, end in found])
-        return [
-            Mention(ids[(s.start, s.end)], s.start_char, s.end_char, s.text)
-            for s in sorted(spans, key=lambda s: s.start)
-        ]
+        keys = {(start, end): key for key, start, end in found}  # the last of a repeated span
+        strings, mentions = self._nlp.vocab.strings, []
+        for start, end, _ in longest_first(found):
+            span = doc[start:end]
+            mentions.append(
+                Mention(strings[keys[(start, end)]], span.start_char, span.end_char, span.text)
+            )
+        return mentions
 
 
 @functools.lru_cache(maxsize=8)

@@ -83,6 +83,21 @@ def load_cues(path: Path = CUES_PATH) -> tuple[Term, ...]:
     )
 
 
+def longest_first(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """(start, end, key) of the ``PhraseMatcher`` matches (key, start, end) that are kept
+    where they overlap: the longest first (of two as long, the earlier), in text order; what
+    spaCy's ``filter_spans`` keeps, on token offsets alone (no ``Span`` is made)."""
+    if len(found) <= 1:
+        return [(start, end, key) for key, start, end in found]
+    taken: set[int] = set()
+    kept = []
+    for key, start, end in sorted(found, key=lambda m: (m[1] - m[2], m[1])):
+        if taken.isdisjoint(range(start, end)):
+            taken.update(range(start, end))
+            kept.append((start, end, key))
+    return sorted(kept)
+
+
 class TermMatcher:
     """Finds vocabulary terms in the docs of one language."""
 
@@ -98,20 +113,8 @@ class TermMatcher:
     def _kept(self, doc: Doc) -> list[tuple[int, int, str]]:
         """(start, end, term id) of the matches kept: the longest first where they
         overlap, in text order."""
-        found = self._matcher(doc)
-        if not found:
-            return []
         strings = self._nlp.vocab.strings
-        if len(found) == 1:
-            key, start, end = found[0]
-            return [(start, end, strings[key])]
-        taken: set[int] = set()
-        kept = []
-        for key, start, end in sorted(found, key=lambda m: (m[1] - m[2], m[1])):
-            if taken.isdisjoint(range(start, end)):
-                taken.update(range(start, end))
-                kept.append((start, end, strings[key]))
-        return sorted(kept)
+        return [(start, end, strings[key]) for start, end, key in longest_first(self._matcher(doc))]
 
     def ids(self, doc: Doc) -> list[tuple[str, str]]:
         """(term id, topic) of the terms in ``doc``, as ``__call__`` finds them, without
