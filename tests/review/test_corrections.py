@@ -132,7 +132,7 @@ def test_a_held_out_text_cannot_be_corrected(small_db: Path, tmp_path: Path) -> 
     assert db.scalar("select count(*) from label_correction") == 0
 
 
-@pytest.mark.parametrize("name", ["heldout.jsonl", "heldout_b.jsonl"])
+@pytest.mark.parametrize("name", ["heldout.jsonl", "heldout_b.jsonl", "heldout_c.jsonl"])
 def test_the_guard_knows_the_real_held_out_sets(name: str) -> None:
     lines = (HELDOUT_PATH / name).read_text(encoding="utf-8").splitlines()
     first, last = json.loads(lines[0]), json.loads(lines[-1])
