@@ -161,6 +161,7 @@ def train_all(
     dev_percent = int(config["corpora"]["dev"]["dev_percent"])
     other_languages = bool(config["corpora"]["train"]["other_languages"])
     folds = int(config.get("ieg", {}).get("threshold_folds", 0))
+    shared_threshold = bool(config.get("ieg", {}).get("shared_threshold", False))
     train, dev = split(passages, dev_percent=dev_percent)
     staging = model_dir.with_name(model_dir.name + ".new")
     if staging.exists():
@@ -198,7 +199,7 @@ def train_all(
             docs = nlp.pipe((p.text for p in lang_dev), disable=["textcat"])
             cv_scores = [{topic: doc.cats[topic] for topic in TOPICS} for doc in docs]
             cv_gold = lang_dev
-        thresholds = calibrate_thresholds(cv_scores, cv_gold)
+        thresholds = calibrate_thresholds(cv_scores, cv_gold, shared=shared_threshold)
         nlp.meta["ieg_thresholds"] = thresholds
         nlp.to_disk(staging / lang)
         lang_train = [p for p in train if p.lang == lang]
