@@ -18,6 +18,13 @@ from ..records import Actor, ParsedDocument
 from ..reference import Reference, normalise_name
 from .db import Database
 from .facts import CUBE_SQL, TERM_CUBE_SQL
+from .matches import (
+    MATCH_NEED_SQL,
+    MATCH_OFFER_KEY_SQL,
+    STATE_TYPES_SQL,
+    STORED_PER_NEED,
+    fill_links_sql,
+)
 from .schema import migrate
 
 _PASSAGE_COLUMNS = [
@@ -799,6 +806,12 @@ class Writer:
         full = full or stamp != (previous if bumped else current)
         cube_full = full or cube_stamp != stamp
         term_full = full or term_stamp != stamp
+        match_stamp = self.con.execute(
+            "select value from meta where key = 'match_stamp'"
+        ).fetchone()
+        match_full = full or match_stamp is None or match_stamp[0] != stamp
+        # the need and offer passages the write touches, as they were before it
+        before = self._matched_passages(where, params) if where and not match_full else None
         actors: set[int] = set()
         if full:
             self.con.execute("delete from passage_fact")
@@ -842,14 +855,65 @@ class Writer:
                 "insert into term_cube by name " + TERM_CUBE_SQL.format(source=source),  # noqa: S608
                 ids,
             )
+        if match_full:
+            self._refresh_matches(None)
+        elif before is not None:  # and as they are now: the matches (migration 016) to redo
+            after = self._matched_passages(where, params)
+            if before[0] or after[0]:  # an offer: any need's ranking may change
+                self._refresh_matches(None)
+            elif before[1] or after[1]:  # needs only: theirs alone
+                self._refresh_matches(sorted(before[1] | after[1]), sorted(after[1]))
         self.set_meta("facts_stamp", current)
         self.set_meta("cube_stamp", current)
         self.set_meta("term_cube_stamp", current)
+        self.set_meta("match_stamp", current)
+
+    def _matched_passages(self, where: str, params: Sequence) -> tuple[bool, set[int]]:
+        """Whether ``where`` (over passage_fact) selects an offer passage, and the need
+        passages of States it selects: what the needs-to-offers matching reads."""
+        rows = self.con.execute(
+            "select passage_id, capacity_label = 'provision' from passage_fact "  # noqa: S608
+            f"where ({where}) and kind <> 'recommendation_list' and (capacity_label = "
+            f"'provision' or (capacity_label = 'need' and actor_type in {STATE_TYPES_SQL}))",
+            list(params),
+        ).fetchall()
+        return any(offer for _, offer in rows), {int(i) for i, offer in rows if not offer}
+
+    def _refresh_matches(self, gone: list[int] | None, needs: Sequence[int] = ()) -> None:
+        """Recompute match_link, match_need and match_offer_key (migration 016) from
+        passage_fact: whole (``gone`` None), or the rows of the need passages ``gone``
+        (deleted) and ``needs`` (inserted again: the ranking of a need depends only on
+        itself and on the offers)."""
+        if gone is None:
+            for table in ("match_link", "match_need", "match_offer_key"):
+                self.con.execute(f"delete from {table}")  # noqa: S608 - fixed names
+            self.con.execute(fill_links_sql("passage_fact"), [STORED_PER_NEED] * 2)
+            self.con.execute(
+                "insert into match_need by name "
+                + MATCH_NEED_SQL.format(source="passage_fact", scope="true")
+            )
+            self.con.execute(
+                "insert into match_offer_key by name "
+                + MATCH_OFFER_KEY_SQL.format(source="passage_fact")
+            )
+            return
+        self.con.execute("delete from match_link where list_contains(?, need_id)", [gone])
+        self.con.execute("delete from match_need where list_contains(?, passage_id)", [gone])
+        if needs:
+            scope = "list_contains(?::bigint[], p.passage_id)"
+            self.con.execute(
+                fill_links_sql("passage_fact", scope), [list(needs), *[STORED_PER_NEED] * 2]
+            )
+            self.con.execute(
+                "insert into match_need by name "
+                + MATCH_NEED_SQL.format(source="passage_fact", scope=scope),
+                [list(needs)],
+            )
 
     def refresh_facts(self) -> None:
-        """Rebuild ``passage_fact``, ``passage_cube`` and ``term_cube`` whole (after
-        migrations 009, 011 and 012 on an existing database, or for maintenance; normally
-        never needed)."""
+        """Rebuild ``passage_fact``, ``passage_cube``, ``term_cube`` and the matches whole
+        (after migrations 009, 011, 012 and 016 on an existing database, or for maintenance;
+        normally never needed)."""
         with self._transaction():
             self._refresh_facts(full=True)
 

@@ -1,0 +1,240 @@
+"""The needs-to-offers ranking as SQL (the definitions: analytics/matching.py explains the
+ranking), and its materialised form (migration 016).
+
+- :func:`ranked_sql`: CTEs ending in ``best``, the ``per_need`` best-ranked submitters of
+  each need, for any filters and region scheme; what the analytics compute live.
+- ``match_need``, ``match_link`` and ``match_offer_key`` (migration 016): every need with
+  its vocabulary terms and whether any other submitter's offer shares a topic or a term with
+  it; the 10 best-ranked submitters of each need in the UN regional groups, among every
+  offer; and which topics and terms each submitter offers. The writer keeps them up to date
+  in each write's transaction (:data:`MATCH_NEED_SQL`, :data:`MATCH_OFFER_KEY_SQL`,
+  :func:`ranked_sql`) and stamps them (``match_stamp`` in ``meta``); readers use them only
+  when the stamps are current (:func:`matches_current`), else compute the same rows live.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from .db import Database
+
+# match_link holds this many submitters per need (the page's "offers per need" goes to 10)
+STORED_PER_NEED = 10
+# the region scheme match_link is ranked in (same_region); other schemes are computed live
+STORED_SCHEME = "regional_group"
+STATE_TYPES_SQL = "('member_state', 'observer_state')"
+
+
+def ranked_sql(
+    source: str,
+    region: str,
+    *,
+    need_where: str = "true",
+    offer_where: str = "true",
+    need_scope: str = "true",
+) -> str:
+    """CTEs ending in ``best``: one row per (need, offering submitter) among the
+    ``per_need`` best-ranked submitters of each need, with the submitter's best offer for
+    that need and its rank; and ``needs``, ``offers`` (for the totals). ``source``: the
+    passage relation (passage_fact or v_passage); ``region``: the region column of the
+    scheme (a fixed identifier); ``need_where`` and ``offer_where``: predicates over the
+    passage columns (alias ``p``) that choose the needs and narrow the offers;
+    ``need_scope``: a predicate over ``p.passage_id`` (e.g. a list of need ids). Bound
+    parameters, in order: those of need_where, need_scope, offer_where, then per_need
+    twice.
+
+    Never needs x offers (two thousand million pairs at a million passages). The ranking of
+    the offers of one need depends only on the need's *signature* (its topics, terms,
+    region and language) and on its State (whose own offers are left out); a submitter's
+    offers with the same signature (topics, terms, language) rank by their score alone.
+    So signatures are matched with signatures (joined on a shared topic or term, never a
+    nested loop), each need signature keeps its ``per_need + 1`` best submitters (the need's
+    own State can be one of them, and is dropped), and the needs take theirs from it."""
+    return f"""
+    with version as (select value as v from meta where key = 'model_version'),
+    labelled as materialized (  -- one row per need or offer passage (any filter)
+        select p.passage_id, p.actor_id, p.actor_name, p.actor_type, p.country_iso3,
+            p.{region}, p.language, p.meeting, p.kind, p.topic_labels, p.capacity_label,
+            p.need, p.provision, p.document_id
+        from {source} p
+        where p.kind <> 'recommendation_list' and p.capacity_label in ('need', 'provision')
+    ),
+    passage_terms as materialized (  -- one row per such passage with vocabulary terms
+        select t.source_id as passage_id, list_sort(list(distinct t.term_id)) as terms
+        from text_term t semi join labelled l on l.passage_id = t.source_id
+        where t.source = 'passage' and t.model_version = (select v from version)
+        group by t.source_id
+    ),
+    needs as materialized (  -- one row per need passage of a State, in the filters
+        select p.passage_id as need_id, p.actor_id as need_actor_id,
+            p.actor_name as need_state, p.country_iso3 as need_iso3,
+            nullif(p.{region}, '') as need_region, p.language as need_language,
+            p.meeting as need_meeting, p.topic_labels as need_topics,
+            coalesce(t.terms, []::varchar[]) as need_terms, p.need as need_score,
+            p.document_id as need_document_id
+        from labelled p left join passage_terms t on t.passage_id = p.passage_id
+        where {need_where} and p.capacity_label = 'need'
+          and p.actor_type in {STATE_TYPES_SQL}
+          and {need_scope}
+    ),
+    offers as materialized (  -- one row per offer passage of anyone, any meeting and region
+        select p.passage_id as offer_id, p.actor_id as provider_id,
+            p.actor_name as provider, p.actor_type as provider_type,
+            case when p.actor_type in {STATE_TYPES_SQL}
+                then p.country_iso3 end as provider_iso3,
+            case when p.actor_type in {STATE_TYPES_SQL}
+                then nullif(p.{region}, '') end as provider_region,
+            p.language as offer_language, p.topic_labels as offer_topics,
+            coalesce(t.terms, []::varchar[]) as offer_terms, p.provision as offer_score
+        from labelled p left join passage_terms t on t.passage_id = p.passage_id
+        where {offer_where} and p.capacity_label = 'provision'
+    ),
+    need_sigs as materialized (  -- one row per need signature (what its ranking depends on)
+        select row_number() over () as sig_id, *
+        from (select distinct need_topics, need_terms, need_region, need_language from needs)
+    ),
+    offer_sigs as materialized (  -- one row per (submitter, offer signature): its best offer
+        select row_number() over () as osig_id, *
+        from offers
+        qualify row_number() over (
+            partition by provider_id, offer_topics, offer_terms, offer_language
+            order by offer_score desc, offer_id) = 1
+    ),
+    need_keys as (  -- one row per (need signature, topic or term)
+        select distinct sig_id, 'topic:' || unnest(need_topics) as key from need_sigs
+        union all
+        select distinct sig_id, 'term:' || unnest(need_terms) as key from need_sigs
+    ),
+    offer_keys as (
+        select distinct osig_id, 'topic:' || unnest(offer_topics) as key from offer_sigs
+        union all
+        select distinct osig_id, 'term:' || unnest(offer_terms) as key from offer_sigs
+    ),
+    sig_pairs as materialized (  -- one row per (need signature, offer signature) that share
+        select n.sig_id, o.osig_id,  -- a topic or a term, with how many of each
+            count(*) filter (where n.key like 'topic:%') as shared_topic_count,
+            count(*) filter (where n.key like 'term:%') as shared_term_count
+        from need_keys n join offer_keys o on o.key = n.key
+        group by n.sig_id, o.osig_id
+    ),
+    scored as (  -- the ranking keys of each pair, as a struct in RANK_ORDER (the terms
+        -- of a passage are distinct: union = both counts - shared; h: the lower offer id)
+        select sp.sig_id, o.provider_id, o.osig_id, struct_pack(
+            a := sp.shared_topic_count > 0,
+            b := case when n.term_count + o.term_count > sp.shared_term_count
+                then sp.shared_term_count / (n.term_count + o.term_count - sp.shared_term_count)
+                else 0.0 end,
+            c := sp.shared_term_count,
+            d := coalesce(n.need_region = o.provider_region, false),
+            e := coalesce(n.need_language = o.offer_language, false),
+            f := sp.shared_topic_count,
+            g := coalesce(o.offer_score, -1.0),
+            h := -o.offer_id) as k
+        from sig_pairs sp
+        join (select sig_id, len(need_terms) as term_count, need_region, need_language
+              from need_sigs) n
+          on n.sig_id = sp.sig_id
+        join (select osig_id, provider_id, offer_id, offer_score, provider_region,
+                offer_language, len(offer_terms) as term_count from offer_sigs) o
+          on o.osig_id = sp.osig_id
+    ),
+    links as materialized (  -- each submitter once per need signature: its best offer
+        select sig_id, provider_id, arg_max(osig_id, k) as osig_id, max(k) as k
+        from scored group by sig_id, provider_id
+    ),
+    sig_best as materialized (  -- the per_need + 1 best submitters of each need signature
+        select l.sig_id, o.* exclude (osig_id),
+            l.k.a as topic_match, l.k.b as term_jaccard, l.k.c as shared_term_count,
+            l.k.d as same_region, l.k.e as same_language, l.k.f as shared_topic_count,
+            row_number() over (partition by l.sig_id order by
+                l.k.a desc, l.k.b desc, l.k.c desc, l.k.d desc, l.k.e desc, l.k.f desc,
+                l.k.g desc, o.provider, o.offer_id) as sig_rank
+        from links l join offer_sigs o on o.osig_id = l.osig_id
+        qualify sig_rank <= ? + 1
+    ),
+    best as (  -- the per_need best submitters of each need, its own State left out
+        select n.need_id, n.need_actor_id, n.need_state, n.need_iso3, n.need_meeting,
+            n.need_score, n.need_document_id, n.need_region, n.need_language,
+            n.need_topics, n.need_terms, b.* exclude (sig_id),
+            list_sort(list_intersect(n.need_topics, b.offer_topics)) as shared_topics,
+            list_sort(list_intersect(n.need_terms, b.offer_terms)) as shared_terms,
+            row_number() over (partition by n.need_id order by b.sig_rank) as rank
+        from needs n
+        join need_sigs s
+          on s.need_topics = n.need_topics and s.need_terms = n.need_terms
+         and s.need_region is not distinct from n.need_region
+         and s.need_language is not distinct from n.need_language
+        join sig_best b on b.sig_id = s.sig_id and b.provider_id <> n.need_actor_id
+        qualify rank <= ?
+    )
+    """  # noqa: S608 - identifiers from fixed lists; values bound
+
+
+# The columns of match_link (migration 016), from ``best`` of ranked_sql: the need's id and
+# the offer side; the need side is in match_need.
+LINK_COLUMNS = """need_id, rank, offer_id, provider_id, provider, provider_type, provider_iso3,
+    provider_region, offer_language, offer_topics, offer_terms, offer_score, topic_match,
+    term_jaccard, shared_term_count, same_region, same_language, shared_topic_count,
+    shared_topics, shared_terms"""
+
+# grain: one row per need passage of a State (not in a recommendation list) in
+# ``{source}`` (a relation with the columns of v_passage) that ``{scope}`` (a predicate over
+# ``p.passage_id``) keeps, with its vocabulary terms and whether it has a row in match_link
+# (some other submitter's offer shares a topic or a term with it). The one definition of
+# match_need's rows.
+MATCH_NEED_SQL = f"""
+select p.passage_id, p.document_id, p.actor_id, p.actor_name, p.actor_type, p.country_iso3,
+    p.regional_group, p.m49_region, p.m49_subregion, p.language, p.meeting, p.kind,
+    p.topic_labels, coalesce(t.terms, []::varchar[]) as terms, p.need,
+    exists (select 1 from match_link l where l.need_id = p.passage_id) as matched
+from {{source}} p
+left join (
+    select source_id, list_sort(list(distinct term_id)) as terms
+    from text_term
+    where source = 'passage'
+      and model_version = (select value from meta where key = 'model_version')
+    group by source_id
+) t on t.source_id = p.passage_id
+where p.kind <> 'recommendation_list' and p.capacity_label = 'need'
+  and p.actor_type in {STATE_TYPES_SQL} and {{scope}}
+"""  # noqa: S608 - fixed identifiers
+
+# grain: one row per (submitter, topic or term of one of its offers) in ``{source}``: the
+# keys a need shares with an offer (``topic:<id>`` or ``term:<id>``). The one definition of
+# match_offer_key's rows.
+MATCH_OFFER_KEY_SQL = """
+with offers as (
+    select p.passage_id, p.actor_id, p.topic_labels
+    from {source} p
+    where p.kind <> 'recommendation_list' and p.capacity_label = 'provision'
+)
+select distinct actor_id as provider_id, 'topic:' || unnest(topic_labels) as key from offers
+union
+select distinct o.actor_id, 'term:' || t.term_id
+from offers o
+join text_term t on t.source_id = o.passage_id
+where t.source = 'passage'
+  and t.model_version = (select value from meta where key = 'model_version')
+"""  # noqa: S608 - fixed identifiers
+
+
+def fill_links_sql(source: str, scope: str = "true") -> str:
+    """The statement that inserts into match_link the rows of the needs ``scope`` keeps
+    (a predicate over ``p.passage_id``). Bound parameters: those of ``scope``, then
+    STORED_PER_NEED twice."""
+    ranked = ranked_sql(source, STORED_SCHEME, need_scope=scope)
+    return f"insert into match_link by name {ranked} select {LINK_COLUMNS} from best"  # noqa: S608
+
+
+def matches_current(db: Database) -> bool:
+    """Whether match_need, match_link and match_offer_key (migration 016) are up to date:
+    passage_fact is, and they were computed from it as it stands."""
+    try:
+        return bool(
+            db.scalar(
+                "select coalesce(facts_stamp = current_stamp and (select value from meta "
+                "where key = 'match_stamp') = current_stamp, false) from v_fact_state"
+            )
+        )
+    except duckdb.Error:  # a database before migration 016
+        return False
