@@ -1,0 +1,174 @@
+"""match_need, match_link and match_offer_key (migration 016) stay equal to the live
+computation after every kind of write (ingest, classification, term matching, corrections of
+a need and of an offer, deletion, a new model), and the matching analytics answer the same
+from them as live."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ieg_analysis.analytics import matching
+from ieg_analysis.analytics.filters import Filters
+from ieg_analysis.records import Actor
+from ieg_analysis.store.db import Database
+from ieg_analysis.store.matches import (
+    LINK_COLUMNS,
+    MATCH_NEED_SQL,
+    MATCH_OFFER_KEY_SQL,
+    STORED_PER_NEED,
+    STORED_SCHEME,
+    matches_current,
+    ranked_sql,
+)
+from ieg_analysis.store.writer import Writer
+from tests.factories import fake_classify
+from tests.store.test_facts import _document, _frame, match_terms
+
+
+def _ordered(db: Database, sql: str, params: list) -> pd.DataFrame:
+    frame = db.query(sql, params)
+    frame = frame.astype(object).where(frame.notna(), None)
+    for column in frame.columns:
+        frame[column] = frame[column].map(
+            lambda v: tuple(v) if hasattr(v, "__len__") and not isinstance(v, str) else v
+        )
+    order = frame.apply(lambda row: repr(tuple(row)), axis=1).sort_values().index
+    return frame.loc[order].reset_index(drop=True)
+
+
+def assert_matches_current(db: Database) -> None:
+    """The match tables are used, and hold what the live computation says."""
+    assert matches_current(db)
+    live_links = ranked_sql("v_passage", STORED_SCHEME) + f" select {LINK_COLUMNS} from best"  # noqa: S608
+    links = _frame(db, f"select {LINK_COLUMNS} from match_link")  # noqa: S608
+    expected = _ordered(db, live_links, [STORED_PER_NEED] * 2)
+    pd.testing.assert_frame_equal(links, expected)
+    needs = _frame(db, "select * exclude (matched) from match_need")
+    expected = _frame(
+        db,
+        "select * exclude (matched) from ("  # noqa: S608
+        + MATCH_NEED_SQL.format(source="v_passage", scope="true")
+        + ")",
+    )
+    pd.testing.assert_frame_equal(needs, expected)
+    matched = set(db.query("select passage_id from match_need where matched")["passage_id"])
+    assert matched == set(links["need_id"])
+    keys = _frame(db, "select * from match_offer_key")
+    pd.testing.assert_frame_equal(keys, _frame(db, MATCH_OFFER_KEY_SQL.format(source="v_passage")))
+
+
+@pytest.fixture
+def stored(db: Database, reference) -> Database:
+    with Writer(db) as writer:
+        writer.sync_reference(reference)
+        writer.add_document(_document("a", Actor("Ghana", "member_state", "GHA")))
+        writer.add_document(_document("b", Actor("Kenya", "member_state", "KEN"), meeting=6))
+        writer.add_document(_document("c", Actor("France", "member_state", "FRA"), meeting=4))
+    return db
+
+
+def _need_and_offer(db: Database) -> tuple[int, int]:
+    row = db.query(
+        "select min(passage_id) filter (where capacity_label = 'need') as need, "
+        "min(passage_id) filter (where capacity_label = 'provision') as offer from passage_fact"
+    ).iloc[0]
+    return int(row["need"]), int(row["offer"])
+
+
+def test_every_write_keeps_the_matches_current(
+    stored: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = stored
+    redone: list = []  # what each refresh of the matches recomputed (None: everything)
+    refresh = Writer._refresh_matches
+
+    def spy(self, gone, needs=()):
+        redone.append(gone)
+        refresh(self, gone, needs)
+
+    monkeypatch.setattr(Writer, "_refresh_matches", spy)
+    assert_matches_current(db)  # ingested, not classified: no needs
+    assert db.scalar("select count(*) from match_need") == 0
+    fake_classify(db)
+    assert_matches_current(db)
+    match_terms(db)  # "training" in both the needs and the offers: they match
+    assert_matches_current(db)
+    assert db.scalar("select count(*) from match_link") > 0
+    need, offer = _need_and_offer(db)
+    with Writer(db) as writer:  # a need stays a need on another topic: its rows alone
+        writer.record_correction(
+            need, user="alice", topics=["prevention"], topic="prevention", capacity="need"
+        )
+    assert_matches_current(db)
+    assert redone[-1] == [need]
+    with Writer(db) as writer:  # an offer becomes no offer: every need's ranking
+        writer.record_correction(
+            offer, user="alice", topics=["prevention"], topic="prevention", capacity="none"
+        )
+    assert_matches_current(db)
+    assert redone[-1] is None
+    count = len(redone)
+    with Writer(db) as writer:  # a new document, not classified yet: nothing to redo
+        writer.add_document(_document("d", Actor("Chile", "member_state", "CHL"), meeting=5))
+    assert_matches_current(db)
+    assert len(redone) == count
+    fake_classify(db)
+    match_terms(db)
+    assert_matches_current(db)
+    with Writer(db) as writer:
+        first = int(writer.con.execute("select min(id) from document").fetchone()[0])
+        writer.delete_document(first, user="alice")
+    assert_matches_current(db)
+    fake_classify(db, version="test-2")  # a new model version: rebuilt whole
+    assert_matches_current(db)
+
+
+def test_a_write_around_the_writer_makes_readers_compute_live(stored: Database) -> None:
+    db = stored
+    fake_classify(db)
+    match_terms(db)
+    with Writer(db) as writer:
+        writer.con.execute("delete from match_link")
+        writer._bump_version()
+    assert not matches_current(db)
+    assert not matching.match_links(db, Filters()).empty  # live
+    with Writer(db) as writer:  # the next write through the writer rebuilds them
+        writer.rebuild_search_index()
+    assert_matches_current(db)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(meetings=(5, 6)),
+        Filters(regions=("African",), topics=("electronic_evidence",)),
+        Filters(region_scheme="m49_subregion"),
+        Filters(states=("KEN",), languages=("en",)),
+    ],
+)
+def test_the_analytics_answer_the_same_from_the_tables_as_live(
+    stored: Database, monkeypatch: pytest.MonkeyPatch, filters: Filters
+) -> None:
+    db = stored
+    fake_classify(db)
+    match_terms(db)
+    assert matches_current(db)
+
+    def answers() -> tuple:
+        return (
+            matching.need_offer_matches(db, filters, per_need=10),
+            matching.need_offer_matches(db, filters, per_need=2, offset=1, limit=1),
+            matching.match_links(db, filters, per_need=3),
+            matching.unmet_needs(db, filters),
+            matching.matching_totals(db, filters),
+        )
+
+    stored_answers = answers()
+    monkeypatch.setattr(matching, "matches_current", lambda _db: False)
+    live = answers()
+    assert not live[0].empty or filters != Filters()
+    for got, want in zip(stored_answers[:4], live[:4], strict=True):
+        pd.testing.assert_frame_equal(got, want)
+    assert stored_answers[4] == live[4]
