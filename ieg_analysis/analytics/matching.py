@@ -34,8 +34,14 @@ import pandas as pd
 
 from ..reference import REGION_SCHEMES
 from ..store.db import Database
-from ..store.facts import cube_source, passage_source, with_texts
-from ..store.matches import STORED_PER_NEED, STORED_SCHEME, matches_current, ranked_sql
+from ..store.facts import passage_source, with_texts
+from ..store.matches import (
+    STORED_NEED_COLUMNS,
+    STORED_PER_NEED,
+    STORED_SCHEME,
+    matches_current,
+    ranked_sql,
+)
 from .filters import Filters
 
 STATE_TYPES = ("member_state", "observer_state")
@@ -103,23 +109,28 @@ def _best_sql(
     *,
     per_need: int,
     need_ids: tuple[int, ...] | None = None,
+    offer_side: bool = True,
 ) -> tuple[str, list]:
-    """CTEs ending in ``best``, as :func:`_pairs_sql`'s: read from match_need and
-    match_link when they answer (a need's ``per_need`` best are the first of its 10), else
-    computed live."""
+    """CTEs ending in ``best``, as :func:`_pairs_sql`'s: read from match_need, match_link
+    and match_offer when they answer (a need's ``per_need`` best are the first of its 10),
+    else computed live. Without ``offer_side``, ``best`` read from the tables holds the
+    need's columns, the rank and the submitter only."""
     if not _stored(db, filters, per_need=per_need):
         return _pairs_sql(db, filters, per_need=per_need, need_ids=need_ids)
     where, params = filters.where("n")
     ids = None if need_ids is None else [int(i) for i in need_ids]
+    offer_columns, offer_join = "", ""
+    if offer_side:
+        offer_columns = """, o.provider_iso3, o.provider_region, o.offer_language,
+            o.offer_topics, o.offer_terms, o.offer_score,
+            list_sort(list_intersect(n.topic_labels, o.offer_topics)) as shared_topics,
+            list_sort(list_intersect(n.terms, o.offer_terms)) as shared_terms"""
+        offer_join = "join match_offer o on o.offer_id = l.offer_id"
     sql = f"""
     with best as (  -- one row per (need in the filters, rank up to per_need)
-        select n.passage_id as need_id, n.actor_id as need_actor_id,
-            n.actor_name as need_state, n.country_iso3 as need_iso3,
-            n.meeting as need_meeting, n.need as need_score,
-            n.document_id as need_document_id,
-            nullif(n.{STORED_SCHEME}, '') as need_region, n.language as need_language,
-            n.topic_labels as need_topics, n.terms as need_terms, l.* exclude (need_id)
-        from match_need n join match_link l on l.need_id = n.passage_id
+        select {STORED_NEED_COLUMNS.format(region=STORED_SCHEME)},
+            l.* exclude (need_id) {offer_columns}
+        from match_need n join match_link l on l.need_id = n.passage_id {offer_join}
         where {where} and l.rank <= ?
           and (?::bigint[] is null or list_contains(?::bigint[], n.passage_id))
     )
@@ -156,13 +167,6 @@ KEYS_SQL = """
 """
 
 
-# the columns of the live ``needs`` CTE, from match_need (alias n; {region}: the scheme's)
-_STORED_NEED_COLUMNS = """n.passage_id as need_id, n.actor_id as need_actor_id,
-            n.actor_name as need_state, n.country_iso3 as need_iso3,
-            nullif(n.{region}, '') as need_region, n.language as need_language,
-            n.meeting as need_meeting, n.topic_labels as need_topics,
-            n.terms as need_terms, n.need as need_score,
-            n.document_id as need_document_id"""
 MATCH_COLUMNS = """
     b.need_id, b.need_state, b.need_iso3, b.need_region, b.need_language, b.need_meeting,
     b.need_topics, b.need_terms, b.need_score,
@@ -240,7 +244,7 @@ def match_links(db: Database, filters: Filters, *, per_need: int = 3) -> pd.Data
     a page lists the needs. Columns: need_id, need_meeting, need_state, need_iso3,
     need_region, rank, provider, provider_type. Ordered by need (meeting, State, passage)
     then rank."""
-    sql, params = _best_sql(db, filters, per_need=per_need)
+    sql, params = _best_sql(db, filters, per_need=per_need, offer_side=False)
     return db.query(
         sql  # noqa: S608 - CTEs from fixed identifiers; values bound
         + """
@@ -262,9 +266,9 @@ def unmet_needs(db: Database, filters: Filters, *, limit: int | None = None) -> 
         where, params = filters.where("n")
         sql = f"""
     with unmet as (  -- the needs in the filters without a row in match_link
-        select {_STORED_NEED_COLUMNS.format(region=_region(filters))}
-        from match_need n
-        where {where} and not n.matched
+        select {STORED_NEED_COLUMNS.format(region=_region(filters))}
+        from match_need n anti join match_link l on l.need_id = n.passage_id and l.rank = 1
+        where {where}
         order by need_region nulls last, need_state, need_meeting, need_id
         limit ?
     )
@@ -312,11 +316,16 @@ def matching_totals(db: Database, filters: Filters) -> dict[str, int]:
         where, params = filters.where("n")
         sql = f"""
     with needs as materialized (  -- one row per need passage in the filters
-        select {_STORED_NEED_COLUMNS.format(region=_region(filters))}, n.matched
+        select {STORED_NEED_COLUMNS.format(region=_region(filters))},
+            n.passage_id in (select need_id from match_link where rank = 1) as matched
         from match_need n where {where}
     ),
     matched_needs as (select need_id from needs where matched),
-    offer_keys_all as (select provider_id, key from match_offer_key),
+    offer_keys_all as (  -- one row per (offering submitter, topic or term)
+        select distinct provider_id, 'topic:' || unnest(offer_topics) as key from match_offer
+        union all
+        select distinct provider_id, 'term:' || unnest(offer_terms) as key from match_offer
+    ),
     need_keys_all as (  -- one row per (need passage, topic or term)
         select distinct need_id, need_actor_id, 'topic:' || unnest(need_topics) as key
         from needs
@@ -327,13 +336,9 @@ def matching_totals(db: Database, filters: Filters) -> dict[str, int]:
     key_states as (  -- one row per topic or term needed: how many States need it
         select key, count(distinct need_actor_id) as states, min(need_actor_id) as one_state
         from need_keys_all group by key
-    ),
-    offers as (  -- one row per offer passage: their count, from the passage counts
-        select sum(n) as n from {cube_source(db)} c
-        where c.kind <> 'recommendation_list' and c.capacity_label = 'provision'
     )
     """  # noqa: S608 - identifiers from fixed lists; values bound
-        offer_count = "coalesce((select n from offers), 0)"
+        offer_count = "(select count(*) from match_offer)"
     else:
         sql, params = _pairs_sql(db, filters, per_need=1)
         sql += KEYS_SQL

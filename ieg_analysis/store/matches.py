@@ -3,13 +3,12 @@ ranking), and its materialised form (migration 016).
 
 - :func:`ranked_sql`: CTEs ending in ``best``, the ``per_need`` best-ranked submitters of
   each need, for any filters and region scheme; what the analytics compute live.
-- ``match_need``, ``match_link`` and ``match_offer_key`` (migration 016): every need with
-  its vocabulary terms and whether any other submitter's offer shares a topic or a term with
-  it; the 10 best-ranked submitters of each need in the UN regional groups, among every
-  offer; and which topics and terms each submitter offers. The writer keeps them up to date
-  in each write's transaction (:data:`MATCH_NEED_SQL`, :data:`MATCH_OFFER_KEY_SQL`,
-  :func:`ranked_sql`) and stamps them (``match_stamp`` in ``meta``); readers use them only
-  when the stamps are current (:func:`matches_current`), else compute the same rows live.
+- ``match_need``, ``match_offer`` and ``match_link`` (migration 016): every need and
+  every offer with its vocabulary terms; the 10 best-ranked submitters of each need among
+  every offer, "same region" in the UN regional groups. The writer keeps them up to date in
+  each write's transaction (:data:`MATCH_NEED_SQL`, :data:`MATCH_OFFER_SQL`,
+  :func:`fill_links_sql`) and stamps them (``match_stamp`` in ``meta``); readers use them
+  only when the stamps are current (:func:`matches_current`), else compute live.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ STORED_SCHEME = "regional_group"
 STATE_TYPES_SQL = "('member_state', 'observer_state')"
 
 
-def ranked_sql(
+def live_inputs_sql(
     source: str,
     region: str,
     *,
@@ -33,23 +32,13 @@ def ranked_sql(
     offer_where: str = "true",
     need_scope: str = "true",
 ) -> str:
-    """CTEs ending in ``best``: one row per (need, offering submitter) among the
-    ``per_need`` best-ranked submitters of each need, with the submitter's best offer for
-    that need and its rank; and ``needs``, ``offers`` (for the totals). ``source``: the
-    passage relation (passage_fact or v_passage); ``region``: the region column of the
-    scheme (a fixed identifier); ``need_where`` and ``offer_where``: predicates over the
-    passage columns (alias ``p``) that choose the needs and narrow the offers;
-    ``need_scope``: a predicate over ``p.passage_id`` (e.g. a list of need ids). Bound
-    parameters, in order: those of need_where, need_scope, offer_where, then per_need
-    twice.
-
-    Never needs x offers (two thousand million pairs at a million passages). The ranking of
-    the offers of one need depends only on the need's *signature* (its topics, terms,
-    region and language) and on its State (whose own offers are left out); a submitter's
-    offers with the same signature (topics, terms, language) rank by their score alone.
-    So signatures are matched with signatures (joined on a shared topic or term, never a
-    nested loop), each need signature keeps its ``per_need + 1`` best submitters (the need's
-    own State can be one of them, and is dropped), and the needs take theirs from it."""
+    """CTEs ``needs`` (one row per need passage of a State in the filters) and ``offers``
+    (one row per offer passage, narrowed by the filters), the inputs of :data:`RANKING_SQL`,
+    computed from ``source`` (passage_fact or v_passage) and the matched terms. ``region``:
+    the region column of the scheme (a fixed identifier); ``need_where`` and
+    ``offer_where``: predicates over the passage columns (alias ``p``) that choose the needs
+    and narrow the offers; ``need_scope``: a predicate over ``p.passage_id``. Bound
+    parameters, in order: those of need_where, need_scope, offer_where."""
     return f"""
     with version as (select value as v from meta where key = 'model_version'),
     labelled as materialized (  -- one row per need or offer passage (any filter)
@@ -89,6 +78,22 @@ def ranked_sql(
         from labelled p left join passage_terms t on t.passage_id = p.passage_id
         where {offer_where} and p.capacity_label = 'provision'
     ),
+    """  # noqa: S608 - identifiers from fixed lists; values bound
+
+
+# CTEs ending in ``best``: one row per (need, offering submitter) among the ``per_need``
+# best-ranked submitters of each need, with the submitter's best offer for that need and
+# its rank, from the CTEs ``needs`` and ``offers`` before them (:func:`live_inputs_sql`, or
+# the match tables). Bound parameters: per_need, twice.
+#
+# Never needs x offers (two thousand million pairs at a million passages). The ranking of
+# the offers of one need depends only on the need's *signature* (its topics, terms, region
+# and language) and on its State (whose own offers are left out); a submitter's offers with
+# the same signature (topics, terms, language) rank by their score alone. So signatures are
+# matched with signatures (joined on a shared topic or term, never a nested loop), each need
+# signature keeps its ``per_need + 1`` best submitters (the need's own State can be one of
+# them, and is dropped), and the needs take theirs from it.
+RANKING_SQL = """
     need_sigs as materialized (  -- one row per need signature (what its ranking depends on)
         select row_number() over () as sig_id, *
         from (select distinct need_topics, need_terms, need_region, need_language from needs)
@@ -167,67 +172,108 @@ def ranked_sql(
         join sig_best b on b.sig_id = s.sig_id and b.provider_id <> n.need_actor_id
         qualify rank <= ?
     )
-    """  # noqa: S608 - identifiers from fixed lists; values bound
+"""
 
 
-# The columns of match_link (migration 016), from ``best`` of ranked_sql: the need's id and
-# the offer side; the need side is in match_need.
-LINK_COLUMNS = """need_id, rank, offer_id, provider_id, provider, provider_type, provider_iso3,
-    provider_region, offer_language, offer_topics, offer_terms, offer_score, topic_match,
-    term_jaccard, shared_term_count, same_region, same_language, shared_topic_count,
-    shared_topics, shared_terms"""
+def ranked_sql(
+    source: str,
+    region: str,
+    *,
+    need_where: str = "true",
+    offer_where: str = "true",
+    need_scope: str = "true",
+) -> str:
+    """:func:`live_inputs_sql` then :data:`RANKING_SQL`: the CTEs ``needs``, ``offers`` and
+    ``best``, computed live. Bound parameters: those of need_where, need_scope,
+    offer_where, then per_need twice."""
+    inputs = live_inputs_sql(
+        source, region, need_where=need_where, offer_where=offer_where, need_scope=need_scope
+    )
+    return inputs + RANKING_SQL
+
+
+# The columns of match_link (migration 016), from ``best`` of RANKING_SQL: the need, its
+# rank, the submitter, its best offer and the ranking keys. The rest of the need side is in
+# match_need, of the offer side in match_offer.
+LINK_COLUMNS = """need_id, rank, offer_id, provider_id, provider, provider_type, topic_match,
+    term_jaccard, shared_term_count, same_region, same_language, shared_topic_count"""
+
+# The columns of the ``needs`` CTE of live_inputs_sql, from match_need (alias n; {region}:
+# the region column of the scheme)
+STORED_NEED_COLUMNS = """n.passage_id as need_id, n.actor_id as need_actor_id,
+    n.actor_name as need_state, n.country_iso3 as need_iso3,
+    nullif(n.{region}, '') as need_region, n.language as need_language,
+    n.meeting as need_meeting, n.topic_labels as need_topics, n.terms as need_terms,
+    n.need as need_score, n.document_id as need_document_id"""
 
 # grain: one row per need passage of a State (not in a recommendation list) in
 # ``{source}`` (a relation with the columns of v_passage) that ``{scope}`` (a predicate over
-# ``p.passage_id``) keeps, with its vocabulary terms and whether it has a row in match_link
-# (some other submitter's offer shares a topic or a term with it). The one definition of
-# match_need's rows.
+# ``p.passage_id``) keeps, with the vocabulary terms the current model matched in it. The
+# one definition of match_need's rows.
 MATCH_NEED_SQL = f"""
-select p.passage_id, p.document_id, p.actor_id, p.actor_name, p.actor_type, p.country_iso3,
-    p.regional_group, p.m49_region, p.m49_subregion, p.language, p.meeting, p.kind,
-    p.topic_labels, coalesce(t.terms, []::varchar[]) as terms, p.need,
-    exists (select 1 from match_link l where l.need_id = p.passage_id) as matched
-from {{source}} p
-left join (
-    select source_id, list_sort(list(distinct term_id)) as terms
-    from text_term
-    where source = 'passage'
-      and model_version = (select value from meta where key = 'model_version')
-    group by source_id
-) t on t.source_id = p.passage_id
-where p.kind <> 'recommendation_list' and p.capacity_label = 'need'
-  and p.actor_type in {STATE_TYPES_SQL} and {{scope}}
-"""  # noqa: S608 - fixed identifiers
-
-# grain: one row per (submitter, topic or term of one of its offers) in ``{source}``: the
-# keys a need shares with an offer (``topic:<id>`` or ``term:<id>``). The one definition of
-# match_offer_key's rows.
-MATCH_OFFER_KEY_SQL = """
-with offers as (
-    select p.passage_id, p.actor_id, p.topic_labels
-    from {source} p
-    where p.kind <> 'recommendation_list' and p.capacity_label = 'provision'
+with needs as materialized (
+    select p.passage_id, p.document_id, p.actor_id, p.actor_name, p.actor_type,
+        p.country_iso3, p.regional_group, p.m49_region, p.m49_subregion, p.language,
+        p.meeting, p.kind, p.topic_labels, p.need
+    from {{source}} p
+    where p.kind <> 'recommendation_list' and p.capacity_label = 'need'
+      and p.actor_type in {STATE_TYPES_SQL} and {{scope}}
+),
+terms as (
+    select t.source_id, list_sort(list(distinct t.term_id)) as terms
+    from text_term t semi join needs n on n.passage_id = t.source_id
+    where t.source = 'passage'
+      and t.model_version = (select value from meta where key = 'model_version')
+    group by t.source_id
 )
-select distinct actor_id as provider_id, 'topic:' || unnest(topic_labels) as key from offers
-union
-select distinct o.actor_id, 'term:' || t.term_id
-from offers o
-join text_term t on t.source_id = o.passage_id
-where t.source = 'passage'
-  and t.model_version = (select value from meta where key = 'model_version')
+select n.*, coalesce(t.terms, []::varchar[]) as terms
+from needs n left join terms t on t.source_id = n.passage_id
+"""  # noqa: S608 - fixed identifiers
+
+# grain: one row per offer passage (not in a recommendation list) in ``{source}``, with the
+# columns of the ``offers`` CTE of live_inputs_sql (every offer; the provider's region in
+# the UN regional groups). The one definition of match_offer's rows.
+MATCH_OFFER_SQL = f"""
+with offers as materialized (
+    select p.passage_id as offer_id, p.actor_id as provider_id,
+        p.actor_name as provider, p.actor_type as provider_type,
+        case when p.actor_type in {STATE_TYPES_SQL}
+            then p.country_iso3 end as provider_iso3,
+        case when p.actor_type in {STATE_TYPES_SQL}
+            then nullif(p.{STORED_SCHEME}, '') end as provider_region,
+        p.language as offer_language, p.topic_labels as offer_topics,
+        p.provision as offer_score
+    from {{source}} p
+    where p.kind <> 'recommendation_list' and p.capacity_label = 'provision'
+),
+terms as (
+    select t.source_id, list_sort(list(distinct t.term_id)) as terms
+    from text_term t semi join offers o on o.offer_id = t.source_id
+    where t.source = 'passage'
+      and t.model_version = (select value from meta where key = 'model_version')
+    group by t.source_id
+)
+select o.*, coalesce(t.terms, []::varchar[]) as offer_terms
+from offers o left join terms t on t.source_id = o.offer_id
 """  # noqa: S608 - fixed identifiers
 
 
-def fill_links_sql(source: str, scope: str = "true") -> str:
-    """The statement that inserts into match_link the rows of the needs ``scope`` keeps
-    (a predicate over ``p.passage_id``). Bound parameters: those of ``scope``, then
+def fill_links_sql(scope: str = "true") -> str:
+    """The statement that inserts into match_link the rows of the needs of match_need that
+    ``scope`` keeps (a predicate over ``n.passage_id``), ranked among the offers of
+    match_offer (both up to date first). Bound parameters: those of ``scope``, then
     STORED_PER_NEED twice."""
-    ranked = ranked_sql(source, STORED_SCHEME, need_scope=scope)
-    return f"insert into match_link by name {ranked} select {LINK_COLUMNS} from best"  # noqa: S608
+    needs = STORED_NEED_COLUMNS.format(region=STORED_SCHEME)
+    return f"""insert into match_link by name
+    with needs as materialized (select {needs} from match_need n where {scope}),
+    offers as materialized (select * from match_offer),
+    {RANKING_SQL}
+    select {LINK_COLUMNS} from best
+    """  # noqa: S608 - fixed identifiers
 
 
 def matches_current(db: Database) -> bool:
-    """Whether match_need, match_link and match_offer_key (migration 016) are up to date:
+    """Whether match_need, match_offer and match_link (migration 016) are up to date:
     passage_fact is, and they were computed from it as it stands."""
     try:
         return bool(

@@ -20,7 +20,7 @@ from .db import Database
 from .facts import CUBE_SQL, TERM_CUBE_SQL
 from .matches import (
     MATCH_NEED_SQL,
-    MATCH_OFFER_KEY_SQL,
+    MATCH_OFFER_SQL,
     STATE_TYPES_SQL,
     STORED_PER_NEED,
     fill_links_sql,
@@ -880,34 +880,33 @@ class Writer:
         return any(offer for _, offer in rows), {int(i) for i, offer in rows if not offer}
 
     def _refresh_matches(self, gone: list[int] | None, needs: Sequence[int] = ()) -> None:
-        """Recompute match_link, match_need and match_offer_key (migration 016) from
+        """Recompute match_need, match_offer and match_link (migration 016) from
         passage_fact: whole (``gone`` None), or the rows of the need passages ``gone``
         (deleted) and ``needs`` (inserted again: the ranking of a need depends only on
         itself and on the offers)."""
         if gone is None:
-            for table in ("match_link", "match_need", "match_offer_key"):
+            for table in ("match_link", "match_need", "match_offer"):
                 self.con.execute(f"delete from {table}")  # noqa: S608 - fixed names
-            self.con.execute(fill_links_sql("passage_fact"), [STORED_PER_NEED] * 2)
             self.con.execute(
                 "insert into match_need by name "
                 + MATCH_NEED_SQL.format(source="passage_fact", scope="true")
             )
             self.con.execute(
-                "insert into match_offer_key by name "
-                + MATCH_OFFER_KEY_SQL.format(source="passage_fact")
+                "insert into match_offer by name " + MATCH_OFFER_SQL.format(source="passage_fact")
             )
+            self.con.execute(fill_links_sql(), [STORED_PER_NEED] * 2)
             return
         self.con.execute("delete from match_link where list_contains(?, need_id)", [gone])
         self.con.execute("delete from match_need where list_contains(?, passage_id)", [gone])
         if needs:
-            scope = "list_contains(?::bigint[], p.passage_id)"
-            self.con.execute(
-                fill_links_sql("passage_fact", scope), [list(needs), *[STORED_PER_NEED] * 2]
-            )
+            scope = "list_contains(?::bigint[], {}.passage_id)"
             self.con.execute(
                 "insert into match_need by name "
-                + MATCH_NEED_SQL.format(source="passage_fact", scope=scope),
+                + MATCH_NEED_SQL.format(source="passage_fact", scope=scope.format("p")),
                 [list(needs)],
+            )
+            self.con.execute(
+                fill_links_sql(scope.format("n")), [list(needs), *[STORED_PER_NEED] * 2]
             )
 
     def refresh_facts(self) -> None:

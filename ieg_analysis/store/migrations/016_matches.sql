@@ -1,14 +1,15 @@
--- 016: match_need, match_link, match_offer_key: the needs-to-offers matching materialised
--- for the Needs and offers page (analytics/matching.py explains the ranking).
+-- 016: match_need, match_offer, match_link: the needs-to-offers matching materialised for
+-- the Needs and offers page (analytics/matching.py explains the ranking).
 --
 -- At a million passages the page ranked the offers of every need on every render (some
 -- sixty thousand needs, a million signature pairs: two to four seconds). These tables hold
--- the answer for the common view (every offer; "same region" in the UN regional groups),
--- computed from passage_fact by the definitions in store/matches.py and kept up to date by
--- the writer in the same transactions as passage_fact (writer.py, `_refresh_facts`): the
--- rows of the needs a write touches are recomputed, and all of them when it touches an
--- offer. `meta` key match_stamp says which facts_stamp they were computed at; readers use
--- them only when both stamps are current (store/matches.py), else compute live.
+-- the answer for the common view (every offer counts; "same region" in the UN regional
+-- groups), computed from passage_fact by the definitions in store/matches.py and kept up to
+-- date by the writer in the same transactions as passage_fact (writer.py,
+-- `_refresh_facts`): the rows of the needs a write touches are recomputed, and all of them
+-- when it touches an offer. `meta` key match_stamp says which facts_stamp they were
+-- computed at; readers use them only when both stamps are current (store/matches.py), else
+-- compute live.
 
 -- grain: one row per need passage of a State (not in a recommendation list)
 create table match_need (
@@ -25,13 +26,26 @@ create table match_need (
     meeting integer,
     kind varchar,
     topic_labels varchar[],
-    terms varchar[],            -- the vocabulary terms the current model matched, sorted
     need float,
-    matched boolean not null    -- some other submitter's offer shares a topic or a term
+    terms varchar[]             -- the vocabulary terms the current model matched, sorted
+);
+
+-- grain: one row per offer passage (not in a recommendation list), of any submitter
+create table match_offer (
+    offer_id bigint not null,
+    provider_id integer,
+    provider varchar,
+    provider_type varchar,
+    provider_iso3 varchar,      -- null for observers (not States)
+    provider_region varchar,    -- the UN regional group; null for observers
+    offer_language varchar,
+    offer_topics varchar[],
+    offer_score float,
+    offer_terms varchar[]
 );
 
 -- grain: one row per (need passage, rank) for the 10 best-ranked offering submitters of
--- each need, among every offer, "same region" in the UN regional groups
+-- each need among every offer, "same region" in the UN regional groups
 create table match_link (
     need_id bigint not null,
     rank bigint not null,
@@ -39,59 +53,37 @@ create table match_link (
     provider_id integer,
     provider varchar,
     provider_type varchar,
-    provider_iso3 varchar,      -- null for observers (not States)
-    provider_region varchar,
-    offer_language varchar,
-    offer_topics varchar[],
-    offer_terms varchar[],
-    offer_score float,
     topic_match boolean,
     term_jaccard double,
     shared_term_count bigint,
     same_region boolean,
     same_language boolean,
-    shared_topic_count bigint,
-    shared_topics varchar[],
-    shared_terms varchar[]
+    shared_topic_count bigint
 );
 
--- grain: one row per (offering submitter, work-plan topic or vocabulary term it offers on),
--- as 'topic:<id>' or 'term:<id>'
-create table match_offer_key (
-    provider_id integer,
-    key varchar
-);
-
--- filled from passage_fact as it stands (store/matches.py: fill_links_sql with every need,
--- MATCH_NEED_SQL, MATCH_OFFER_KEY_SQL): current exactly when passage_fact is
-insert into match_link by name
-with version as (select value as v from meta where key = 'model_version'),
-labelled as materialized (  -- one row per need or offer passage (any filter)
-    select p.passage_id, p.actor_id, p.actor_name, p.actor_type, p.country_iso3,
-        p.regional_group, p.language, p.meeting, p.kind, p.topic_labels, p.capacity_label,
-        p.need, p.provision, p.document_id
+-- filled from passage_fact as it stands (store/matches.py: MATCH_NEED_SQL with every need,
+-- MATCH_OFFER_SQL, fill_links_sql): current exactly when passage_fact is
+insert into match_need by name
+with needs as materialized (
+    select p.passage_id, p.document_id, p.actor_id, p.actor_name, p.actor_type,
+        p.country_iso3, p.regional_group, p.m49_region, p.m49_subregion, p.language,
+        p.meeting, p.kind, p.topic_labels, p.need
     from passage_fact p
-    where p.kind <> 'recommendation_list' and p.capacity_label in ('need', 'provision')
+    where p.kind <> 'recommendation_list' and p.capacity_label = 'need'
+      and p.actor_type in ('member_state', 'observer_state') and true
 ),
-passage_terms as materialized (  -- one row per such passage with vocabulary terms
-    select t.source_id as passage_id, list_sort(list(distinct t.term_id)) as terms
-    from text_term t semi join labelled l on l.passage_id = t.source_id
-    where t.source = 'passage' and t.model_version = (select v from version)
+terms as (
+    select t.source_id, list_sort(list(distinct t.term_id)) as terms
+    from text_term t semi join needs n on n.passage_id = t.source_id
+    where t.source = 'passage'
+      and t.model_version = (select value from meta where key = 'model_version')
     group by t.source_id
-),
-needs as materialized (  -- one row per need passage of a State, in the filters
-    select p.passage_id as need_id, p.actor_id as need_actor_id,
-        p.actor_name as need_state, p.country_iso3 as need_iso3,
-        nullif(p.regional_group, '') as need_region, p.language as need_language,
-        p.meeting as need_meeting, p.topic_labels as need_topics,
-        coalesce(t.terms, []::varchar[]) as need_terms, p.need as need_score,
-        p.document_id as need_document_id
-    from labelled p left join passage_terms t on t.passage_id = p.passage_id
-    where true and p.capacity_label = 'need'
-      and p.actor_type in ('member_state', 'observer_state')
-      and true
-),
-offers as materialized (  -- one row per offer passage of anyone, any meeting and region
+)
+select n.*, coalesce(t.terms, []::varchar[]) as terms
+from needs n left join terms t on t.source_id = n.passage_id;
+
+insert into match_offer by name
+with offers as materialized (
     select p.passage_id as offer_id, p.actor_id as provider_id,
         p.actor_name as provider, p.actor_type as provider_type,
         case when p.actor_type in ('member_state', 'observer_state')
@@ -99,10 +91,30 @@ offers as materialized (  -- one row per offer passage of anyone, any meeting an
         case when p.actor_type in ('member_state', 'observer_state')
             then nullif(p.regional_group, '') end as provider_region,
         p.language as offer_language, p.topic_labels as offer_topics,
-        coalesce(t.terms, []::varchar[]) as offer_terms, p.provision as offer_score
-    from labelled p left join passage_terms t on t.passage_id = p.passage_id
-    where true and p.capacity_label = 'provision'
+        p.provision as offer_score
+    from passage_fact p
+    where p.kind <> 'recommendation_list' and p.capacity_label = 'provision'
 ),
+terms as (
+    select t.source_id, list_sort(list(distinct t.term_id)) as terms
+    from text_term t semi join offers o on o.offer_id = t.source_id
+    where t.source = 'passage'
+      and t.model_version = (select value from meta where key = 'model_version')
+    group by t.source_id
+)
+select o.*, coalesce(t.terms, []::varchar[]) as offer_terms
+from offers o left join terms t on t.source_id = o.offer_id;
+
+insert into match_link by name
+with needs as materialized (  -- every need of match_need, as the ranking reads it
+    select n.passage_id as need_id, n.actor_id as need_actor_id,
+        n.actor_name as need_state, n.country_iso3 as need_iso3,
+        nullif(n.regional_group, '') as need_region, n.language as need_language,
+        n.meeting as need_meeting, n.topic_labels as need_topics, n.terms as need_terms,
+        n.need as need_score, n.document_id as need_document_id
+    from match_need n
+),
+offers as materialized (select * from match_offer),
 need_sigs as materialized (  -- one row per need signature (what its ranking depends on)
     select row_number() over () as sig_id, *
     from (select distinct need_topics, need_terms, need_region, need_language from needs)
@@ -181,41 +193,9 @@ best as (  -- the per_need best submitters of each need, its own State left out
     join sig_best b on b.sig_id = s.sig_id and b.provider_id <> n.need_actor_id
     qualify rank <= 10
 )
-select need_id, rank, offer_id, provider_id, provider, provider_type, provider_iso3,
-    provider_region, offer_language, offer_topics, offer_terms, offer_score, topic_match,
-    term_jaccard, shared_term_count, same_region, same_language, shared_topic_count,
-    shared_topics, shared_terms
+select need_id, rank, offer_id, provider_id, provider, provider_type, topic_match,
+    term_jaccard, shared_term_count, same_region, same_language, shared_topic_count
 from best;
-
-insert into match_need by name
-select p.passage_id, p.document_id, p.actor_id, p.actor_name, p.actor_type, p.country_iso3,
-    p.regional_group, p.m49_region, p.m49_subregion, p.language, p.meeting, p.kind,
-    p.topic_labels, coalesce(t.terms, []::varchar[]) as terms, p.need,
-    exists (select 1 from match_link l where l.need_id = p.passage_id) as matched
-from passage_fact p
-left join (
-    select source_id, list_sort(list(distinct term_id)) as terms
-    from text_term
-    where source = 'passage'
-      and model_version = (select value from meta where key = 'model_version')
-    group by source_id
-) t on t.source_id = p.passage_id
-where p.kind <> 'recommendation_list' and p.capacity_label = 'need'
-  and p.actor_type in ('member_state', 'observer_state') and true;
-
-insert into match_offer_key by name
-with offers as (
-    select p.passage_id, p.actor_id, p.topic_labels
-    from passage_fact p
-    where p.kind <> 'recommendation_list' and p.capacity_label = 'provision'
-)
-select distinct actor_id as provider_id, 'topic:' || unnest(topic_labels) as key from offers
-union
-select distinct o.actor_id, 'term:' || t.term_id
-from offers o
-join text_term t on t.source_id = o.passage_id
-where t.source = 'passage'
-  and t.model_version = (select value from meta where key = 'model_version');
 
 insert or replace into meta (key, value)
 select 'match_stamp', coalesce(facts_stamp, '') from v_fact_state;
