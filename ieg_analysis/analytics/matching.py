@@ -36,11 +36,14 @@ from ..reference import REGION_SCHEMES
 from ..store.db import Database
 from ..store.facts import passage_source, with_texts
 from ..store.matches import (
+    RANKING_SQL,
+    STATE_TYPES_SQL,
     STORED_NEED_COLUMNS,
     STORED_PER_NEED,
     STORED_SCHEME,
+    live_inputs_sql,
     matches_current,
-    ranked_sql,
+    stored_inputs_sql,
 )
 from .filters import Filters
 
@@ -85,22 +88,33 @@ def _pairs_sql(
 ) -> tuple[str, list]:
     """CTEs ending in ``best`` (one row per (need, offering submitter) among the
     ``per_need`` best-ranked submitters of each need, with the need's columns, the
-    submitter's best offer for it and its rank), ``needs`` and ``offers``, computed live
-    (store/matches.py: ranked_sql)."""
+    submitter's best offer for it and its rank), ``needs`` and ``offers``: ranked here
+    (store/matches.py: RANKING_SQL), from the needs and offers of match_need and
+    match_offer when they are current, else from the passages."""
     region = _region(filters)
-    need_where, need_params = filters.without("actor_types").where("p")
-    offer_where, offer_params = Filters(actor_types=filters.actor_types, kinds=filters.kinds).where(
-        "p"
-    )
-    sql = ranked_sql(
-        passage_source(db),
-        region,
-        need_where=need_where,
-        offer_where=offer_where,
-        need_scope="(?::bigint[] is null or list_contains(?::bigint[], p.passage_id))",
-    )
+    offer_filters = Filters(actor_types=filters.actor_types, kinds=filters.kinds)
+    if matches_current(db):
+        need_where, need_params = filters.without("actor_types").where("n")
+        offer_where, offer_params = offer_filters.where("o")
+        inputs = stored_inputs_sql(
+            region,
+            need_where=need_where,
+            offer_where=offer_where,
+            need_scope="(?::bigint[] is null or list_contains(?::bigint[], n.passage_id))",
+        )
+    else:
+        need_where, need_params = filters.without("actor_types").where("p")
+        offer_where, offer_params = offer_filters.where("p")
+        inputs = live_inputs_sql(
+            passage_source(db),
+            region,
+            need_where=need_where,
+            offer_where=offer_where,
+            need_scope="(?::bigint[] is null or list_contains(?::bigint[], p.passage_id))",
+        )
     ids = None if need_ids is None else [int(i) for i in need_ids]
-    return sql, [*need_params, ids, ids, *offer_params, int(per_need), int(per_need)]
+    params = [*need_params, ids, ids, *offer_params, int(per_need), int(per_need)]
+    return inputs + RANKING_SQL, params
 
 
 def _best_sql(
@@ -121,8 +135,10 @@ def _best_sql(
     ids = None if need_ids is None else [int(i) for i in need_ids]
     offer_columns, offer_join = "", ""
     if offer_side:
-        offer_columns = """, o.provider_iso3, o.provider_region, o.offer_language,
-            o.offer_topics, o.offer_terms, o.offer_score,
+        offer_columns = f""", o.provider_iso3,
+            case when o.actor_type in {STATE_TYPES_SQL}
+                then nullif(o.{STORED_SCHEME}, '') end as provider_region,
+            o.offer_language, o.offer_topics, o.offer_terms, o.offer_score,
             list_sort(list_intersect(n.topic_labels, o.offer_topics)) as shared_topics,
             list_sort(list_intersect(n.terms, o.offer_terms)) as shared_terms"""
         offer_join = "join match_offer o on o.offer_id = l.offer_id"

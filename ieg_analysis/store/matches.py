@@ -201,10 +201,10 @@ LINK_COLUMNS = """need_id, rank, offer_id, provider_id, provider, provider_type,
 # The columns of the ``needs`` CTE of live_inputs_sql, from match_need (alias n; {region}:
 # the region column of the scheme)
 STORED_NEED_COLUMNS = """n.passage_id as need_id, n.actor_id as need_actor_id,
-    n.actor_name as need_state, n.country_iso3 as need_iso3,
-    nullif(n.{region}, '') as need_region, n.language as need_language,
-    n.meeting as need_meeting, n.topic_labels as need_topics, n.terms as need_terms,
-    n.need as need_score, n.document_id as need_document_id"""
+            n.actor_name as need_state, n.country_iso3 as need_iso3,
+            nullif(n.{region}, '') as need_region, n.language as need_language,
+            n.meeting as need_meeting, n.topic_labels as need_topics, n.terms as need_terms,
+            n.need as need_score, n.document_id as need_document_id"""
 
 # grain: one row per need passage of a State (not in a recommendation list) in
 # ``{source}`` (a relation with the columns of v_passage) that ``{scope}`` (a predicate over
@@ -230,17 +230,30 @@ select n.*, coalesce(t.terms, []::varchar[]) as terms
 from needs n left join terms t on t.source_id = n.passage_id
 """  # noqa: S608 - fixed identifiers
 
-# grain: one row per offer passage (not in a recommendation list) in ``{source}``, with the
-# columns of the ``offers`` CTE of live_inputs_sql (every offer; the provider's region in
-# the UN regional groups). The one definition of match_offer's rows.
+# The columns of the ``offers`` CTE of live_inputs_sql, from match_offer (alias o; {region}:
+# the region column of the scheme)
+STORED_OFFER_COLUMNS = f"""o.offer_id, o.provider_id, o.provider, o.actor_type as provider_type,
+            o.provider_iso3,
+            case when o.actor_type in {STATE_TYPES_SQL}
+                then nullif(o.{{region}}, '') end as provider_region,
+            o.offer_language, o.offer_topics, o.offer_terms, o.offer_score"""
+
+# grain: one row per offer passage (not in a recommendation list) in ``{source}``, with its
+# submitter (the State's regions: null for observers), its document kind and the
+# vocabulary terms the current model matched in it. The one definition of match_offer's
+# rows.
 MATCH_OFFER_SQL = f"""
 with offers as materialized (
-    select p.passage_id as offer_id, p.actor_id as provider_id,
-        p.actor_name as provider, p.actor_type as provider_type,
+    select p.passage_id as offer_id, p.actor_id as provider_id, p.actor_name as provider,
+        p.actor_type, p.kind,
         case when p.actor_type in {STATE_TYPES_SQL}
             then p.country_iso3 end as provider_iso3,
         case when p.actor_type in {STATE_TYPES_SQL}
-            then nullif(p.{STORED_SCHEME}, '') end as provider_region,
+            then p.regional_group end as regional_group,
+        case when p.actor_type in {STATE_TYPES_SQL}
+            then p.m49_region end as m49_region,
+        case when p.actor_type in {STATE_TYPES_SQL}
+            then p.m49_subregion end as m49_subregion,
         p.language as offer_language, p.topic_labels as offer_topics,
         p.provision as offer_score
     from {{source}} p
@@ -258,18 +271,42 @@ from offers o left join terms t on t.source_id = o.offer_id
 """  # noqa: S608 - fixed identifiers
 
 
+def stored_inputs_sql(
+    region: str,
+    *,
+    need_where: str = "true",
+    offer_where: str = "true",
+    need_scope: str = "true",
+) -> str:
+    """CTEs ``needs`` and ``offers``, as :func:`live_inputs_sql`'s, read from match_need
+    and match_offer (when current): ``need_where`` and ``need_scope`` over the columns of
+    match_need (alias ``n``, the passage id ``n.passage_id``), ``offer_where`` over those
+    of match_offer (alias ``o``: actor_type, kind). Bound parameters, in order: those of
+    need_where, need_scope, offer_where."""
+    needs = STORED_NEED_COLUMNS.format(region=region)
+    offers = STORED_OFFER_COLUMNS.format(region=region)
+    return f"""
+    with needs as materialized (  -- one row per need passage of a State, in the filters
+        select {needs}
+        from match_need n
+        where {need_where} and {need_scope}
+    ),
+    offers as materialized (  -- one row per offer passage, narrowed by the filters
+        select {offers}
+        from match_offer o
+        where {offer_where}
+    ),
+    """  # noqa: S608 - identifiers from fixed lists; values bound
+
+
 def fill_links_sql(scope: str = "true") -> str:
     """The statement that inserts into match_link the rows of the needs of match_need that
-    ``scope`` keeps (a predicate over ``n.passage_id``), ranked among the offers of
+    ``scope`` keeps (a predicate over ``n.passage_id``), ranked among every offer of
     match_offer (both up to date first). Bound parameters: those of ``scope``, then
     STORED_PER_NEED twice."""
-    needs = STORED_NEED_COLUMNS.format(region=STORED_SCHEME)
-    return f"""insert into match_link by name
-    with needs as materialized (select {needs} from match_need n where {scope}),
-    offers as materialized (select * from match_offer),
-    {RANKING_SQL}
-    select {LINK_COLUMNS} from best
-    """  # noqa: S608 - fixed identifiers
+    inputs = stored_inputs_sql(STORED_SCHEME, need_scope=scope)
+    return f"""insert into match_link by name {inputs} {RANKING_SQL}
+    select {LINK_COLUMNS} from best"""  # noqa: S608 - fixed identifiers
 
 
 def matches_current(db: Database) -> bool:

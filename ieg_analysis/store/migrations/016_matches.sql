@@ -35,13 +35,16 @@ create table match_offer (
     offer_id bigint not null,
     provider_id integer,
     provider varchar,
-    provider_type varchar,
-    provider_iso3 varchar,      -- null for observers (not States)
-    provider_region varchar,    -- the UN regional group; null for observers
+    actor_type varchar,         -- the submitter's type
+    kind varchar,               -- the document's kind
+    provider_iso3 varchar,      -- the State's regions: null for observers
+    regional_group varchar,
+    m49_region varchar,
+    m49_subregion varchar,
     offer_language varchar,
     offer_topics varchar[],
     offer_score float,
-    offer_terms varchar[]
+    offer_terms varchar[]       -- the vocabulary terms the current model matched, sorted
 );
 
 -- grain: one row per (need passage, rank) for the 10 best-ranked offering submitters of
@@ -84,12 +87,16 @@ from needs n left join terms t on t.source_id = n.passage_id;
 
 insert into match_offer by name
 with offers as materialized (
-    select p.passage_id as offer_id, p.actor_id as provider_id,
-        p.actor_name as provider, p.actor_type as provider_type,
+    select p.passage_id as offer_id, p.actor_id as provider_id, p.actor_name as provider,
+        p.actor_type, p.kind,
         case when p.actor_type in ('member_state', 'observer_state')
             then p.country_iso3 end as provider_iso3,
         case when p.actor_type in ('member_state', 'observer_state')
-            then nullif(p.regional_group, '') end as provider_region,
+            then p.regional_group end as regional_group,
+        case when p.actor_type in ('member_state', 'observer_state')
+            then p.m49_region end as m49_region,
+        case when p.actor_type in ('member_state', 'observer_state')
+            then p.m49_subregion end as m49_subregion,
         p.language as offer_language, p.topic_labels as offer_topics,
         p.provision as offer_score
     from passage_fact p
@@ -106,7 +113,7 @@ select o.*, coalesce(t.terms, []::varchar[]) as offer_terms
 from offers o left join terms t on t.source_id = o.offer_id;
 
 insert into match_link by name
-with needs as materialized (  -- every need of match_need, as the ranking reads it
+with needs as materialized (  -- every need passage of a State
     select n.passage_id as need_id, n.actor_id as need_actor_id,
         n.actor_name as need_state, n.country_iso3 as need_iso3,
         nullif(n.regional_group, '') as need_region, n.language as need_language,
@@ -114,7 +121,14 @@ with needs as materialized (  -- every need of match_need, as the ranking reads 
         n.need as need_score, n.document_id as need_document_id
     from match_need n
 ),
-offers as materialized (select * from match_offer),
+offers as materialized (  -- every offer passage
+    select o.offer_id, o.provider_id, o.provider, o.actor_type as provider_type,
+        o.provider_iso3,
+        case when o.actor_type in ('member_state', 'observer_state')
+            then nullif(o.regional_group, '') end as provider_region,
+        o.offer_language, o.offer_topics, o.offer_terms, o.offer_score
+    from match_offer o
+),
 need_sigs as materialized (  -- one row per need signature (what its ranking depends on)
     select row_number() over () as sig_id, *
     from (select distinct need_topics, need_terms, need_region, need_language from needs)
@@ -193,9 +207,9 @@ best as (  -- the per_need best submitters of each need, its own State left out
     join sig_best b on b.sig_id = s.sig_id and b.provider_id <> n.need_actor_id
     qualify rank <= 10
 )
+
 select need_id, rank, offer_id, provider_id, provider, provider_type, topic_match,
-    term_jaccard, shared_term_count, same_region, same_language, shared_topic_count
-from best;
+term_jaccard, shared_term_count, same_region, same_language, shared_topic_count from best;
 
 insert or replace into meta (key, value)
 select 'match_stamp', coalesce(facts_stamp, '') from v_fact_state;
