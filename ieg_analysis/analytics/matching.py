@@ -272,6 +272,76 @@ def match_links(db: Database, filters: Filters, *, per_need: int = 3) -> pd.Data
     )
 
 
+def match_flows(
+    db: Database, filters: Filters, *, per_need: int = 3, best_only: bool = False, top: int = 12
+) -> pd.DataFrame:
+    """:func:`provider_region_flows` of :func:`match_links` (the same rows, in the same
+    order), aggregated in the database rather than from every link: grain one row per
+    (provider, need region). Columns: provider, provider_type, region, value, states."""
+    columns = ["provider", "provider_type", "region", "value", "states"]
+    sql, params = _best_sql(db, filters, per_need=per_need, offer_side=False)
+    frame = db.query(
+        sql  # noqa: S608 - CTEs from fixed identifiers; values bound
+        + """
+    , data as (  -- one row per (need, submitter) counted
+        select need_id, need_iso3, coalesce(need_region, 'No region') as region, provider,
+            provider_type
+        from best where not ? or rank = 1
+    ),
+    ranked as (  -- one row per submitter: its place by needs met, then name
+        select provider,
+            row_number() over (order by count(distinct need_id) desc, provider) as position
+        from data group by provider
+    ),
+    named as (  -- the top submitters by name, the others as one
+        select case when r.position <= ? then d.provider else ? end as provider,
+            case when r.position <= ? then d.provider_type end as provider_type,
+            d.region, d.need_id, d.need_iso3
+        from data d join ranked r on r.provider = d.provider
+    ),
+    flows as (
+        select provider, region, count(distinct need_id) as value,
+            count(distinct need_iso3) as states, first(provider_type) as provider_type
+        from named group by provider, region
+    )
+    select provider, provider_type, region, value, states
+    from (select *, sum(value) over (partition by provider) as total from flows)
+    order by provider = ?, total desc, provider, value desc, region
+    """,
+        [*params, bool(best_only), int(top), OTHER_PROVIDERS, int(top), OTHER_PROVIDERS],
+    )
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    return frame[columns]
+
+
+def matched_need_ids(
+    db: Database, filters: Filters, *, offset: int = 0, limit: int | None = None
+) -> list[int]:
+    """The need passages in the filters that some offer matches, in the order of
+    :func:`need_offer_matches` (meeting, State, passage): those ``offset + 1`` to
+    ``offset + limit``. No ranking needed: the ids of a page of needs, for
+    ``need_offer_matches(need_ids=...)``."""
+    if _stored(db, filters):
+        where, params = filters.where("n")
+        sql = f"""
+    select n.passage_id as need_id from match_need n
+    where {where} and n.matched
+    order by n.meeting, n.actor_name, n.passage_id
+    """  # noqa: S608 - identifiers from fixed lists; values bound
+    else:
+        sql, params = _pairs_sql(db, filters, per_need=1)
+        sql += (
+            KEYS_SQL  # noqa: S608 - fixed CTEs
+            + """
+    select n.need_id from needs n semi join matched_needs m on m.need_id = n.need_id
+    order by n.need_meeting, n.need_state, n.need_id
+    """
+        )
+    frame = db.query(sql + " limit ? offset ?", [*params, limit, int(offset)])
+    return [int(i) for i in frame["need_id"]]
+
+
 def unmet_needs(db: Database, filters: Filters, *, limit: int | None = None) -> pd.DataFrame:
     """Grain: one row per need passage in the filters that no offer matches (no other
     submitter's offer shares a topic or a term with it); the first ``limit`` of them when
@@ -283,8 +353,8 @@ def unmet_needs(db: Database, filters: Filters, *, limit: int | None = None) -> 
         sql = f"""
     with unmet as (  -- the needs in the filters without a row in match_link
         select {STORED_NEED_COLUMNS.format(region=_region(filters))}
-        from match_need n anti join match_link l on l.need_id = n.passage_id and l.rank = 1
-        where {where}
+        from match_need n
+        where {where} and not n.matched
         order by need_region nulls last, need_state, need_meeting, need_id
         limit ?
     )
@@ -332,8 +402,7 @@ def matching_totals(db: Database, filters: Filters) -> dict[str, int]:
         where, params = filters.where("n")
         sql = f"""
     with needs as materialized (  -- one row per need passage in the filters
-        select {STORED_NEED_COLUMNS.format(region=_region(filters))},
-            n.passage_id in (select need_id from match_link where rank = 1) as matched
+        select {STORED_NEED_COLUMNS.format(region=_region(filters))}, n.matched
         from match_need n where {where}
     ),
     matched_needs as (select need_id from needs where matched),

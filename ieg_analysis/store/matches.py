@@ -208,8 +208,9 @@ STORED_NEED_COLUMNS = """n.passage_id as need_id, n.actor_id as need_actor_id,
 
 # grain: one row per need passage of a State (not in a recommendation list) in
 # ``{source}`` (a relation with the columns of v_passage) that ``{scope}`` (a predicate over
-# ``p.passage_id``) keeps, with the vocabulary terms the current model matched in it. The
-# one definition of match_need's rows.
+# ``p.passage_id``) keeps, with the vocabulary terms the current model matched in it;
+# ``matched`` is set once match_link holds its rows (MARK_MATCHED_SQL). The one definition
+# of match_need's rows.
 MATCH_NEED_SQL = f"""
 with needs as materialized (
     select p.passage_id, p.document_id, p.actor_id, p.actor_name, p.actor_type,
@@ -226,9 +227,16 @@ terms as (
       and t.model_version = (select value from meta where key = 'model_version')
     group by t.source_id
 )
-select n.*, coalesce(t.terms, []::varchar[]) as terms
+select n.*, coalesce(t.terms, []::varchar[]) as terms, false as matched
 from needs n left join terms t on t.source_id = n.passage_id
 """  # noqa: S608 - fixed identifiers
+
+# Marks the needs of match_need that ``{scope}`` keeps (a predicate over ``passage_id``)
+# that have a row in match_link (some other submitter's offer shares a topic or a term).
+MARK_MATCHED_SQL = """
+update match_need set matched = true
+where {scope} and passage_id in (select need_id from match_link where rank = 1)
+"""
 
 # The columns of the ``offers`` CTE of live_inputs_sql, from match_offer (alias o; {region}:
 # the region column of the scheme)

@@ -19,6 +19,7 @@ from ..reference import Reference, normalise_name
 from .db import Database
 from .facts import CUBE_SQL, TERM_CUBE_SQL
 from .matches import (
+    MARK_MATCHED_SQL,
     MATCH_NEED_SQL,
     MATCH_OFFER_SQL,
     STATE_TYPES_SQL,
@@ -895,6 +896,7 @@ class Writer:
                 "insert into match_offer by name " + MATCH_OFFER_SQL.format(source="passage_fact")
             )
             self.con.execute(fill_links_sql(), [STORED_PER_NEED] * 2)
+            self.con.execute(MARK_MATCHED_SQL.format(scope="true"))
             return
         self.con.execute("delete from match_link where list_contains(?, need_id)", [gone])
         self.con.execute("delete from match_need where list_contains(?, passage_id)", [gone])
@@ -907,6 +909,9 @@ class Writer:
             )
             self.con.execute(
                 fill_links_sql(scope.format("n")), [list(needs), *[STORED_PER_NEED] * 2]
+            )
+            self.con.execute(
+                MARK_MATCHED_SQL.format(scope=scope.format("match_need")), [list(needs)]
             )
 
     def refresh_facts(self) -> None:

@@ -44,9 +44,12 @@ def assert_matches_current(db: Database) -> None:
     links = _frame(db, f"select {LINK_COLUMNS} from match_link")  # noqa: S608
     expected = _ordered(db, live_links, [STORED_PER_NEED] * 2)
     pd.testing.assert_frame_equal(links, expected)
-    needs = _frame(db, "select * from match_need")
-    expected = _frame(db, MATCH_NEED_SQL.format(source="v_passage", scope="true"))
+    needs = _frame(db, "select * exclude (matched) from match_need")
+    live_needs = MATCH_NEED_SQL.format(source="v_passage", scope="true")
+    expected = _frame(db, f"select * exclude (matched) from ({live_needs})")  # noqa: S608
     pd.testing.assert_frame_equal(needs, expected)
+    matched = set(db.query("select passage_id from match_need where matched")["passage_id"])
+    assert matched == set(links["need_id"])
     offers = _frame(db, "select * from match_offer")
     pd.testing.assert_frame_equal(offers, _frame(db, MATCH_OFFER_SQL.format(source="v_passage")))
 
@@ -157,16 +160,29 @@ def test_the_analytics_answer_the_same_from_the_tables_as_live(
             matching.need_offer_matches(db, filters, per_need=2, offset=1, limit=1),
             matching.match_links(db, filters, per_need=3),
             matching.unmet_needs(db, filters),
+            matching.match_flows(db, filters, per_need=2, top=1),
+            matching.match_flows(db, filters, best_only=True),
             matching.matching_totals(db, filters),
+            matching.matched_need_ids(db, filters),
+            matching.matched_need_ids(db, filters, offset=1, limit=1),
         )
 
     stored_answers = answers()
     monkeypatch.setattr(matching, "matches_current", lambda _db: False)
     live = answers()
     assert not live[0].empty or filters != Filters()
-    for got, want in zip(stored_answers[:4], live[:4], strict=True):
+    for got, want in zip(stored_answers[:6], live[:6], strict=True):
         pd.testing.assert_frame_equal(got, want)
-    assert stored_answers[4] == live[4]
+    assert stored_answers[6:] == live[6:]
+    # the flows and the page order agree with the links they summarise
+    links = live[2]
+    pd.testing.assert_frame_equal(
+        live[4],
+        matching.provider_region_flows(matching.match_links(db, filters, per_need=2), top=1),
+        check_dtype=False,
+    )
+    assert live[7] == list(dict.fromkeys(links["need_id"]))
+    assert live[8] == live[7][1:2]
 
 
 def test_the_migration_fills_the_tables_as_the_writer_does(stored: Database) -> None:

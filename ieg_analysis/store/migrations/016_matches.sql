@@ -27,7 +27,9 @@ create table match_need (
     kind varchar,
     topic_labels varchar[],
     need float,
-    terms varchar[]             -- the vocabulary terms the current model matched, sorted
+    terms varchar[],            -- the vocabulary terms the current model matched, sorted
+    matched boolean not null    -- it has rows in match_link: some other submitter's offer
+                                -- shares a topic or a term with it
 );
 
 -- grain: one row per offer passage (not in a recommendation list), of any submitter
@@ -65,7 +67,7 @@ create table match_link (
 );
 
 -- filled from passage_fact as it stands (store/matches.py: MATCH_NEED_SQL with every need,
--- MATCH_OFFER_SQL, fill_links_sql): current exactly when passage_fact is
+-- MATCH_OFFER_SQL, fill_links_sql, MARK_MATCHED_SQL): current exactly when passage_fact is
 insert into match_need by name
 with needs as materialized (
     select p.passage_id, p.document_id, p.actor_id, p.actor_name, p.actor_type,
@@ -82,7 +84,7 @@ terms as (
       and t.model_version = (select value from meta where key = 'model_version')
     group by t.source_id
 )
-select n.*, coalesce(t.terms, []::varchar[]) as terms
+select n.*, coalesce(t.terms, []::varchar[]) as terms, false as matched
 from needs n left join terms t on t.source_id = n.passage_id;
 
 insert into match_offer by name
@@ -210,6 +212,9 @@ best as (  -- the per_need best submitters of each need, its own State left out
 
 select need_id, rank, offer_id, provider_id, provider, provider_type, topic_match,
 term_jaccard, shared_term_count, same_region, same_language, shared_topic_count from best;
+
+update match_need set matched = true
+where passage_id in (select need_id from match_link where rank = 1);
 
 insert or replace into meta (key, value)
 select 'match_stamp', coalesce(facts_stamp, '') from v_fact_state;
