@@ -26,6 +26,14 @@ Definitions shared by every function here:
   5. ``same_language``: both passages are in the same language;
   6. then more shared topics, a higher offer score, and the submitter's name.
   Each submitter appears once per need, with its best-ranked offer passage.
+
+Where the answers come from (store/matches.py): the writer keeps every need and offer with
+its terms (match_need, match_offer) and the 10 best submitters of each need among every
+offer in the UN regional groups (match_link) up to date. A view with every offer reads the
+rankings from them (up to 10 per need, regional groups) or needs no ranking (the totals, the
+needs nobody meets); a view whose offers are narrowed, or in another region scheme, ranks
+its needs from match_need and match_offer; while the tables are behind a write made around
+the writer, everything is computed from the passages.
 """
 
 from __future__ import annotations
