@@ -231,11 +231,12 @@ select n.*, coalesce(t.terms, []::varchar[]) as terms, false as matched
 from needs n left join terms t on t.source_id = n.passage_id
 """  # noqa: S608 - fixed identifiers
 
-# Marks the needs of match_need that ``{scope}`` keeps (a predicate over ``passage_id``)
-# that have a row in match_link (some other submitter's offer shares a topic or a term).
+# Sets ``matched`` of the needs of match_need that ``{scope}`` keeps (a predicate over
+# ``passage_id``): whether they have a row in match_link (some other submitter's offer
+# shares a topic or a term with them).
 MARK_MATCHED_SQL = """
-update match_need set matched = true
-where {scope} and passage_id in (select need_id from match_link where rank = 1)
+update match_need set matched = passage_id in (select need_id from match_link where rank = 1)
+where {scope}
 """
 
 # The columns of the ``offers`` CTE of live_inputs_sql, from match_offer (alias o; {region}:
@@ -246,10 +247,10 @@ STORED_OFFER_COLUMNS = f"""o.offer_id, o.provider_id, o.provider, o.actor_type a
                 then nullif(o.{{region}}, '') end as provider_region,
             o.offer_language, o.offer_topics, o.offer_terms, o.offer_score"""
 
-# grain: one row per offer passage (not in a recommendation list) in ``{source}``, with its
-# submitter (the State's regions: null for observers), its document kind and the
-# vocabulary terms the current model matched in it. The one definition of match_offer's
-# rows.
+# grain: one row per offer passage (not in a recommendation list) in ``{source}`` that
+# ``{scope}`` (a predicate over ``p.passage_id``) keeps, with its submitter (the State's
+# regions: null for observers), its document kind and the vocabulary terms the current
+# model matched in it. The one definition of match_offer's rows.
 MATCH_OFFER_SQL = f"""
 with offers as materialized (
     select p.passage_id as offer_id, p.actor_id as provider_id, p.actor_name as provider,
@@ -265,7 +266,7 @@ with offers as materialized (
         p.language as offer_language, p.topic_labels as offer_topics,
         p.provision as offer_score
     from {{source}} p
-    where p.kind <> 'recommendation_list' and p.capacity_label = 'provision'
+    where p.kind <> 'recommendation_list' and p.capacity_label = 'provision' and {{scope}}
 ),
 terms as (
     select t.source_id, list_sort(list(distinct t.term_id)) as terms
@@ -315,6 +316,46 @@ def fill_links_sql(scope: str = "true") -> str:
     inputs = stored_inputs_sql(STORED_SCHEME, need_scope=scope)
     return f"""insert into match_link by name {inputs} {RANKING_SQL}
     select {LINK_COLUMNS} from best"""  # noqa: S608 - fixed identifiers
+
+
+# grain: one row per need of match_need whose 10 best submitters may have changed when the
+# offers of the submitters ``?`` (a list of ids) changed (match_offer up to date, match_link
+# not yet): those that list one of them, and those for which one of them now ranks above
+# the last listed (or that list fewer than STORED_PER_NEED). The others keep their list:
+# their 10 best are unchanged, and none of these submitters can enter it.
+def affected_needs_sql() -> str:
+    """The query of the needs whose rows of match_link a change of the offers of some
+    submitters may change. Bound parameters: the submitters' ids, STORED_PER_NEED twice,
+    the ids again, STORED_PER_NEED."""
+    inputs = stored_inputs_sql(STORED_SCHEME, offer_where="list_contains(?, o.provider_id)")
+    return f"""{inputs} {RANKING_SQL},
+    listed as (  -- the needs that list one of the submitters
+        select distinct need_id from match_link where list_contains(?, provider_id)
+    ),
+    last as (  -- the last listed submitter of each need, with its ranking keys
+        select l.need_id, l.provider, l.offer_id, struct_pack(
+                a := l.topic_match, b := l.term_jaccard, c := l.shared_term_count,
+                d := l.same_region, e := l.same_language, f := l.shared_topic_count,
+                g := coalesce(o.offer_score, -1.0)) as k,
+            l.rank
+        from match_link l join match_offer o on o.offer_id = l.offer_id
+        qualify l.rank = max(l.rank) over (partition by l.need_id)
+    ),
+    entering as (  -- the needs one of the submitters now ranks above the last listed of
+        select b.need_id
+        from best b left join last t on t.need_id = b.need_id
+        where t.need_id is null or t.rank < ? or struct_pack(
+                a := b.topic_match, b := b.term_jaccard, c := b.shared_term_count,
+                d := b.same_region, e := b.same_language, f := b.shared_topic_count,
+                g := coalesce(b.offer_score, -1.0)) > t.k
+            or (struct_pack(
+                a := b.topic_match, b := b.term_jaccard, c := b.shared_term_count,
+                d := b.same_region, e := b.same_language, f := b.shared_topic_count,
+                g := coalesce(b.offer_score, -1.0)) = t.k
+                and (b.provider, b.offer_id) < (t.provider, t.offer_id))
+    )
+    select need_id from listed union select need_id from entering
+    """  # noqa: S608 - fixed identifiers
 
 
 def matches_current(db: Database) -> bool:

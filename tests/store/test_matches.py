@@ -11,6 +11,7 @@ import pytest
 from ieg_analysis.analytics import matching
 from ieg_analysis.analytics.filters import Filters
 from ieg_analysis.records import Actor
+from ieg_analysis.store import writer as writer_module
 from ieg_analysis.store.db import Database
 from ieg_analysis.store.matches import (
     LINK_COLUMNS,
@@ -37,12 +38,12 @@ def _ordered(db: Database, sql: str, params: list) -> pd.DataFrame:
     return frame.loc[order].reset_index(drop=True)
 
 
-def assert_matches_current(db: Database) -> None:
+def assert_matches_current(db: Database, per_need: int = STORED_PER_NEED) -> None:
     """The match tables are used, and hold what the live computation says."""
     assert matches_current(db)
     live_links = ranked_sql("v_passage", STORED_SCHEME) + f" select {LINK_COLUMNS} from best"  # noqa: S608
     links = _frame(db, f"select {LINK_COLUMNS} from match_link")  # noqa: S608
-    expected = _ordered(db, live_links, [STORED_PER_NEED] * 2)
+    expected = _ordered(db, live_links, [per_need] * 2)
     pd.testing.assert_frame_equal(links, expected)
     needs = _frame(db, "select * exclude (matched) from match_need")
     live_needs = MATCH_NEED_SQL.format(source="v_passage", scope="true")
@@ -51,7 +52,9 @@ def assert_matches_current(db: Database) -> None:
     matched = set(db.query("select passage_id from match_need where matched")["passage_id"])
     assert matched == set(links["need_id"])
     offers = _frame(db, "select * from match_offer")
-    pd.testing.assert_frame_equal(offers, _frame(db, MATCH_OFFER_SQL.format(source="v_passage")))
+    pd.testing.assert_frame_equal(
+        offers, _frame(db, MATCH_OFFER_SQL.format(source="v_passage", scope="true"))
+    )
 
 
 @pytest.fixture
@@ -72,52 +75,75 @@ def _need_and_offer(db: Database) -> tuple[int, int]:
     return int(row["need"]), int(row["offer"])
 
 
+@pytest.mark.parametrize("scoped", [False, True])
 def test_every_write_keeps_the_matches_current(
-    stored: Database, monkeypatch: pytest.MonkeyPatch
+    stored: Database, monkeypatch: pytest.MonkeyPatch, scoped: bool
 ) -> None:
+    """``scoped``: one submitter per need kept, and every write that touches offers
+    redoes only the needs they enter or leave (never all): the small database then
+    exercises what a large one does."""
     db = stored
-    redone: list = []  # what each refresh of the matches recomputed (None: everything)
-    refresh = Writer._refresh_matches
+    per_need = STORED_PER_NEED
+    if scoped:
+        per_need = 1
+        monkeypatch.setattr(writer_module, "STORED_PER_NEED", per_need)
+        monkeypatch.setattr(Writer, "MATCH_WHOLE_PROVIDERS", 2.0)
+        monkeypatch.setattr(Writer, "MATCH_WHOLE_NEEDS", 2.0)
+    redone: list = []  # the needs each refresh ranked again (None: every need)
+    redo = Writer._redo_links
 
-    def spy(self, gone, needs=()):
-        redone.append(gone)
-        refresh(self, gone, needs)
+    def spy(self, needs):
+        redone.append(needs)
+        redo(self, needs)
 
-    monkeypatch.setattr(Writer, "_refresh_matches", spy)
-    assert_matches_current(db)  # ingested, not classified: no needs
+    monkeypatch.setattr(Writer, "_redo_links", spy)
+
+    def check() -> None:
+        assert_matches_current(db, per_need)
+
+    check()  # ingested, not classified: no needs
     assert db.scalar("select count(*) from match_need") == 0
     fake_classify(db)
-    assert_matches_current(db)
+    check()
     match_terms(db)  # "training" in both the needs and the offers: they match
-    assert_matches_current(db)
+    check()
     assert db.scalar("select count(*) from match_link") > 0
     need, offer = _need_and_offer(db)
     with Writer(db) as writer:  # a need stays a need on another topic: its rows alone
         writer.record_correction(
             need, user="alice", topics=["prevention"], topic="prevention", capacity="need"
         )
-    assert_matches_current(db)
+    check()
     assert redone[-1] == [need]
-    with Writer(db) as writer:  # an offer becomes no offer: every need's ranking
+    with Writer(db) as writer:  # an offer becomes no offer: the needs that listed it
         writer.record_correction(
             offer, user="alice", topics=["prevention"], topic="prevention", capacity="none"
         )
-    assert_matches_current(db)
-    assert redone[-1] is None
+    check()
+    assert (redone[-1] is None) is not scoped
+    with Writer(db) as writer:  # an offer again, on other topics: the needs it enters
+        writer.record_correction(
+            offer,
+            user="alice",
+            topics=["electronic_evidence"],
+            topic="electronic_evidence",
+            capacity="provision",
+        )
+    check()
     count = len(redone)
     with Writer(db) as writer:  # a new document, not classified yet: nothing to redo
         writer.add_document(_document("d", Actor("Chile", "member_state", "CHL"), meeting=5))
-    assert_matches_current(db)
+    check()
     assert len(redone) == count
     fake_classify(db)
     match_terms(db)
-    assert_matches_current(db)
+    check()
     with Writer(db) as writer:
         first = int(writer.con.execute("select min(id) from document").fetchone()[0])
         writer.delete_document(first, user="alice")
-    assert_matches_current(db)
+    check()
     fake_classify(db, version="test-2")  # a new model version: rebuilt whole
-    assert_matches_current(db)
+    check()
 
 
 def test_a_write_around_the_writer_makes_readers_compute_live(stored: Database) -> None:
