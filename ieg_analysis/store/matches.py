@@ -1,15 +1,18 @@
 """The needs-to-offers ranking as SQL (the definitions: analytics/matching.py explains the
 ranking), and its materialised form (migration 016).
 
-- :func:`ranked_sql`: CTEs ending in ``best``, the ``per_need`` best-ranked submitters of
-  each need, for any filters and region scheme; what the analytics compute live.
+- :data:`RANKING_SQL`: CTEs ending in ``best``, the ``per_need`` best-ranked submitters of
+  each need, from CTEs ``needs`` and ``offers`` computed from the passages
+  (:func:`live_inputs_sql`; :func:`ranked_sql` is both) or read from the tables below
+  (:func:`stored_inputs_sql`), for any filters and region scheme.
 - ``match_need``, ``match_offer`` and ``match_link`` (migration 016): every need and
   every offer with its vocabulary terms; the 10 best-ranked submitters of each need among
   every offer, "same region" in the UN regional groups. The writer keeps them up to date in
   each write's transaction (:data:`MATCH_NEED_SQL`, :data:`MATCH_OFFER_SQL`,
-  :func:`fill_links_sql`) and stamps them (``match_stamp`` in ``meta``); readers use them
-  only when the stamps are current (:func:`matches_current`), else compute live.
-"""
+  :func:`fill_links_sql`): the rows of the needs and offers the write touches, and the
+  rankings of the needs those offers leave or enter (:func:`affected_needs_sql`), or all of
+  them. It stamps them (``match_stamp`` in ``meta``); readers use them only when the stamps
+  are current (:func:`matches_current`), else compute live."""
 
 from __future__ import annotations
 
