@@ -6,11 +6,11 @@ import streamlit as st
 
 from ieg_analysis.analytics.filters import ACTOR_TYPE_LABELS
 from ieg_analysis.analytics.matching import (
-    match_links,
+    match_flows,
+    matched_need_ids,
     matches_for_export,
     matching_totals,
     need_offer_matches,
-    provider_region_flows,
     term_labels,
     unmet_needs,
 )
@@ -62,11 +62,10 @@ best_only = right.toggle(
     "Chart: only the best offer of each need", key="match_best_only", value=False
 )
 try:
-    links = cached(db, source, match_links, filters, per_need=per_need)
+    flows = cached(db, source, match_flows, filters, per_need=per_need, best_only=best_only)
 except IEGError as error:  # e.g. the query's time limit on a very large database
     st.info(f"{error} Narrow the filters (a meeting, a region) and try again.")
     st.stop()
-flows = provider_region_flows(links, best_only=best_only)
 st.plotly_chart(providers_sankey(flows, region_label=region_label), width="stretch")
 st.caption(
     f"Left: who offers (colour: submitter type; the 12 who meet most needs by name). "
@@ -98,8 +97,14 @@ if pages > 1:
         value=1,
         key="match_page",
     )
-need_order = list(dict.fromkeys(links["need_id"]))  # the needs with a match, in order
-shown_ids = need_order[(int(page) - 1) * NEEDS_PER_PAGE : int(page) * NEEDS_PER_PAGE]
+shown_ids = cached(  # the needs of this page, of those with a match
+    db,
+    source,
+    matched_need_ids,
+    filters,
+    offset=(int(page) - 1) * NEEDS_PER_PAGE,
+    limit=NEEDS_PER_PAGE,
+)
 matches = cached(
     db,
     source,

@@ -10,7 +10,9 @@ import pytest
 from ieg_analysis.analytics.filters import Filters
 from ieg_analysis.analytics.matching import (
     OTHER_PROVIDERS,
+    match_flows,
     match_links,
+    matched_need_ids,
     matches_for_export,
     matching_totals,
     need_offer_matches,
@@ -243,6 +245,22 @@ def test_flows_from_providers_to_regions(match_db) -> None:
     assert provider_region_flows(matches.iloc[0:0]).empty
 
 
+@pytest.mark.parametrize("best_only", [False, True])
+@pytest.mark.parametrize("top", [1, 2, 12])
+def test_flows_in_the_database_are_those_of_the_links(match_db, best_only, top) -> None:
+    links = match_links(match_db, Filters(), per_need=10)
+    expected = provider_region_flows(links, top=top, best_only=best_only)
+    flows = match_flows(match_db, Filters(), per_need=10, best_only=best_only, top=top)
+    pd.testing.assert_frame_equal(flows, expected, check_dtype=False)
+    assert match_flows(match_db, Filters(meetings=(6,))).empty
+
+
+def test_matched_need_ids_page_through_the_needs_with_a_match(match_db) -> None:
+    links = match_links(match_db, Filters())
+    assert matched_need_ids(match_db, Filters()) == list(dict.fromkeys(links["need_id"]))
+    assert matched_need_ids(match_db, Filters(), offset=1, limit=25) == []
+
+
 def test_export_has_readable_headings_and_labels(match_db) -> None:
     matches = need_offer_matches(match_db, Filters(), per_need=1)
     table = matches_for_export(
@@ -293,6 +311,7 @@ def test_matches_from_passage_fact_equal_those_from_the_live_view(
             matching_totals(match_db, filters),
         )
 
+    monkeypatch.setattr(matching, "matches_current", lambda _db: False)  # from the passages
     fact = answers()
     monkeypatch.setattr(matching, "passage_source", lambda _db: LIVE_VIEW)
     live = answers()

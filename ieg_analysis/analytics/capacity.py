@@ -220,13 +220,12 @@ def cell_evidence(
     offer_where, offer_params = _scoped(filters.without("topics", "states"), "o")
     label = "provision" if measure == "provision" else "need"
     source = passage_source(db)
+    # the shown passages' ids and scores first (their other columns, read for a million
+    # rows, would cost more than the whole query), then their columns by id
     sql = f"""
     with evidence as (
-        select p.passage_id, p.country_name as state, p.country_iso3 as iso3,
-            p.actor_name as submitter, p.meeting, p.kind,
-            coalesce(p.title, p.source_name) as document, p.source_name, p.seq,
-            p.heading, p.para_number, p.need, p.provision,
-            p.{topic} as topic_score
+        select p.passage_id, p.meeting, coalesce(p.title, p.source_name) as document, p.seq,
+            p.need, p.provision, p.{topic} as topic_score
         from {source} p
         where {where}
           and p.actor_type in ('member_state', 'observer_state')
@@ -250,13 +249,12 @@ def cell_evidence(
             meeting, document, seq
         limit ?
     )
-    select e.passage_id, e.state, e.iso3, e.submitter, e.meeting, e.kind, e.document,
-        e.source_name, e.heading, e.para_number, e.need, e.provision, e.topic_score
+    select e.passage_id, e.need, e.provision, e.topic_score
     from shown e
     order by case when ? = 'provision' then e.provision else e.need end desc,
         e.meeting, e.document, e.seq
     """  # noqa: S608 - identifiers from fixed lists; values bound
-    frame = db.query(
+    shown = db.query(
         sql,
         [
             *params,
@@ -272,7 +270,16 @@ def cell_evidence(
             measure,
         ],
     )
+    rows = passage_rows(db, shown["passage_id"].tolist(), EVIDENCE_COLUMNS)
+    frame = shown.merge(rows, on="passage_id", how="left")  # in shown's order
+    frame = frame[["passage_id", *rows.columns[1:], "need", "provision", "topic_score"]]
     return with_texts(db, frame, after="para_number")
+
+
+# the columns of a shown passage, over v_passage_source (facts.passage_rows)
+EVIDENCE_COLUMNS = """country_name as state, country_iso3 as iso3, actor_name as submitter,
+    meeting, kind, coalesce(title, source_name) as document, source_name, heading,
+    para_number"""
 
 
 def priority_table(db: Database, filters: Filters, *, top: int = 20) -> pd.DataFrame:

@@ -26,6 +26,14 @@ Definitions shared by every function here:
   5. ``same_language``: both passages are in the same language;
   6. then more shared topics, a higher offer score, and the submitter's name.
   Each submitter appears once per need, with its best-ranked offer passage.
+
+Where the answers come from (store/matches.py): the writer keeps every need and offer with
+its terms (match_need, match_offer) and the 10 best submitters of each need among every
+offer in the UN regional groups (match_link) up to date. A view with every offer reads the
+rankings from them (up to 10 per need, regional groups) or needs no ranking (the totals, the
+needs nobody meets); a view whose offers are narrowed, or in another region scheme, ranks
+its needs from match_need and match_offer; while the tables are behind a write made around
+the writer, everything is computed from the passages.
 """
 
 from __future__ import annotations
@@ -35,6 +43,16 @@ import pandas as pd
 from ..reference import REGION_SCHEMES
 from ..store.db import Database
 from ..store.facts import passage_source, with_texts
+from ..store.matches import (
+    RANKING_SQL,
+    STATE_TYPES_SQL,
+    STORED_NEED_COLUMNS,
+    STORED_PER_NEED,
+    STORED_SCHEME,
+    live_inputs_sql,
+    matches_current,
+    stored_inputs_sql,
+)
 from .filters import Filters
 
 STATE_TYPES = ("member_state", "observer_state")
@@ -51,6 +69,24 @@ def _region(filters: Filters) -> str:
     return column
 
 
+def _offers_narrowed(filters: Filters) -> bool:
+    """Whether the filters narrow the offers (the submitter types or document kinds)."""
+    return bool(filters.actor_types or filters.kinds)
+
+
+def _stored(db: Database, filters: Filters, *, per_need: int | None = None) -> bool:
+    """Whether the materialised matches (migration 016) answer for these filters: they are
+    current, every offer counts, and (for a ranking) they hold the scheme and enough
+    submitters per need."""
+    if _offers_narrowed(filters):
+        return False
+    if per_need is not None and (
+        filters.region_column != STORED_SCHEME or int(per_need) > STORED_PER_NEED
+    ):
+        return False
+    return matches_current(db)
+
+
 def _pairs_sql(
     db: Database,
     filters: Filters,
@@ -58,152 +94,72 @@ def _pairs_sql(
     per_need: int,
     need_ids: tuple[int, ...] | None = None,
 ) -> tuple[str, list]:
-    """CTEs ending in ``best``: one row per (need, offering submitter) among the
-    ``per_need`` best-ranked submitters of each need, with the submitter's best offer for
-    that need and its rank; and ``links``: one row per (need signature, submitter) that
-    match at all (for the totals).
-
-    Never needs x offers (two thousand million pairs at a million passages). The ranking of
-    the offers of one need depends only on the need's *signature* (its topics, terms,
-    region and language) and on its State (whose own offers are left out); a submitter's
-    offers with the same signature (topics, terms, language) rank by their score alone.
-    So signatures are matched with signatures (joined on a shared topic or term, never a
-    nested loop), each need signature keeps its ``per_need + 1`` best submitters (the need's
-    own State can be one of them, and is dropped), and the needs take theirs from it."""
+    """CTEs ending in ``best`` (one row per (need, offering submitter) among the
+    ``per_need`` best-ranked submitters of each need, with the need's columns, the
+    submitter's best offer for it and its rank), ``needs`` and ``offers``: ranked here
+    (store/matches.py: RANKING_SQL), from the needs and offers of match_need and
+    match_offer when they are current, else from the passages."""
     region = _region(filters)
-    need_where, need_params = filters.without("actor_types").where("p")
-    offer_where, offer_params = Filters(actor_types=filters.actor_types, kinds=filters.kinds).where(
-        "p"
-    )
+    offer_filters = Filters(actor_types=filters.actor_types, kinds=filters.kinds)
+    if matches_current(db):
+        need_where, need_params = filters.without("actor_types").where("n")
+        offer_where, offer_params = offer_filters.where("o")
+        inputs = stored_inputs_sql(
+            region,
+            need_where=need_where,
+            offer_where=offer_where,
+            need_scope="(?::bigint[] is null or list_contains(?::bigint[], n.passage_id))",
+        )
+    else:
+        need_where, need_params = filters.without("actor_types").where("p")
+        offer_where, offer_params = offer_filters.where("p")
+        inputs = live_inputs_sql(
+            passage_source(db),
+            region,
+            need_where=need_where,
+            offer_where=offer_where,
+            need_scope="(?::bigint[] is null or list_contains(?::bigint[], p.passage_id))",
+        )
+    ids = None if need_ids is None else [int(i) for i in need_ids]
+    params = [*need_params, ids, ids, *offer_params, int(per_need), int(per_need)]
+    return inputs + RANKING_SQL, params
+
+
+def _best_sql(
+    db: Database,
+    filters: Filters,
+    *,
+    per_need: int,
+    need_ids: tuple[int, ...] | None = None,
+    offer_side: bool = True,
+) -> tuple[str, list]:
+    """CTEs ending in ``best``, as :func:`_pairs_sql`'s: read from match_need, match_link
+    and match_offer when they answer (a need's ``per_need`` best are the first of its 10),
+    else computed live. Without ``offer_side``, ``best`` read from the tables holds the
+    need's columns, the rank and the submitter only."""
+    if not _stored(db, filters, per_need=per_need):
+        return _pairs_sql(db, filters, per_need=per_need, need_ids=need_ids)
+    where, params = filters.where("n")
+    ids = None if need_ids is None else [int(i) for i in need_ids]
+    offer_columns, offer_join = "", ""
+    if offer_side:
+        offer_columns = f""", o.provider_iso3,
+            case when o.actor_type in {STATE_TYPES_SQL}
+                then nullif(o.{STORED_SCHEME}, '') end as provider_region,
+            o.offer_language, o.offer_topics, o.offer_terms, o.offer_score,
+            list_sort(list_intersect(n.topic_labels, o.offer_topics)) as shared_topics,
+            list_sort(list_intersect(n.terms, o.offer_terms)) as shared_terms"""
+        offer_join = "join match_offer o on o.offer_id = l.offer_id"
     sql = f"""
-    with version as (select value as v from meta where key = 'model_version'),
-    labelled as materialized (  -- one row per need or offer passage (any filter)
-        select p.passage_id, p.actor_id, p.actor_name, p.actor_type, p.country_iso3,
-            p.{region}, p.language, p.meeting, p.kind, p.topic_labels, p.capacity_label,
-            p.need, p.provision, p.document_id
-        from {passage_source(db)} p
-        where p.kind <> 'recommendation_list' and p.capacity_label in ('need', 'provision')
-    ),
-    passage_terms as materialized (  -- one row per such passage with vocabulary terms
-        select t.source_id as passage_id, list_sort(list(distinct t.term_id)) as terms
-        from text_term t semi join labelled l on l.passage_id = t.source_id
-        where t.source = 'passage' and t.model_version = (select v from version)
-        group by t.source_id
-    ),
-    needs as materialized (  -- one row per need passage of a State, in the filters
-        select p.passage_id as need_id, p.actor_id as need_actor_id,
-            p.actor_name as need_state, p.country_iso3 as need_iso3,
-            nullif(p.{region}, '') as need_region, p.language as need_language,
-            p.meeting as need_meeting, p.topic_labels as need_topics,
-            coalesce(t.terms, []::varchar[]) as need_terms, p.need as need_score,
-            p.document_id as need_document_id
-        from labelled p left join passage_terms t on t.passage_id = p.passage_id
-        where {need_where} and p.capacity_label = 'need'
-          and p.actor_type in ('member_state', 'observer_state')
-          and (?::bigint[] is null or list_contains(?::bigint[], p.passage_id))
-    ),
-    offers as materialized (  -- one row per offer passage of anyone, any meeting and region
-        select p.passage_id as offer_id, p.actor_id as provider_id,
-            p.actor_name as provider, p.actor_type as provider_type,
-            case when p.actor_type in ('member_state', 'observer_state')
-                then p.country_iso3 end as provider_iso3,
-            case when p.actor_type in ('member_state', 'observer_state')
-                then nullif(p.{region}, '') end as provider_region,
-            p.language as offer_language, p.topic_labels as offer_topics,
-            coalesce(t.terms, []::varchar[]) as offer_terms, p.provision as offer_score
-        from labelled p left join passage_terms t on t.passage_id = p.passage_id
-        where {offer_where} and p.capacity_label = 'provision'
-    ),
-    need_sigs as materialized (  -- one row per need signature (what its ranking depends on)
-        select row_number() over () as sig_id, *
-        from (select distinct need_topics, need_terms, need_region, need_language from needs)
-    ),
-    sig_states as (  -- one row per need signature: the States with such a need
-        select s.sig_id, count(distinct n.need_actor_id) as states,
-            min(n.need_actor_id) as one_state
-        from needs n join need_sigs s
-          on s.need_topics = n.need_topics and s.need_terms = n.need_terms
-         and s.need_region is not distinct from n.need_region
-         and s.need_language is not distinct from n.need_language
-        group by s.sig_id
-    ),
-    offer_sigs as materialized (  -- one row per (submitter, offer signature): its best offer
-        select row_number() over () as osig_id, *
-        from offers
-        qualify row_number() over (
-            partition by provider_id, offer_topics, offer_terms, offer_language
-            order by offer_score desc, offer_id) = 1
-    ),
-    need_keys as (  -- one row per (need signature, topic or term)
-        select distinct sig_id, 'topic:' || unnest(need_topics) as key from need_sigs
-        union all
-        select distinct sig_id, 'term:' || unnest(need_terms) as key from need_sigs
-    ),
-    offer_keys as (
-        select distinct osig_id, 'topic:' || unnest(offer_topics) as key from offer_sigs
-        union all
-        select distinct osig_id, 'term:' || unnest(offer_terms) as key from offer_sigs
-    ),
-    sig_pairs as materialized (  -- one row per (need signature, offer signature) that share
-        select n.sig_id, o.osig_id,  -- a topic or a term, with how many of each
-            count(*) filter (where n.key like 'topic:%') as shared_topic_count,
-            count(*) filter (where n.key like 'term:%') as shared_term_count
-        from need_keys n join offer_keys o on o.key = n.key
-        group by n.sig_id, o.osig_id
-    ),
-    scored as (  -- the ranking keys of each pair, as a struct in RANK_ORDER (the terms
-        -- of a passage are distinct: union = both counts - shared; h: the lower offer id)
-        select sp.sig_id, o.provider_id, o.osig_id, struct_pack(
-            a := sp.shared_topic_count > 0,
-            b := case when n.term_count + o.term_count > sp.shared_term_count
-                then sp.shared_term_count / (n.term_count + o.term_count - sp.shared_term_count)
-                else 0.0 end,
-            c := sp.shared_term_count,
-            d := coalesce(n.need_region = o.provider_region, false),
-            e := coalesce(n.need_language = o.offer_language, false),
-            f := sp.shared_topic_count,
-            g := coalesce(o.offer_score, -1.0),
-            h := -o.offer_id) as k
-        from sig_pairs sp
-        join (select sig_id, len(need_terms) as term_count, need_region, need_language
-              from need_sigs) n
-          on n.sig_id = sp.sig_id
-        join (select osig_id, provider_id, offer_id, offer_score, provider_region,
-                offer_language, len(offer_terms) as term_count from offer_sigs) o
-          on o.osig_id = sp.osig_id
-    ),
-    links as materialized (  -- each submitter once per need signature: its best offer
-        select sig_id, provider_id, arg_max(osig_id, k) as osig_id, max(k) as k
-        from scored group by sig_id, provider_id
-    ),
-    sig_best as materialized (  -- the per_need + 1 best submitters of each need signature
-        select l.sig_id, o.* exclude (osig_id),
-            l.k.a as topic_match, l.k.b as term_jaccard, l.k.c as shared_term_count,
-            l.k.d as same_region, l.k.e as same_language, l.k.f as shared_topic_count,
-            row_number() over (partition by l.sig_id order by
-                l.k.a desc, l.k.b desc, l.k.c desc, l.k.d desc, l.k.e desc, l.k.f desc,
-                l.k.g desc, o.provider, o.offer_id) as sig_rank
-        from links l join offer_sigs o on o.osig_id = l.osig_id
-        qualify sig_rank <= ? + 1
-    ),
-    best as (  -- the per_need best submitters of each need, its own State left out
-        select n.need_id, n.need_actor_id, n.need_state, n.need_iso3, n.need_meeting,
-            n.need_score, n.need_document_id, n.need_region, n.need_language,
-            n.need_topics, n.need_terms, b.* exclude (sig_id),
-            list_sort(list_intersect(n.need_topics, b.offer_topics)) as shared_topics,
-            list_sort(list_intersect(n.need_terms, b.offer_terms)) as shared_terms,
-            row_number() over (partition by n.need_id order by b.sig_rank) as rank
-        from needs n
-        join need_sigs s
-          on s.need_topics = n.need_topics and s.need_terms = n.need_terms
-         and s.need_region is not distinct from n.need_region
-         and s.need_language is not distinct from n.need_language
-        join sig_best b on b.sig_id = s.sig_id and b.provider_id <> n.need_actor_id
-        qualify rank <= ?
+    with best as (  -- one row per (need in the filters, rank up to per_need)
+        select {STORED_NEED_COLUMNS.format(region=STORED_SCHEME)},
+            l.* exclude (need_id) {offer_columns}
+        from match_need n join match_link l on l.need_id = n.passage_id {offer_join}
+        where {where} and l.rank <= ?
+          and (?::bigint[] is null or list_contains(?::bigint[], n.passage_id))
     )
     """  # noqa: S608 - identifiers from fixed lists; values bound
-    ids = None if need_ids is None else [int(i) for i in need_ids]
-    return sql, [*need_params, ids, ids, *offer_params, int(per_need), int(per_need)]
+    return sql, [*params, int(per_need), ids, ids]
 
 
 KEYS_SQL = """
@@ -277,7 +233,7 @@ def need_offer_matches(
     offer_score, offer_document, offer_para, offer_text; shared_topics, shared_terms,
     topic_match, shared_topic_count, shared_term_count, term_jaccard (0–1), same_region,
     same_language. Ordered by need (meeting, State, passage) then rank."""
-    sql, params = _pairs_sql(db, filters, per_need=per_need, need_ids=need_ids)
+    sql, params = _best_sql(db, filters, per_need=per_need, need_ids=need_ids)
     frame = db.query(
         sql  # noqa: S608 - CTEs from fixed identifiers; values bound
         + f"""
@@ -312,7 +268,7 @@ def match_links(db: Database, filters: Filters, *, per_need: int = 3) -> pd.Data
     a page lists the needs. Columns: need_id, need_meeting, need_state, need_iso3,
     need_region, rank, provider, provider_type. Ordered by need (meeting, State, passage)
     then rank."""
-    sql, params = _pairs_sql(db, filters, per_need=per_need)
+    sql, params = _best_sql(db, filters, per_need=per_need, offer_side=False)
     return db.query(
         sql  # noqa: S608 - CTEs from fixed identifiers; values bound
         + """
@@ -324,22 +280,108 @@ def match_links(db: Database, filters: Filters, *, per_need: int = 3) -> pd.Data
     )
 
 
+def match_flows(
+    db: Database, filters: Filters, *, per_need: int = 3, best_only: bool = False, top: int = 12
+) -> pd.DataFrame:
+    """:func:`provider_region_flows` of :func:`match_links` (the same rows, in the same
+    order), aggregated in the database rather than from every link: grain one row per
+    (provider, need region). Columns: provider, provider_type, region, value, states."""
+    columns = ["provider", "provider_type", "region", "value", "states"]
+    sql, params = _best_sql(db, filters, per_need=per_need, offer_side=False)
+    frame = db.query(
+        sql  # noqa: S608 - CTEs from fixed identifiers; values bound
+        + """
+    , data as (  -- one row per (need, submitter) counted
+        select need_id, need_iso3, coalesce(need_region, 'No region') as region, provider,
+            provider_type
+        from best where not ? or rank = 1
+    ),
+    ranked as (  -- one row per submitter: its place by needs met, then name
+        select provider,
+            row_number() over (order by count(distinct need_id) desc, provider) as position
+        from data group by provider
+    ),
+    named as (  -- the top submitters by name, the others as one
+        select case when r.position <= ? then d.provider else ? end as provider,
+            case when r.position <= ? then d.provider_type end as provider_type,
+            d.region, d.need_id, d.need_iso3
+        from data d join ranked r on r.provider = d.provider
+    ),
+    flows as (
+        select provider, region, count(distinct need_id) as value,
+            count(distinct need_iso3) as states, first(provider_type) as provider_type
+        from named group by provider, region
+    )
+    select provider, provider_type, region, value, states
+    from (select *, sum(value) over (partition by provider) as total from flows)
+    order by provider = ?, total desc, provider, value desc, region
+    """,
+        [*params, bool(best_only), int(top), OTHER_PROVIDERS, int(top), OTHER_PROVIDERS],
+    )
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    return frame[columns]
+
+
+def matched_need_ids(
+    db: Database, filters: Filters, *, offset: int = 0, limit: int | None = None
+) -> list[int]:
+    """The need passages in the filters that some offer matches, in the order of
+    :func:`need_offer_matches` (meeting, State, passage): those ``offset + 1`` to
+    ``offset + limit``. No ranking needed: the ids of a page of needs, for
+    ``need_offer_matches(need_ids=...)``."""
+    if _stored(db, filters):
+        where, params = filters.where("n")
+        sql = f"""
+    select n.passage_id as need_id from match_need n
+    where {where} and n.matched
+    order by n.meeting, n.actor_name, n.passage_id
+    """  # noqa: S608 - identifiers from fixed lists; values bound
+    else:
+        sql, params = _pairs_sql(db, filters, per_need=1)
+        sql += (
+            KEYS_SQL  # noqa: S608 - fixed CTEs
+            + """
+    select n.need_id from needs n semi join matched_needs m on m.need_id = n.need_id
+    order by n.need_meeting, n.need_state, n.need_id
+    """
+        )
+    frame = db.query(sql + " limit ? offset ?", [*params, limit, int(offset)])
+    return [int(i) for i in frame["need_id"]]
+
+
 def unmet_needs(db: Database, filters: Filters, *, limit: int | None = None) -> pd.DataFrame:
     """Grain: one row per need passage in the filters that no offer matches (no other
     submitter's offer shares a topic or a term with it); the first ``limit`` of them when
     given. Columns: need_id, state, iso3, region, meeting, language, topics, terms,
     need_score, document, para, text, reason (why nothing matches: the need names no topic
     and no term, or nobody offers help on them). Ordered by region, State, meeting."""
-    sql, params = _pairs_sql(db, filters, per_need=1)
-    frame = db.query(
-        sql  # noqa: S608 - CTEs from fixed identifiers; values bound
-        + KEYS_SQL
-        + """
+    if _stored(db, filters):
+        where, params = filters.where("n")
+        sql = f"""
+    with unmet as (  -- the needs in the filters without a row in match_link
+        select {STORED_NEED_COLUMNS.format(region=_region(filters))}
+        from match_need n
+        where {where} and not n.matched
+        order by need_region nulls last, need_state, need_meeting, need_id
+        limit ?
+    )
+    """  # noqa: S608 - identifiers from fixed lists; values bound
+    else:
+        sql, params = _pairs_sql(db, filters, per_need=1)
+        sql += (
+            KEYS_SQL  # noqa: S608 - fixed CTEs
+            + """
     , unmet as (
         select * from needs n anti join matched_needs m on m.need_id = n.need_id
         order by n.need_region nulls last, n.need_state, n.need_meeting, n.need_id
         limit ?
     )
+    """
+        )
+    frame = db.query(
+        sql  # noqa: S608 - CTEs from fixed identifiers; values bound
+        + """
     select n.need_id, n.need_state as state, n.need_iso3 as iso3, n.need_region as region,
         n.need_meeting as meeting, n.need_language as language, n.need_topics as topics,
         n.need_terms as terms, n.need_score, coalesce(d.title, d.source_name) as document,
@@ -364,11 +406,37 @@ def matching_totals(db: Database, filters: Filters) -> dict[str, int]:
     """Grain: the whole filtered view (a dict): need passages, needs with at least one
     matching offer, needs without any, States with a need, and distinct submitters whose
     offers match some need. Counted on the topics and terms (no ranking needed)."""
-    sql, params = _pairs_sql(db, filters, per_need=1)
-    row = db.query(
-        sql  # noqa: S608 - CTEs from fixed identifiers; values bound
-        + KEYS_SQL
-        + """
+    if _stored(db, filters):
+        where, params = filters.where("n")
+        sql = f"""
+    with needs as materialized (  -- one row per need passage in the filters
+        select {STORED_NEED_COLUMNS.format(region=_region(filters))}, n.matched
+        from match_need n where {where}
+    ),
+    matched_needs as (select need_id from needs where matched),
+    offer_keys_all as (  -- one row per (offering submitter, topic or term)
+        select distinct provider_id, 'topic:' || unnest(offer_topics) as key from match_offer
+        union all
+        select distinct provider_id, 'term:' || unnest(offer_terms) as key from match_offer
+    ),
+    need_keys_all as (  -- one row per (need passage, topic or term)
+        select distinct need_id, need_actor_id, 'topic:' || unnest(need_topics) as key
+        from needs
+        union all
+        select distinct need_id, need_actor_id, 'term:' || unnest(need_terms) as key
+        from needs
+    ),
+    key_states as (  -- one row per topic or term needed: how many States need it
+        select key, count(distinct need_actor_id) as states, min(need_actor_id) as one_state
+        from need_keys_all group by key
+    )
+    """  # noqa: S608 - identifiers from fixed lists; values bound
+        offer_count = "(select count(*) from match_offer)"
+    else:
+        sql, params = _pairs_sql(db, filters, per_need=1)
+        sql += KEYS_SQL
+        offer_count = "(select count(*) from offers)"
+    totals_sql = f"""
     select
         (select count(*) from needs) as needs,
         (select count(*) from matched_needs) as matched,
@@ -376,10 +444,9 @@ def matching_totals(db: Database, filters: Filters) -> dict[str, int]:
         (select count(distinct o.provider_id) from offer_keys_all o
          join key_states k on k.key = o.key
          where k.states > 1 or k.one_state <> o.provider_id) as providers,
-        (select count(*) from offers) as offers
-    """,
-        params,
-    ).iloc[0]
+        {offer_count} as offers
+    """  # noqa: S608 - fixed expressions
+    row = db.query(sql + totals_sql, params).iloc[0]
     totals = {key: int(row[key]) for key in row.index}
     totals["unmet"] = totals["needs"] - totals["matched"]
     return totals

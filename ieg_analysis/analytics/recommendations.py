@@ -20,6 +20,7 @@ from ..store.db import Database
 from ..store.facts import (
     cube_source,
     once_per_version,
+    passage_rows,
     passage_source,
     term_cube_source,
     with_texts,
@@ -330,25 +331,25 @@ def subtheme_gaps(
 
 
 # grain: one row per submission passage on the topic that mentions the term
+# grain: one row per shown passage (its id, in the order shown): the submission passages
+# labelled with the topic, within the filters, that mention the term. Only the ids and the
+# ordering columns are read here (the other columns of a million rows cost more than the
+# whole query); the shown rows' columns are read by id (GAP_COLUMNS).
 GAP_PASSAGES_SQL = """
-with shown as (
-    select p.*
-    from {source} p
-    where list_contains(p.topic_labels, ?) and {passage_where}
-      and exists (
-          select 1 from text_term tt
-          where tt.source = 'passage' and tt.source_id = p.passage_id and tt.term_id = ?
-            and tt.model_version = (select value from meta where key = 'model_version')
-      )
-    order by p.meeting, p.actor_name, p.document_id, p.seq
-    limit ?
-)
-select
-    p.passage_id, p.meeting, p.actor_name, p.actor_type, p.country_name, p.kind,
-    coalesce(p.title, p.source_name) as document, p.heading, p.para_number
-from shown p
+select p.passage_id
+from {source} p
+where list_contains(p.topic_labels, ?) and {passage_where}
+  and p.passage_id in (
+      select tt.source_id from text_term tt
+      where tt.source = 'passage' and tt.term_id = ?
+        and tt.model_version = (select value from meta where key = 'model_version')
+  )
 order by p.meeting, p.actor_name, p.document_id, p.seq
+limit ?
 """
+# the columns of a shown passage, over v_passage_source (facts.passage_rows)
+GAP_COLUMNS = """meeting, actor_name, actor_type, country_name, kind,
+    coalesce(title, source_name) as document, heading, para_number"""
 
 
 def gap_passages(
@@ -360,7 +361,9 @@ def gap_passages(
     country_name, kind, document, heading, para_number, text."""
     passage_where, passage_params = _submission_predicate(filters.without("topics"), "p")
     sql = GAP_PASSAGES_SQL.format(source=passage_source(db), passage_where=passage_where)
-    return with_texts(db, db.query(sql, [topic, *passage_params, term_id, int(limit)]))
+    shown = db.query(sql, [topic, *passage_params, term_id, int(limit)])
+    rows = passage_rows(db, shown["passage_id"].tolist(), GAP_COLUMNS)
+    return with_texts(db, shown.merge(rows, on="passage_id", how="left"))  # in shown's order
 
 
 # grain: one row per recommendation

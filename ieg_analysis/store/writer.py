@@ -18,6 +18,15 @@ from ..records import Actor, ParsedDocument
 from ..reference import Reference, normalise_name
 from .db import Database
 from .facts import CUBE_SQL, TERM_CUBE_SQL
+from .matches import (
+    MARK_MATCHED_SQL,
+    MATCH_NEED_SQL,
+    MATCH_OFFER_SQL,
+    STATE_TYPES_SQL,
+    STORED_PER_NEED,
+    affected_needs_sql,
+    fill_links_sql,
+)
 from .schema import migrate
 
 _PASSAGE_COLUMNS = [
@@ -36,6 +45,11 @@ class Writer:
     """A write session on one database: open it with ``with Writer(db) as writer:``. It holds
     the database alone (readers wait at the gate), so keep it short: one document, one batch
     of classifications; parse and read before entering it."""
+
+    # a write that touches the offers of more than this share of the offering submitters, or
+    # whose offers reach more than this share of the needs, ranks every need's offers again
+    MATCH_WHOLE_PROVIDERS = 0.25
+    MATCH_WHOLE_NEEDS = 0.5
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -799,6 +813,12 @@ class Writer:
         full = full or stamp != (previous if bumped else current)
         cube_full = full or cube_stamp != stamp
         term_full = full or term_stamp != stamp
+        match_stamp = self.con.execute(
+            "select value from meta where key = 'match_stamp'"
+        ).fetchone()
+        match_full = full or match_stamp is None or match_stamp[0] != stamp
+        # the need and offer passages the write touches, as they were before it
+        before = self._matched_passages(where, params) if where and not match_full else None
         actors: set[int] = set()
         if full:
             self.con.execute("delete from passage_fact")
@@ -842,14 +862,114 @@ class Writer:
                 "insert into term_cube by name " + TERM_CUBE_SQL.format(source=source),  # noqa: S608
                 ids,
             )
+        if match_full:
+            self._refresh_matches(None)
+        elif before is not None:  # and as they are now: the matches (migration 016) to redo
+            after = self._matched_passages(where, params)
+            self._refresh_matches(
+                sorted(before[1] | after[1]),
+                sorted(after[1]),
+                offers=sorted(before[0].keys() | after[0].keys()),
+                providers=sorted(set(before[0].values()) | set(after[0].values())),
+            )
         self.set_meta("facts_stamp", current)
         self.set_meta("cube_stamp", current)
         self.set_meta("term_cube_stamp", current)
+        self.set_meta("match_stamp", current)
+
+    def _matched_passages(self, where: str, params: Sequence) -> tuple[dict[int, int], set[int]]:
+        """The offer passages ``where`` (over passage_fact) selects, with their submitters,
+        and the need passages of States it selects: what the needs-to-offers matching
+        reads."""
+        rows = self.con.execute(
+            "select passage_id, capacity_label = 'provision', actor_id from passage_fact "  # noqa: S608
+            f"where ({where}) and kind <> 'recommendation_list' and (capacity_label = "
+            f"'provision' or (capacity_label = 'need' and actor_type in {STATE_TYPES_SQL}))",
+            list(params),
+        ).fetchall()
+        offers = {int(i): int(actor) for i, offer, actor in rows if offer}
+        return offers, {int(i) for i, offer, _ in rows if not offer}
+
+    def _refresh_matches(
+        self,
+        gone: list[int] | None,
+        needs: Sequence[int] = (),
+        *,
+        offers: Sequence[int] = (),
+        providers: Sequence[int] = (),
+    ) -> None:
+        """Recompute match_need, match_offer and match_link (migration 016) from
+        passage_fact: whole (``gone`` None), or after a write that touched the need
+        passages ``gone`` (their rows deleted; those of ``needs`` inserted again) and the
+        offer passages ``offers`` of the submitters ``providers``. A need's 10 best depend
+        only on itself and on the offers: those of the touched needs are recomputed, and
+        those of the needs the touched submitters' offers enter or leave
+        (affected_needs_sql); every need's when that is most of them."""
+        scope = "{}.passage_id in (select unnest(?::bigint[]))"
+        total = self.con.execute("select count(*) from match_need").fetchone()[0]
+        if gone is None or len(providers) > self.MATCH_WHOLE_PROVIDERS * self._provider_count():
+            for table in ("match_link", "match_need", "match_offer"):
+                self.con.execute(f"delete from {table}")  # noqa: S608 - fixed names
+            self.con.execute(
+                "insert into match_need by name "
+                + MATCH_NEED_SQL.format(source="passage_fact", scope="true")
+            )
+            self.con.execute(
+                "insert into match_offer by name "
+                + MATCH_OFFER_SQL.format(source="passage_fact", scope="true")
+            )
+            self._redo_links(None)
+            return
+        if not gone and not offers:
+            return
+        self.con.execute("delete from match_link where need_id in (select unnest(?))", [gone])
+        self.con.execute("delete from match_need where passage_id in (select unnest(?))", [gone])
+        self.con.execute(
+            "insert into match_need by name "
+            + MATCH_NEED_SQL.format(source="passage_fact", scope=scope.format("p")),
+            [list(needs)],
+        )
+        redo = set(needs)
+        if offers:
+            self.con.execute(
+                "delete from match_offer where offer_id in (select unnest(?))", [list(offers)]
+            )
+            self.con.execute(
+                "insert into match_offer by name "
+                + MATCH_OFFER_SQL.format(source="passage_fact", scope=scope.format("p")),
+                [list(offers)],
+            )
+            ids = list(providers)
+            rows = self.con.execute(
+                affected_needs_sql(), [ids, STORED_PER_NEED, STORED_PER_NEED, ids, STORED_PER_NEED]
+            ).fetchall()
+            redo.update(int(r[0]) for r in rows)
+            if len(redo) > self.MATCH_WHOLE_NEEDS * total:  # most needs: ranked whole
+                self._redo_links(None)
+                return
+        self._redo_links(sorted(redo))
+
+    def _redo_links(self, needs: list[int] | None) -> None:
+        """match_link and match_need.matched recomputed for the needs ``needs`` (all when
+        None) from match_need and match_offer."""
+        if needs is None:
+            self.con.execute("delete from match_link")
+            self.con.execute(fill_links_sql(), [STORED_PER_NEED] * 2)
+            self.con.execute(MARK_MATCHED_SQL.format(scope="true"))
+            return
+        scope = "{}.passage_id in (select unnest(?::bigint[]))"
+        self.con.execute("delete from match_link where need_id in (select unnest(?))", [needs])
+        self.con.execute(fill_links_sql(scope.format("n")), [needs, *[STORED_PER_NEED] * 2])
+        self.con.execute(MARK_MATCHED_SQL.format(scope=scope.format("match_need")), [needs])
+
+    def _provider_count(self) -> int:
+        """The submitters with an offer (match_offer)."""
+        return self.con.execute("select count(distinct provider_id) from match_offer").fetchone()[0]
 
     def refresh_facts(self) -> None:
-        """Rebuild ``passage_fact``, ``passage_cube`` and ``term_cube`` whole (after
-        migrations 009, 011 and 012 on an existing database, or for maintenance; normally
-        never needed)."""
+        """Rebuild ``passage_fact``, ``passage_cube``, ``term_cube`` and the matches whole
+        (after migrations 009, 011, 012 and 016 on an existing database, or for maintenance;
+        normally never needed)."""
         with self._transaction():
             self._refresh_facts(full=True)
 
