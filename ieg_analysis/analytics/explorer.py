@@ -11,6 +11,7 @@ import pandas as pd
 from ..store.db import Database
 from ..store.facts import LIVE_VIEW, passage_source
 from .filters import Filters
+from .phrases import token_patterns
 
 PAGE_SIZE = 20
 EXPORT_ROW_CAP = 50_000
@@ -62,15 +63,24 @@ class SearchResult:
 # BM25 as fts_main_passage.match_bm25 computes it (any of the words; k = 1.2, b = 0.75),
 # from passage_postings (migration 010: tf and length per term and passage, in term order)
 # and the index's current document frequencies and statistics: only the postings of the
-# query's terms are read.
-_BM25_HITS = """hits as (  -- one row per passage containing a query term, with its BM25 score
+# query's terms are read. Each term's idf and the length normalisation are computed once
+# (``weights``), in doubles; with filters, the postings are narrowed to the passages that
+# pass them before they are summed.
+_BM25_HITS = """weights as (  -- one row per query term: idf, and k * (1 - b), k * b / avgdl
+    select d.termid,
+        cast(log((((s.num_docs - d.df) + 0.5) / (d.df + 0.5)) + 1) as double) as idf,
+        cast(1.2 * (1 - 0.75) as double) as k0,
+        cast(1.2 * 0.75 / s.avgdl as double) as k1
+    from fts_main_passage.dict d cross join fts_main_passage.stats s
+    where d.termid in ({placeholders})
+),
+hits as (  -- one row per passage containing a query term, with its BM25 score
     select p.passage_id, sum(
-        log((((s.num_docs - d.df) + 0.5) / (d.df + 0.5)) + 1)
-        * ((p.tf * (1.2 + 1)) / (p.tf + (1.2 * ((1 - 0.75) + (0.75 * (p.len / s.avgdl))))))
+        w.idf * (cast(p.tf as double) * (1.2 + 1)) / (p.tf + w.k0 + w.k1 * p.len)
     ) as score
     from passage_postings p
-    join fts_main_passage.dict d on d.termid = p.termid
-    cross join fts_main_passage.stats s
+    join weights w on w.termid = p.termid
+    {narrow}
     where p.termid in ({placeholders})
     group by p.passage_id
 ),"""
@@ -79,48 +89,132 @@ _MACRO_HITS = """hits as (  -- one row per passage matching a word, with its BM2
         select id, fts_main_passage.match_bm25(id, ?) as score from passage
     ) where score is not null
 ),"""
-# the index terms of a search text, and whether
-# passage_postings was built from the current index
-_TERMS_SQL = """
+# the index terms of a search text; whether passage_postings and search_word were built from
+# the current index; each phrase normalised as the text is for the test (and whether the
+# index's tokenizer normalises it the same way)
+_PLAN_SQL = """
+with stamp as (select num_docs || '/' || avgdl as value from fts_main_passage.stats)
 select
-    coalesce(list(d.termid order by d.termid), []::bigint[]) as termids,
+    coalesce((
+        select list(d.termid order by d.termid) from fts_main_passage.dict d
+        where d.term in (select distinct stem(unnest(fts_main_passage.tokenize(?)), 'porter'))
+    ), []::bigint[]) as termids,
     coalesce((select value from meta where key = 'search_postings')
-        = (select num_docs || '/' || avgdl from fts_main_passage.stats), false) as postings
-from fts_main_passage.dict d
-where d.term in (select distinct stem(unnest(fts_main_passage.tokenize(?)), 'porter'))
+        = (select value from stamp), false) as postings,
+    coalesce((select value from meta where key = 'search_words')
+        = (select value from stamp), false) as words,
+    coalesce((
+        select list(
+            case when strip_accents(lower(p)) = lower(strip_accents(p))
+            then strip_accents(lower(p)) end order by i)
+        from (select unnest(?::varchar[]) as p, generate_subscripts(?::varchar[], 1) as i)
+    ), []::varchar[]) as phrases
 """
+# per LIKE pattern over search_word: the terms of the words it matches, and whether it also
+# matches a stop word
+_PATTERNS_SQL = """
+select t.i, t.pattern,
+    coalesce((select list(distinct w.termid) from search_word w where w.word like t.pattern),
+        []::bigint[]) as termids,
+    exists (select 1 from fts_main_passage.stopwords s where s.sw like t.pattern) as stop
+from (select unnest(?::varchar[]) as pattern, generate_subscripts(?::varchar[], 1) as i) t
+order by t.i
+"""
+LOOKUP_MAX = 6_000  # candidates of a phrase checked by id (an index lookup each), else a scan
+_LOOKUP_CHUNK = 2_000  # ids per lookup query (DuckDB uses the index up to 2,048 rows)
 
 
-def _hits_sql(db: Database, query: SearchQuery) -> tuple[str, list]:
-    """The ``hits`` CTE of a search with words, and its parameters."""
-    terms = db.query(_TERMS_SQL, [query.ranking_text]).iloc[0]
-    if not bool(terms["postings"]):
-        return _MACRO_HITS, [query.ranking_text]
-    termids = [int(t) for t in terms["termids"]]
-    placeholders = ", ".join("?" for _ in termids) or "null"  # no indexed word: no match
-    return _BM25_HITS.format(placeholders=placeholders), termids
+@dataclass(frozen=True)
+class _Plan:
+    """What the index says about a search: its terms (None: passage_postings is not current,
+    so match_bm25 ranks), and per narrowing token of its phrases, the terms of which a
+    matching passage has at least one (empty: no narrowing)."""
+
+    termids: tuple[int, ...] | None
+    narrowing: tuple[tuple[int, ...], ...]
 
 
-def _search_sql(db: Database, filters: Filters, query: SearchQuery) -> tuple[str, list]:
+def _plan(db: Database, query: SearchQuery) -> _Plan:
+    if not query.words and not query.phrases:
+        return _Plan((), ())
+    phrases = list(query.phrases)
+    row = db.query(_PLAN_SQL, [query.ranking_text, phrases, phrases]).iloc[0]
+    if not bool(row["postings"]):
+        return _Plan(None, ())
+    termids = tuple(int(t) for t in row["termids"])
+    if not bool(row["words"]):
+        return _Plan(termids, ())
+    patterns = [
+        token.like
+        for normalized in row["phrases"]
+        if normalized is not None
+        for token in token_patterns(normalized)
+    ]
+    if not patterns:
+        return _Plan(termids, ())
+    found = db.query(_PATTERNS_SQL, [patterns, patterns])
+    narrowing = tuple(
+        tuple(sorted(int(t) for t in r.termids)) for r in found.itertuples() if not r.stop
+    )
+    return _Plan(termids, tuple(dict.fromkeys(narrowing)))
+
+
+def _search_sql(
+    db: Database,
+    filters: Filters,
+    query: SearchQuery,
+    plan: _Plan | None = None,
+    *,
+    check_text: bool = True,
+) -> tuple[str, list]:
     """grain: one row per matching passage: passage_id, meeting, document_id, seq and its
     BM25 score (null without words). Only these narrow columns: the page's rows are read
     afterwards for the few passages shown (``_rows_sql``).
 
     Filters are applied to ``passage_fact`` (or, while it is not up to date, the views);
-    the BM25 scores come from ``passage_postings`` for the search's terms only; the text
-    is read only for quoted phrases, and only for the passages that pass the rest."""
+    the BM25 scores come from ``passage_postings`` for the search's terms only; passages
+    that cannot contain a quoted phrase are left out by the index (``phrases.py``), and the
+    text is read only for the passages that pass the rest (none with ``check_text=False``:
+    the candidates, for the caller to check)."""
+    plan = plan or _plan(db, query)
     predicate, params = filters.where("v")
     source = passage_source(db)
     if source == LIVE_VIEW and not filters.topics:
         source = "v_passage_source"
     sql_params: list = []
-    if query.words:
-        hits, sql_params = _hits_sql(db, query)
+    if query.words and plan.termids is None:
+        hits, join, score = _MACRO_HITS, "join hits h on h.passage_id = v.passage_id", "h.score"
+        sql_params = [query.ranking_text]
+    elif query.words:
+        placeholders = ", ".join("?" for _ in plan.termids) or "null"  # no indexed word
+        narrow, narrow_params = "", []
+        if predicate != "true":  # the postings of the passages that pass the filters only
+            narrow = (
+                f"semi join (select v.passage_id from {source} v where {predicate}) f "  # noqa: S608
+                "on f.passage_id = p.passage_id"
+            )
+            narrow_params = list(params)
+        hits = _BM25_HITS.format(placeholders=placeholders, narrow=narrow)
+        sql_params = [*plan.termids, *narrow_params, *plan.termids]
         join, score = "join hits h on h.passage_id = v.passage_id", "h.score"
     else:
         hits, join, score = "", "", "cast(null as double)"
+    narrowing = ""
+    for termids in plan.narrowing:
+        indexed = ", ".join("?" for _ in termids) or "null"
+        narrowing += (
+            " and (v.passage_id in (select passage_id from passage_postings "  # noqa: S608
+            f"where termid in ({indexed}))"
+        )
+        params.extend(termids)
+        # without words, passages not (yet) in the index are candidates too
+        narrowing += (
+            ")"
+            if query.words
+            else " or v.passage_id not in (select name from fts_main_passage.docs))"
+        )
     phrases = ""
-    for phrase in query.phrases:
+    for phrase in query.phrases if check_text else ():
         # the pattern also names a column of the candidates (always ''), so that the test is
         # made after the join, on the candidates only: a test of x.text alone would be
         # pushed below the join and run over every passage's text (5 s at a million)
@@ -139,12 +233,35 @@ def _search_sql(db: Database, filters: Filters, query: SearchQuery) -> tuple[str
         with {hits} candidates as (
             select v.passage_id, v.meeting, v.document_id, v.seq, v.kind, {score} as score
             from {source} v {join}
-            where {predicate}
+            where {predicate} {narrowing}
         ),
         matched as ({matched})
         select * from matched
     """  # noqa: S608 - the predicate comes from Filters.where (fixed columns, bound values)
     return sql, sql_params + params
+
+
+def _phrase_matches(db: Database, ids: list[int], phrases: tuple[str, ...]) -> set[int]:
+    """Which of the passages ``ids`` contain every phrase, their text read by id (a lookup
+    in the passage table's key each, in chunks the index is used for)."""
+    tests = " and ".join(
+        # the pattern names the id too, so that the test is not pushed into the scan (where
+        # it would run over every passage's text instead of the few looked up)
+        "strip_accents(lower(x.text)) like "
+        "'%' || strip_accents(lower(?)) || '%' || left(cast(x.id as varchar), 0)"
+        for _ in phrases
+    )
+    matched: set[int] = set()
+    for start in range(0, len(ids), _LOOKUP_CHUNK):
+        chunk = ids[start : start + _LOOKUP_CHUNK]
+        placeholders = ", ".join("?" for _ in chunk)
+        found = db.query(
+            f"select x.id from (select id, text from passage where id in ({placeholders})) x "  # noqa: S608
+            f"where {tests}",
+            [*chunk, *phrases],
+        )
+        matched.update(int(i) for i in found["id"])
+    return matched
 
 
 def _rows_sql(db: Database, sql: str, words: bool) -> str:
@@ -203,9 +320,14 @@ def search_passages(
     """One page of passages matching the search and the filters: best BM25 match first, or
     in meeting and document order without search words."""
     query = SearchQuery.parse(text)
-    sql, params = _search_sql(db, filters, query)
-    order = "score desc, passage_id" if query.words else "meeting, document_id, seq"
+    plan = _plan(db, query)
     page = max(1, page)
+    if query.phrases and plan.narrowing:
+        found = _checked_by_id(db, filters, query, plan)
+        if found is not None:
+            return _paged(db, found, bool(query.words), page, page_size)
+    sql, params = _search_sql(db, filters, query, plan)
+    order = "score desc, passage_id" if query.words else "meeting, document_id, seq"
     if query.words:  # one query for the page and the count
         found = db.query(
             f"select passage_id, score, count(*) over () as total_matches from ({sql}) s "  # noqa: S608
@@ -225,6 +347,36 @@ def search_passages(
         [*params, page_size, (page - 1) * page_size],
     )
     return SearchResult(_page_rows(db, found), total, page, pages)
+
+
+def _checked_by_id(
+    db: Database, filters: Filters, query: SearchQuery, plan: _Plan
+) -> pd.DataFrame | None:
+    """grain: one row per passage matching a search with phrases (passage_id, meeting,
+    document_id, seq, score), when the index narrows its candidates to at most LOOKUP_MAX:
+    their text is then read by id. None when there are more (a scan is then cheaper)."""
+    sql, params = _search_sql(db, filters, query, plan, check_text=False)
+    candidates = db.query(f"{sql} limit ?", [*params, LOOKUP_MAX + 1])  # noqa: S608
+    if len(candidates) > LOOKUP_MAX:
+        return None
+    ids = sorted(int(i) for i in candidates["passage_id"])
+    matched = _phrase_matches(db, ids, query.phrases)
+    return candidates[candidates["passage_id"].isin(matched)]
+
+
+def _paged(
+    db: Database, found: pd.DataFrame, words: bool, page: int, page_size: int
+) -> SearchResult:
+    """One page of the matches ``found``, in the order ``_search_sql``'s callers sort by."""
+    if words:
+        found = found.sort_values(["score", "passage_id"], ascending=[False, True])
+    else:
+        found = found.sort_values(["meeting", "document_id", "seq"])
+    total = len(found)
+    pages = max(1, -(-total // page_size))
+    page = min(page, pages)
+    shown = found.iloc[(page - 1) * page_size : page * page_size]
+    return SearchResult(_page_rows(db, shown.reset_index(drop=True)), total, page, pages)
 
 
 def export_passages(db: Database, filters: Filters, text: str | None = None) -> pd.DataFrame:
