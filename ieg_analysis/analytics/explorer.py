@@ -182,32 +182,28 @@ def _search_sql(
     source = source or passage_source(db)
     if source == LIVE_VIEW and not filters.topics:
         source = "v_passage_source"
+    filtered = predicate != "true"
     sql_params: list = []
     if query.words and plan.termids is None:
         hits, join, score = _MACRO_HITS, "join hits h on h.passage_id = v.passage_id", "h.score"
         sql_params = [query.ranking_text]
     elif query.words:
         placeholders = ", ".join("?" for _ in plan.termids) or "null"  # no indexed word
-        narrow, narrow_params = "", []
-        if predicate != "true":  # the postings of the passages that pass the filters only
-            narrow = (
-                f"semi join (select v.passage_id from {source} v where {predicate}) f "  # noqa: S608
-                "on f.passage_id = p.passage_id"
-            )
-            narrow_params = list(params)
+        # with filters, the postings of the passages that pass them only
+        narrow = "semi join filtered f on f.passage_id = p.passage_id" if filtered else ""
         hits = _BM25_HITS.format(placeholders=placeholders, narrow=narrow)
-        sql_params = [*plan.termids, *narrow_params, *plan.termids]
+        sql_params = [*plan.termids, *plan.termids]
         join, score = "join hits h on h.passage_id = v.passage_id", "h.score"
     else:
         hits, join, score = "", "", "cast(null as double)"
-    narrowing = ""
+    narrowing, narrowing_params, phrase_params = "", [], []
     for termids in plan.narrowing:
         indexed = ", ".join("?" for _ in termids) or "null"
         narrowing += (
             " and (v.passage_id in (select passage_id from passage_postings "  # noqa: S608
             f"where termid in ({indexed}))"
         )
-        params.extend(termids)
+        narrowing_params.extend(termids)
         # without words, passages not (yet) in the index are candidates too
         narrowing += (
             ")"
@@ -223,7 +219,7 @@ def _search_sql(
             " and strip_accents(lower(x.text)) like "
             "'%' || strip_accents(lower(?)) || '%' || left(c.kind, 0)"
         )
-        params.append(phrase)
+        phrase_params.append(phrase)
     if phrases:
         matched = f"""select c.passage_id, c.meeting, c.document_id, c.seq, c.score
             from candidates c join passage x on x.id = c.passage_id
@@ -231,15 +227,19 @@ def _search_sql(
     else:
         matched = "select passage_id, meeting, document_id, seq, score from candidates"
     sql = f"""
-        with {hits} candidates as (
+        with filtered as (  -- the passages that pass the filters
+            select v.passage_id, v.meeting, v.document_id, v.seq, v.kind
+            from {source} v where {predicate}
+        ),
+        {hits} candidates as (
             select v.passage_id, v.meeting, v.document_id, v.seq, v.kind, {score} as score
-            from {source} v {join}
-            where {predicate} {narrowing}
+            from filtered v {join}
+            where true {narrowing}
         ),
         matched as ({matched})
         select * from matched
     """  # noqa: S608 - the predicate comes from Filters.where (fixed columns, bound values)
-    return sql, sql_params + params
+    return sql, [*params, *sql_params, *narrowing_params, *phrase_params]
 
 
 def _phrase_matches(db: Database, ids: list[int], phrases: tuple[str, ...]) -> set[int]:
