@@ -4,6 +4,7 @@ paged; and the document view."""
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pandas as pd
@@ -122,6 +123,7 @@ order by t.i
 """
 LOOKUP_MAX = 6_000  # candidates of a phrase checked by id (an index lookup each), else a scan
 _LOOKUP_CHUNK = 2_000  # ids per lookup query (DuckDB uses the index up to 2,048 rows)
+_LOOKUP_SPLIT = 400  # from this many ids on, they are looked up by two threads
 
 
 @dataclass(frozen=True)
@@ -244,7 +246,8 @@ def _search_sql(
 
 def _phrase_matches(db: Database, ids: list[int], phrases: tuple[str, ...]) -> set[int]:
     """Which of the passages ``ids`` contain every phrase, their text read by id (a lookup
-    in the passage table's key each, in chunks the index is used for)."""
+    in the passage table's key each, in chunks the index is used for; an index lookup runs
+    on one thread, so the chunks run two at a time)."""
     tests = " and ".join(
         # the pattern names the id too, so that the test is not pushed into the scan (where
         # it would run over every passage's text instead of the few looked up)
@@ -252,17 +255,22 @@ def _phrase_matches(db: Database, ids: list[int], phrases: tuple[str, ...]) -> s
         "'%' || strip_accents(lower(?)) || '%' || left(cast(x.id as varchar), 0)"
         for _ in phrases
     )
-    matched: set[int] = set()
-    for start in range(0, len(ids), _LOOKUP_CHUNK):
-        chunk = ids[start : start + _LOOKUP_CHUNK]
+
+    def check(chunk: list[int]) -> list[int]:
         placeholders = ", ".join("?" for _ in chunk)
         found = db.query(
             f"select x.id from (select id, text from passage where id in ({placeholders})) x "  # noqa: S608
             f"where {tests}",
             [*chunk, *phrases],
         )
-        matched.update(int(i) for i in found["id"])
-    return matched
+        return [int(i) for i in found["id"]]
+
+    if len(ids) < _LOOKUP_SPLIT:
+        return set(check(ids))
+    count = max(2, -(-len(ids) // _LOOKUP_CHUNK))
+    chunks = [ids[i::count] for i in range(count)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return {i for found in pool.map(check, chunks) for i in found}
 
 
 def _rows_sql(db: Database, sql: str, words: bool) -> str:
