@@ -336,7 +336,9 @@ def search_passages(
             return _paged(db, found, bool(query.words), page, page_size, source)
     sql, params = _search_sql(db, filters, query, plan, source=source)
     order = "score desc, passage_id" if query.words else "meeting, document_id, seq"
-    if query.words:  # one query for the page and the count
+    # one query for the page and the count (without words or filters, counting every
+    # passage alone is cheaper than a count over the sorted rows)
+    if query.words or filters.where()[0] != "true":
         found = db.query(
             f"select passage_id, score, count(*) over () as total_matches from ({sql}) s "  # noqa: S608
             f"order by {order} limit ? offset ?",

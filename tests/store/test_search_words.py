@@ -96,6 +96,8 @@ PHRASES = [
 def test_narrowed_phrases_find_what_the_text_check_finds(
     searchable: Database, filters: Filters, text: str, monkeypatch
 ) -> None:
+    monkeypatch.setattr(explorer, "_LOOKUP_CHUNK", 2)  # several chunks, two threads
+    monkeypatch.setattr(explorer, "_LOOKUP_SPLIT", 2)
     narrowed = [search_passages(searchable, filters, text, p, page_size=3) for p in (1, 2, 9)]
     monkeypatch.setattr(explorer, "LOOKUP_MAX", 0)  # narrowed, but checked by a scan
     scanned = [search_passages(searchable, filters, text, p, page_size=3) for p in (1, 2, 9)]
