@@ -7,6 +7,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import duckdb
 import pandas as pd
 
 from ..store.db import Database
@@ -140,7 +141,12 @@ def _plan(db: Database, query: SearchQuery) -> _Plan:
     if not query.words and not query.phrases:
         return _Plan((), ())
     phrases = list(query.phrases)
-    row = db.query(_PLAN_SQL, [query.ranking_text, phrases, phrases]).iloc[0]
+    try:
+        row = db.query(_PLAN_SQL, [query.ranking_text, phrases, phrases]).iloc[0]
+    except duckdb.CatalogException:  # no full-text index yet: phrases are checked on text
+        if query.words:
+            raise
+        return _Plan((), ())
     if not bool(row["postings"]):
         return _Plan(None, ())
     termids = tuple(int(t) for t in row["termids"])

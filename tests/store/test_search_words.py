@@ -216,3 +216,13 @@ def test_a_word_gone_while_its_term_remains_may_stay(searchable: Database) -> No
     assert {w for w, _ in incremental - rebuilt} <= {"legally"}
     want = search_passages(searchable, Filters(), '"legal"', 1, page_size=50)
     assert got.rows["passage_id"].tolist() == want.rows["passage_id"].tolist()
+
+
+def test_phrases_without_a_search_index(db: Database, reference) -> None:
+    with Writer(db) as writer:
+        writer.sync_reference(reference)
+        writer.add_document(_document("a", Actor("Ghana", "member_state", "GHA"), 5))
+    fts = "select count(*) from duckdb_tables() where schema_name = 'fts_main_passage'"
+    assert db.scalar(fts) == 0
+    result = search_passages(db, Filters(), '"mutual legal"', 1, page_size=50)
+    assert result.total == 4
