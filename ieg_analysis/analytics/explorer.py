@@ -68,24 +68,20 @@ class SearchResult:
 # query's terms are read. Each term's idf and the length normalisation are computed once
 # (``weights``), in doubles; with filters, the postings are narrowed to the passages that
 # pass them before they are summed.
-_BM25_HITS = """weights as (  -- one row per query term: idf, and k * (1 - b), k * b / avgdl
-    select d.termid,
-        cast(log((((s.num_docs - d.df) + 0.5) / (d.df + 0.5)) + 1) as double) as idf,
-        cast(1.2 * (1 - 0.75) as double) as k0,
-        cast(1.2 * 0.75 / s.avgdl as double) as k1
-    from fts_main_passage.dict d cross join fts_main_passage.stats s
-    where d.termid in ({placeholders})
-),
-hits as (  -- one row per passage containing a query term, with its BM25 score
-    select p.passage_id, sum(
-        w.idf * (cast(p.tf as double) * (1.2 + 1)) / (p.tf + w.k0 + w.k1 * p.len)
+_BM25_HITS = """hits as (  -- one row per passage containing a query term (and, for each word
+    -- of a phrase the index narrows by, one of its terms), with its BM25 score
+    select p.passage_id, {columns} sum(
+        (case p.termid {idf} else 0 end)  -- the query terms' idf (0: a phrase's term only)
+        * (cast(p.tf as double) * (1.2 + 1))
+        / (p.tf + cast(1.2 * (1 - 0.75) as double) + cast(? as double) * p.len)
     ) as score
-    from passage_postings p
-    join weights w on w.termid = p.termid
+    from ({postings}) p
     {narrow}
-    where p.termid in ({placeholders})
     group by p.passage_id
+    having bool_or(p.termid in ({query})) {having}
 ),"""
+# one query term's idf (computed by the plan query, in doubles, as match_bm25 does)
+_IDF = "when ? then cast(? as double)"
 _MACRO_HITS = """hits as (  -- one row per passage matching a word, with its BM25 score
     select id as passage_id, score from (
         select id, fts_main_passage.match_bm25(id, ?) as score from passage
@@ -98,9 +94,14 @@ _PLAN_SQL = """
 with stamp as (select num_docs || '/' || avgdl as value from fts_main_passage.stats)
 select
     coalesce((
-        select list(d.termid order by d.termid) from fts_main_passage.dict d
+        select list(struct_pack(
+            termid := d.termid,
+            idf := cast(log((((s.num_docs - d.df) + 0.5) / (d.df + 0.5)) + 1) as double)
+        ) order by d.termid)
+        from fts_main_passage.dict d cross join fts_main_passage.stats s
         where d.term in (select distinct stem(unnest(fts_main_passage.tokenize(?)), 'porter'))
-    ), []::bigint[]) as termids,
+    ), []) as terms,
+    (select cast(1.2 * 0.75 / avgdl as double) from fts_main_passage.stats) as length_weight,
     coalesce((select value from meta where key = 'search_postings')
         = (select value from stamp), false) as postings,
     coalesce((select value from meta where key = 'search_words')
@@ -122,6 +123,7 @@ select t.i, t.pattern,
 from (select unnest(?::varchar[]) as pattern, generate_subscripts(?::varchar[], 1) as i) t
 order by t.i
 """
+_CANDIDATE_COLUMNS = ("meeting", "document_id", "seq", "kind")
 LOOKUP_MAX = 6_000  # candidates of a phrase checked by id (an index lookup each), else a scan
 _LOOKUP_CHUNK = 2_000  # ids per lookup query (DuckDB uses the index up to 2,048 rows)
 _LOOKUP_SPLIT = 400  # from this many ids on, they are looked up by two threads
@@ -135,6 +137,8 @@ class _Plan:
 
     termids: tuple[int, ...] | None
     narrowing: tuple[tuple[int, ...], ...]
+    idfs: tuple[float, ...] = ()  # of termids, from the index's current statistics
+    length_weight: float = 0.0  # k * b / the mean length of the indexed passages
 
 
 def _plan(db: Database, query: SearchQuery) -> _Plan:
@@ -149,9 +153,14 @@ def _plan(db: Database, query: SearchQuery) -> _Plan:
         return _Plan((), ())
     if not bool(row["postings"]):
         return _Plan(None, ())
-    termids = tuple(int(t) for t in row["termids"])
+    terms = list(row["terms"])
+    index = {
+        "idfs": tuple(float(t["idf"]) for t in terms),
+        "length_weight": float(row["length_weight"]),
+    }
+    termids = tuple(int(t["termid"]) for t in terms)
     if not bool(row["words"]):
-        return _Plan(termids, ())
+        return _Plan(termids, (), **index)
     patterns = [
         token.like
         for normalized in row["phrases"]
@@ -159,12 +168,12 @@ def _plan(db: Database, query: SearchQuery) -> _Plan:
         for token in token_patterns(normalized)
     ]
     if not patterns:
-        return _Plan(termids, ())
+        return _Plan(termids, (), **index)
     found = db.query(_PATTERNS_SQL, [patterns, patterns])
     narrowing = tuple(
         tuple(sorted(int(t) for t in r.termids)) for r in found.itertuples() if not r.stop
     )
-    return _Plan(termids, tuple(dict.fromkeys(narrowing)))
+    return _Plan(termids, tuple(dict.fromkeys(narrowing)), **index)
 
 
 def _search_sql(
@@ -191,33 +200,60 @@ def _search_sql(
     if source == LIVE_VIEW and not filters.topics:
         source = "v_passage_source"
     filtered = predicate != "true"
+    relation = "filtered"  # what the candidates are read from
     sql_params: list = []
     if query.words and plan.termids is None:
         hits, join, score = _MACRO_HITS, "join hits h on h.passage_id = v.passage_id", "h.score"
         sql_params = [query.ranking_text]
     elif query.words:
-        placeholders = ", ".join("?" for _ in plan.termids) or "null"  # no indexed word
-        # with filters, the postings of the passages that pass them only
-        narrow = "semi join filtered f on f.passage_id = p.passage_id" if filtered else ""
-        hits = _BM25_HITS.format(placeholders=placeholders, narrow=narrow)
-        sql_params = [*plan.termids, *plan.termids]
-        join, score = "join hits h on h.passage_id = v.passage_id", "h.score"
+        # the postings of the query's terms and of the terms phrases are narrowed by (a
+        # passage must have one of each word's terms: tested on the same postings)
+        read = sorted({*plan.termids, *(t for termids in plan.narrowing for t in termids)})
+        # without filters, each term's postings are read on their own: the table is in term
+        # order, so each is a few row groups (``termid in (...)`` reads every term between
+        # the first and the last); with filters, that union would be taken for the smaller
+        # side of their join (its estimate is low) and hashed whole
+        one = "select termid, passage_id, len, tf from passage_postings where termid"
+        if filtered:
+            postings = f"{one} in ({', '.join('?' for _ in read) or 'null'})"
+        else:
+            postings = " union all ".join(f"{one} = ?" for _ in read) or f"{one} is null"
+        having, having_params = "", []
+        for termids in plan.narrowing:
+            having += f" and bool_or(p.termid in ({', '.join('?' for _ in termids) or 'null'}))"
+            having_params.extend(termids)
+        idf = " ".join(_IDF for _ in plan.termids) or "when null then 0"
+        query_terms = ", ".join("?" for _ in plan.termids) or "null"
+        idf_params = [v for term in zip(plan.termids, plan.idfs, strict=True) for v in term]
+        sql_params = [*idf_params, plan.length_weight, *read, *plan.termids, *having_params]
+        if filtered:  # the postings of the passages that pass the filters only, and their
+            # columns carried along (the filtered passages are read once)
+            narrow = "join filtered f on f.passage_id = p.passage_id"
+            columns = ", ".join(f"any_value(f.{c}) as {c}" for c in _CANDIDATE_COLUMNS) + ","
+            relation, join, score = "hits", "", "v.score"
+        else:
+            narrow = columns = ""
+            join, score = "join hits h on h.passage_id = v.passage_id", "h.score"
+        hits = _BM25_HITS.format(
+            postings=postings,
+            narrow=narrow,
+            having=having,
+            columns=columns,
+            idf=idf,
+            query=query_terms,
+        )
     else:
         hits, join, score = "", "", "cast(null as double)"
     narrowing, narrowing_params, phrase_params = "", [], []
-    for termids in plan.narrowing:
+    for termids in plan.narrowing if not query.words else ():  # (else in ``hits``)
         indexed = ", ".join("?" for _ in termids) or "null"
         narrowing += (
             " and (v.passage_id in (select passage_id from passage_postings "  # noqa: S608
             f"where termid in ({indexed}))"
         )
         narrowing_params.extend(termids)
-        # without words, passages not (yet) in the index are candidates too
-        narrowing += (
-            ")"
-            if query.words
-            else " or v.passage_id not in (select name from fts_main_passage.docs))"
-        )
+        # passages not (yet) in the index are candidates too
+        narrowing += " or v.passage_id not in (select name from fts_main_passage.docs))"
     phrases = ""
     for phrase in query.phrases if check_text else ():
         # the pattern also names a column of the candidates (always ''), so that the test is
@@ -241,7 +277,7 @@ def _search_sql(
         ),
         {hits} candidates as (
             select v.passage_id, v.meeting, v.document_id, v.seq, v.kind, {score} as score
-            from filtered v {join}
+            from {relation} v {join}
             where true {narrowing}
         ),
         matched as ({matched})
