@@ -7,13 +7,12 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import duckdb
 import pandas as pd
 
 from ..store.db import Database
 from ..store.facts import LIVE_VIEW, passage_source
 from .filters import Filters
-from .phrases import token_patterns
+from .search_plan import Plan, plan_search
 
 PAGE_SIZE = 20
 EXPORT_ROW_CAP = 50_000
@@ -65,9 +64,9 @@ class SearchResult:
 # BM25 as fts_main_passage.match_bm25 computes it (any of the words; k = 1.2, b = 0.75),
 # from passage_postings (migration 010: tf and length per term and passage, in term order)
 # and the index's current document frequencies and statistics: only the postings of the
-# query's terms are read. Each term's idf and the length normalisation are computed once
-# (``weights``), in doubles; with filters, the postings are narrowed to the passages that
-# pass them before they are summed.
+# query's terms are read. Each term's idf and the length normalisation are computed once,
+# in doubles, by the plan query (search_plan.py); with filters, the postings are joined to
+# the passages that pass them before they are summed.
 _BM25_HITS = """hits as (  -- one row per passage containing a query term (and, for each word
     -- of a phrase the index narrows by, one of its terms), with its BM25 score
     select p.passage_id, {columns} sum(
@@ -87,100 +86,23 @@ _MACRO_HITS = """hits as (  -- one row per passage matching a word, with its BM2
         select id, fts_main_passage.match_bm25(id, ?) as score from passage
     ) where score is not null
 ),"""
-# the index terms of a search text; whether passage_postings and search_word were built from
-# the current index; each phrase normalised as the text is for the test (and whether the
-# index's tokenizer normalises it the same way)
-_PLAN_SQL = """
-with stamp as (select num_docs || '/' || avgdl as value from fts_main_passage.stats)
-select
-    coalesce((
-        select list(struct_pack(
-            termid := d.termid,
-            idf := cast(log((((s.num_docs - d.df) + 0.5) / (d.df + 0.5)) + 1) as double)
-        ) order by d.termid)
-        from fts_main_passage.dict d cross join fts_main_passage.stats s
-        where d.term in (select distinct stem(unnest(fts_main_passage.tokenize(?)), 'porter'))
-    ), []) as terms,
-    (select cast(1.2 * 0.75 / avgdl as double) from fts_main_passage.stats) as length_weight,
-    coalesce((select value from meta where key = 'search_postings')
-        = (select value from stamp), false) as postings,
-    coalesce((select value from meta where key = 'search_words')
-        = (select value from stamp), false) as words,
-    coalesce((
-        select list(
-            case when strip_accents(lower(p)) = lower(strip_accents(p))
-            then strip_accents(lower(p)) end order by i)
-        from (select unnest(?::varchar[]) as p, generate_subscripts(?::varchar[], 1) as i)
-    ), []::varchar[]) as phrases
-"""
-# per LIKE pattern over search_word: the terms of the words it matches, and whether it also
-# matches a stop word
-_PATTERNS_SQL = """
-select t.i, t.pattern,
-    coalesce((select list(distinct w.termid) from search_word w where w.word like t.pattern),
-        []::bigint[]) as termids,
-    exists (select 1 from fts_main_passage.stopwords s where s.sw like t.pattern) as stop
-from (select unnest(?::varchar[]) as pattern, generate_subscripts(?::varchar[], 1) as i) t
-order by t.i
-"""
 _CANDIDATE_COLUMNS = ("meeting", "document_id", "seq", "kind")
 LOOKUP_MAX = 6_000  # candidates of a phrase checked by id (an index lookup each), else a scan
 _LOOKUP_CHUNK = 2_000  # ids per lookup query (DuckDB uses the index up to 2,048 rows)
 _LOOKUP_SPLIT = 400  # from this many ids on, they are looked up by two threads
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """What the index says about a search: its terms (None: passage_postings is not current,
-    so match_bm25 ranks), and per narrowing token of its phrases, the terms of which a
-    matching passage has at least one (empty: no narrowing)."""
-
-    termids: tuple[int, ...] | None
-    narrowing: tuple[tuple[int, ...], ...]
-    idfs: tuple[float, ...] = ()  # of termids, from the index's current statistics
-    length_weight: float = 0.0  # k * b / the mean length of the indexed passages
-
-
-def _plan(db: Database, query: SearchQuery) -> _Plan:
-    if not query.words and not query.phrases:
-        return _Plan((), ())
-    phrases = list(query.phrases)
-    try:
-        row = db.query(_PLAN_SQL, [query.ranking_text, phrases, phrases]).iloc[0]
-    except duckdb.CatalogException:  # no full-text index yet: phrases are checked on text
-        if query.words:
-            raise
-        return _Plan((), ())
-    if not bool(row["postings"]):
-        return _Plan(None, ())
-    terms = list(row["terms"])
-    index = {
-        "idfs": tuple(float(t["idf"]) for t in terms),
-        "length_weight": float(row["length_weight"]),
-    }
-    termids = tuple(int(t["termid"]) for t in terms)
-    if not bool(row["words"]):
-        return _Plan(termids, (), **index)
-    patterns = [
-        token.like
-        for normalized in row["phrases"]
-        if normalized is not None
-        for token in token_patterns(normalized)
-    ]
-    if not patterns:
-        return _Plan(termids, (), **index)
-    found = db.query(_PATTERNS_SQL, [patterns, patterns])
-    narrowing = tuple(
-        tuple(sorted(int(t) for t in r.termids)) for r in found.itertuples() if not r.stop
+def _plan(db: Database, query: SearchQuery) -> Plan:
+    return plan_search(
+        db, ranking_text=query.ranking_text, words=bool(query.words), phrases=query.phrases
     )
-    return _Plan(termids, tuple(dict.fromkeys(narrowing)), **index)
 
 
 def _search_sql(
     db: Database,
     filters: Filters,
     query: SearchQuery,
-    plan: _Plan | None = None,
+    plan: Plan | None = None,
     *,
     check_text: bool = True,
     source: str | None = None,
@@ -402,7 +324,7 @@ def search_passages(
 
 
 def _checked_by_id(
-    db: Database, filters: Filters, query: SearchQuery, plan: _Plan, source: str
+    db: Database, filters: Filters, query: SearchQuery, plan: Plan, source: str
 ) -> pd.DataFrame | None:
     """grain: one row per passage matching a search with phrases (passage_id, meeting,
     document_id, seq, score), when the index narrows its candidates to at most LOOKUP_MAX:
