@@ -4,6 +4,7 @@ paged; and the document view."""
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pandas as pd
@@ -11,6 +12,7 @@ import pandas as pd
 from ..store.db import Database
 from ..store.facts import LIVE_VIEW, passage_source
 from .filters import Filters
+from .search_plan import Plan, plan_search
 
 PAGE_SIZE = 20
 EXPORT_ROW_CAP = 50_000
@@ -62,65 +64,120 @@ class SearchResult:
 # BM25 as fts_main_passage.match_bm25 computes it (any of the words; k = 1.2, b = 0.75),
 # from passage_postings (migration 010: tf and length per term and passage, in term order)
 # and the index's current document frequencies and statistics: only the postings of the
-# query's terms are read.
-_BM25_HITS = """hits as (  -- one row per passage containing a query term, with its BM25 score
-    select p.passage_id, sum(
-        log((((s.num_docs - d.df) + 0.5) / (d.df + 0.5)) + 1)
-        * ((p.tf * (1.2 + 1)) / (p.tf + (1.2 * ((1 - 0.75) + (0.75 * (p.len / s.avgdl))))))
+# query's terms are read. Each term's idf and the length normalisation are computed once,
+# in doubles, by the plan query (search_plan.py); with filters, the postings are joined to
+# the passages that pass them before they are summed.
+_BM25_HITS = """hits as (  -- one row per passage containing a query term (and, for each word
+    -- of a phrase the index narrows by, one of its terms), with its BM25 score
+    select p.passage_id, {columns} sum(
+        (case p.termid {idf} else 0 end)  -- the query terms' idf (0: a phrase's term only)
+        * (cast(p.tf as double) * (1.2 + 1))
+        / (p.tf + cast(1.2 * (1 - 0.75) as double) + cast(? as double) * p.len)
     ) as score
-    from passage_postings p
-    join fts_main_passage.dict d on d.termid = p.termid
-    cross join fts_main_passage.stats s
-    where p.termid in ({placeholders})
+    from ({postings}) p
+    {narrow}
     group by p.passage_id
+    having bool_or(p.termid in ({query})) {having}
 ),"""
+# one query term's idf (computed by the plan query, in doubles, as match_bm25 does)
+_IDF = "when ? then cast(? as double)"
 _MACRO_HITS = """hits as (  -- one row per passage matching a word, with its BM25 score
     select id as passage_id, score from (
         select id, fts_main_passage.match_bm25(id, ?) as score from passage
     ) where score is not null
 ),"""
-# the index terms of a search text, and whether
-# passage_postings was built from the current index
-_TERMS_SQL = """
-select
-    coalesce(list(d.termid order by d.termid), []::bigint[]) as termids,
-    coalesce((select value from meta where key = 'search_postings')
-        = (select num_docs || '/' || avgdl from fts_main_passage.stats), false) as postings
-from fts_main_passage.dict d
-where d.term in (select distinct stem(unnest(fts_main_passage.tokenize(?)), 'porter'))
-"""
+_CANDIDATE_COLUMNS = ("meeting", "document_id", "seq", "kind")
+LOOKUP_MAX = 6_000  # candidates of a phrase checked by id (an index lookup each), else a scan
+_LOOKUP_CHUNK = 2_000  # ids per lookup query (DuckDB uses the index up to 2,048 rows)
+_LOOKUP_SPLIT = 400  # from this many ids on, they are looked up by two threads
 
 
-def _hits_sql(db: Database, query: SearchQuery) -> tuple[str, list]:
-    """The ``hits`` CTE of a search with words, and its parameters."""
-    terms = db.query(_TERMS_SQL, [query.ranking_text]).iloc[0]
-    if not bool(terms["postings"]):
-        return _MACRO_HITS, [query.ranking_text]
-    termids = [int(t) for t in terms["termids"]]
-    placeholders = ", ".join("?" for _ in termids) or "null"  # no indexed word: no match
-    return _BM25_HITS.format(placeholders=placeholders), termids
+def _plan(db: Database, query: SearchQuery) -> Plan:
+    return plan_search(
+        db, ranking_text=query.ranking_text, words=bool(query.words), phrases=query.phrases
+    )
 
 
-def _search_sql(db: Database, filters: Filters, query: SearchQuery) -> tuple[str, list]:
+def _search_sql(
+    db: Database,
+    filters: Filters,
+    query: SearchQuery,
+    plan: Plan | None = None,
+    *,
+    check_text: bool = True,
+    source: str | None = None,
+) -> tuple[str, list]:
     """grain: one row per matching passage: passage_id, meeting, document_id, seq and its
     BM25 score (null without words). Only these narrow columns: the page's rows are read
     afterwards for the few passages shown (``_rows_sql``).
 
     Filters are applied to ``passage_fact`` (or, while it is not up to date, the views);
-    the BM25 scores come from ``passage_postings`` for the search's terms only; the text
-    is read only for quoted phrases, and only for the passages that pass the rest."""
+    the BM25 scores come from ``passage_postings`` for the search's terms only; passages
+    that cannot contain a quoted phrase are left out by the index (``phrases.py``), and the
+    text is read only for the passages that pass the rest (none with ``check_text=False``:
+    the candidates, for the caller to check)."""
+    plan = plan or _plan(db, query)
     predicate, params = filters.where("v")
-    source = passage_source(db)
+    source = source or passage_source(db)
     if source == LIVE_VIEW and not filters.topics:
         source = "v_passage_source"
+    filtered = predicate != "true"
+    relation = "filtered"  # what the candidates are read from
     sql_params: list = []
-    if query.words:
-        hits, sql_params = _hits_sql(db, query)
-        join, score = "join hits h on h.passage_id = v.passage_id", "h.score"
+    if query.words and plan.termids is None:
+        hits, join, score = _MACRO_HITS, "join hits h on h.passage_id = v.passage_id", "h.score"
+        sql_params = [query.ranking_text]
+    elif query.words:
+        # the postings of the query's terms and of the terms phrases are narrowed by (a
+        # passage must have one of each word's terms: tested on the same postings)
+        read = sorted({*plan.termids, *(t for termids in plan.narrowing for t in termids)})
+        # without filters, each term's postings are read on their own: the table is in term
+        # order, so each is a few row groups (``termid in (...)`` reads every term between
+        # the first and the last); with filters, that union would be taken for the smaller
+        # side of their join (its estimate is low) and hashed whole
+        one = "select termid, passage_id, len, tf from passage_postings where termid"
+        if filtered:
+            postings = f"{one} in ({', '.join('?' for _ in read) or 'null'})"
+        else:
+            postings = " union all ".join(f"{one} = ?" for _ in read) or f"{one} is null"
+        having, having_params = "", []
+        for termids in plan.narrowing:
+            having += f" and bool_or(p.termid in ({', '.join('?' for _ in termids) or 'null'}))"
+            having_params.extend(termids)
+        idf = " ".join(_IDF for _ in plan.termids) or "when null then 0"
+        query_terms = ", ".join("?" for _ in plan.termids) or "null"
+        idf_params = [v for term in zip(plan.termids, plan.idfs, strict=True) for v in term]
+        sql_params = [*idf_params, plan.length_weight, *read, *plan.termids, *having_params]
+        if filtered:  # the postings of the passages that pass the filters only, and their
+            # columns carried along (the filtered passages are read once)
+            narrow = "join filtered f on f.passage_id = p.passage_id"
+            columns = ", ".join(f"any_value(f.{c}) as {c}" for c in _CANDIDATE_COLUMNS) + ","
+            relation, join, score = "hits", "", "v.score"
+        else:
+            narrow = columns = ""
+            join, score = "join hits h on h.passage_id = v.passage_id", "h.score"
+        hits = _BM25_HITS.format(
+            postings=postings,
+            narrow=narrow,
+            having=having,
+            columns=columns,
+            idf=idf,
+            query=query_terms,
+        )
     else:
         hits, join, score = "", "", "cast(null as double)"
+    narrowing, narrowing_params, phrase_params = "", [], []
+    for termids in plan.narrowing if not query.words else ():  # (else in ``hits``)
+        indexed = ", ".join("?" for _ in termids) or "null"
+        narrowing += (
+            " and (v.passage_id in (select passage_id from passage_postings "  # noqa: S608
+            f"where termid in ({indexed}))"
+        )
+        narrowing_params.extend(termids)
+        # passages not (yet) in the index are candidates too
+        narrowing += " or v.passage_id not in (select name from fts_main_passage.docs))"
     phrases = ""
-    for phrase in query.phrases:
+    for phrase in query.phrases if check_text else ():
         # the pattern also names a column of the candidates (always ''), so that the test is
         # made after the join, on the candidates only: a test of x.text alone would be
         # pushed below the join and run over every passage's text (5 s at a million)
@@ -128,7 +185,7 @@ def _search_sql(db: Database, filters: Filters, query: SearchQuery) -> tuple[str
             " and strip_accents(lower(x.text)) like "
             "'%' || strip_accents(lower(?)) || '%' || left(c.kind, 0)"
         )
-        params.append(phrase)
+        phrase_params.append(phrase)
     if phrases:
         matched = f"""select c.passage_id, c.meeting, c.document_id, c.seq, c.score
             from candidates c join passage x on x.id = c.passage_id
@@ -136,15 +193,48 @@ def _search_sql(db: Database, filters: Filters, query: SearchQuery) -> tuple[str
     else:
         matched = "select passage_id, meeting, document_id, seq, score from candidates"
     sql = f"""
-        with {hits} candidates as (
+        with filtered as (  -- the passages that pass the filters
+            select v.passage_id, v.meeting, v.document_id, v.seq, v.kind
+            from {source} v where {predicate}
+        ),
+        {hits} candidates as (
             select v.passage_id, v.meeting, v.document_id, v.seq, v.kind, {score} as score
-            from {source} v {join}
-            where {predicate}
+            from {relation} v {join}
+            where true {narrowing}
         ),
         matched as ({matched})
         select * from matched
     """  # noqa: S608 - the predicate comes from Filters.where (fixed columns, bound values)
-    return sql, sql_params + params
+    return sql, [*params, *sql_params, *narrowing_params, *phrase_params]
+
+
+def _phrase_matches(db: Database, ids: list[int], phrases: tuple[str, ...]) -> set[int]:
+    """Which of the passages ``ids`` contain every phrase, their text read by id (a lookup
+    in the passage table's key each, in chunks the index is used for; an index lookup runs
+    on one thread, so the chunks run two at a time)."""
+    tests = " and ".join(
+        # the pattern names the id too, so that the test is not pushed into the scan (where
+        # it would run over every passage's text instead of the few looked up)
+        "strip_accents(lower(x.text)) like "
+        "'%' || strip_accents(lower(?)) || '%' || left(cast(x.id as varchar), 0)"
+        for _ in phrases
+    )
+
+    def check(chunk: list[int]) -> list[int]:
+        placeholders = ", ".join("?" for _ in chunk)
+        found = db.query(
+            f"select x.id from (select id, text from passage where id in ({placeholders})) x "  # noqa: S608
+            f"where {tests}",
+            [*chunk, *phrases],
+        )
+        return [int(i) for i in found["id"]]
+
+    if len(ids) < _LOOKUP_SPLIT:
+        return set(check(ids))
+    count = max(2, -(-len(ids) // _LOOKUP_CHUNK))
+    chunks = [ids[i::count] for i in range(count)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return {i for found in pool.map(check, chunks) for i in found}
 
 
 def _rows_sql(db: Database, sql: str, words: bool) -> str:
@@ -165,25 +255,23 @@ def _rows_sql(db: Database, sql: str, words: bool) -> str:
 _LABEL_COLUMNS = ("topic", "topic_labels", "capacity_label", "need", "provision")
 
 
-def _page_rows(db: Database, page: pd.DataFrame) -> pd.DataFrame:
+def _page_rows(db: Database, page: pd.DataFrame, source: str | None = None) -> pd.DataFrame:
     """The result columns of the passages of ``page`` (passage_id, score), in its order.
-    The rows are read by id, the ids bound as a list of values: the passage, document and
-    submitter columns with the text from ``v_passage_source`` (whose joins start from these
-    few passages), the labels from the passage source; joining the tables instead reads
-    every row of them (0.5 s at a million passages)."""
+    The rows are read by id, the ids bound as a list of values, on both sides of the join:
+    the passage, document and submitter columns with the text from ``v_passage_source``
+    (whose joins start from these few passages), the labels from the passage ``source``
+    (looked up in passage_fact's index, migration 014); a join filtered on one side only
+    reads every row of the other (0.3 to 0.5 s at a million passages)."""
     ids = [int(i) for i in page["passage_id"]]
     placeholders = ", ".join("?" for _ in ids) or "null"
+    labels = ", ".join(f"f.{column}" for column in _LABEL_COLUMNS)
     rows = db.query(
-        f"select * exclude (is_sample, received) from v_passage_source "  # noqa: S608
-        f"where passage_id in ({placeholders})",
-        ids,
+        f"select v.* exclude (is_sample, received), {labels} "  # noqa: S608 - fixed names
+        "from v_passage_source v left join ("
+        f"select * from {source or passage_source(db)} where passage_id in ({placeholders})"
+        f") f on f.passage_id = v.passage_id where v.passage_id in ({placeholders})",
+        [*ids, *ids],
     )
-    labels = db.query(
-        f"select passage_id, {', '.join(_LABEL_COLUMNS)} from {passage_source(db)} "  # noqa: S608
-        f"where passage_id in ({placeholders})",
-        ids,
-    )
-    rows = rows.merge(labels, on="passage_id", how="left")
     columns = [c.strip().removeprefix("v.").removeprefix("x.") for c in _RESULT_COLUMNS.split(",")]
     order = {passage_id: position for position, passage_id in enumerate(ids)}
     rows = rows.sort_values("passage_id", key=lambda c: c.map(order)).reset_index(drop=True)
@@ -203,10 +291,18 @@ def search_passages(
     """One page of passages matching the search and the filters: best BM25 match first, or
     in meeting and document order without search words."""
     query = SearchQuery.parse(text)
-    sql, params = _search_sql(db, filters, query)
-    order = "score desc, passage_id" if query.words else "meeting, document_id, seq"
+    plan = _plan(db, query)
+    source = passage_source(db)
     page = max(1, page)
-    if query.words:  # one query for the page and the count
+    if query.phrases and plan.narrowing:
+        found = _checked_by_id(db, filters, query, plan, source)
+        if found is not None:
+            return _paged(db, found, bool(query.words), page, page_size, source)
+    sql, params = _search_sql(db, filters, query, plan, source=source)
+    order = "score desc, passage_id" if query.words else "meeting, document_id, seq"
+    # one query for the page and the count (without words or filters, counting every
+    # passage alone is cheaper than a count over the sorted rows)
+    if query.words or filters.where()[0] != "true":
         found = db.query(
             f"select passage_id, score, count(*) over () as total_matches from ({sql}) s "  # noqa: S608
             f"order by {order} limit ? offset ?",
@@ -214,7 +310,7 @@ def search_passages(
         )
         if len(found):
             total = int(found["total_matches"].iloc[0])
-            rows = _page_rows(db, found)
+            rows = _page_rows(db, found, source)
             return SearchResult(rows, total, page, max(1, -(-total // page_size)))
         # no match, or a page past the last: counted below
     total = int(db.query(f"select count(*) as n from ({sql})", params)["n"].item())  # noqa: S608
@@ -224,7 +320,37 @@ def search_passages(
         f"select passage_id, score from ({sql}) s order by {order} limit ? offset ?",  # noqa: S608
         [*params, page_size, (page - 1) * page_size],
     )
-    return SearchResult(_page_rows(db, found), total, page, pages)
+    return SearchResult(_page_rows(db, found, source), total, page, pages)
+
+
+def _checked_by_id(
+    db: Database, filters: Filters, query: SearchQuery, plan: Plan, source: str
+) -> pd.DataFrame | None:
+    """grain: one row per passage matching a search with phrases (passage_id, meeting,
+    document_id, seq, score), when the index narrows its candidates to at most LOOKUP_MAX:
+    their text is then read by id. None when there are more (a scan is then cheaper)."""
+    sql, params = _search_sql(db, filters, query, plan, check_text=False, source=source)
+    candidates = db.query(f"{sql} limit ?", [*params, LOOKUP_MAX + 1])  # noqa: S608
+    if len(candidates) > LOOKUP_MAX:
+        return None
+    ids = sorted(int(i) for i in candidates["passage_id"])
+    matched = _phrase_matches(db, ids, query.phrases)
+    return candidates[candidates["passage_id"].isin(matched)]
+
+
+def _paged(
+    db: Database, found: pd.DataFrame, words: bool, page: int, page_size: int, source: str
+) -> SearchResult:
+    """One page of the matches ``found``, in the order ``_search_sql``'s callers sort by."""
+    if words:
+        found = found.sort_values(["score", "passage_id"], ascending=[False, True])
+    else:
+        found = found.sort_values(["meeting", "document_id", "seq"])
+    total = len(found)
+    pages = max(1, -(-total // page_size))
+    page = min(page, pages)
+    shown = found.iloc[(page - 1) * page_size : page * page_size]
+    return SearchResult(_page_rows(db, shown.reset_index(drop=True), source), total, page, pages)
 
 
 def export_passages(db: Database, filters: Filters, text: str | None = None) -> pd.DataFrame:

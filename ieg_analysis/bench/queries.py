@@ -17,6 +17,7 @@ NO_FILTERS = Filters()
 # a delegate's typical narrowing: one meeting, one region, written submissions
 NARROW = Filters(meetings=(5,), regions=("African",), kinds=("written_submission",))
 EXPLORER_PAGE = 3  # the explorer's paging: a page past the first
+DATA_PAGE_DOCUMENTS = 100  # the Data page lists the documents a page at a time (6_Data.py)
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,11 @@ def catalogue(args: Arguments) -> list[Query]:
             lambda db: topics.labelled_passages(db, NO_FILTERS, a.topic),
         ),
         Query("model_report", "Topics", topics.model_report),
-        Query("document_list", "Data", documents.document_list),
+        Query(
+            "document_list",
+            "Data",
+            lambda db: documents.document_list(db, offset=0, limit=DATA_PAGE_DOCUMENTS),
+        ),
     ]
     if a.term_id is not None:
         queries.insert(

@@ -81,6 +81,8 @@ def run_benchmark(config: BenchConfig, *, say: Say = lambda _: None) -> dict:
         result.update(json.loads(saved.read_text(encoding="utf-8")))
         db = Database(path)
         db.initialise()  # migrations added since the build
+        with Writer(db) as writer:  # and the search tables they add (e.g. search_word)
+            writer.update_search_index()
     else:
         db = _build(config, workdir, path, result, say)
         build = {k: result[k] for k in ("corpus", "ingest", "classify", "database")}

@@ -717,6 +717,7 @@ class Writer:
             "stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1)"
         )
         self._build_search_postings()
+        self._build_search_words()
 
     def update_search_index(self, *, thorough: bool = True) -> str:
         """Bring the BM25 index up to date with the passage table, in one transaction, and
@@ -739,6 +740,7 @@ class Writer:
                 self._build_search_index()
                 return "built"
             postings_current = self._postings_current()
+            words_current = self._search_stamp_current("search_words")
             if thorough:
                 new_passages = "passage p anti join fts_main_passage.docs d on d.name = p.id"
             else:
@@ -765,22 +767,40 @@ class Writer:
                 if pruned:
                     self.con.execute(_SEARCH_STATISTICS)
                     self._stamp_postings(postings_current)
+                    self._stamp_words(words_current)
+                elif not words_current:  # e.g. after migration 013 on an indexed store
+                    self._build_search_words()
                 return "pruned" if pruned else "current"
             for statement in _EXTEND_SEARCH_INDEX:
                 self.con.execute(statement)
             self.con.execute(_SEARCH_STATISTICS)
             self._stamp_postings(postings_current)
+            self._stamp_words(words_current)
             return "extended"
 
     def _postings_current(self) -> bool:
         """Whether ``passage_postings`` matches the search index (stamped with its
         statistics when it was last brought up to date)."""
+        return self._search_stamp_current("search_postings")
+
+    def _search_stamp_current(self, key: str) -> bool:
+        """Whether the table ``meta`` key ``key`` stamps (passage_postings, search_word) was
+        last brought up to date with the search index as it is now."""
         return bool(
             self.con.execute(
-                "select coalesce((select value from meta where key = 'search_postings') "
-                "= (select num_docs || '/' || avgdl from fts_main_passage.stats), false)"
+                "select coalesce((select value from meta where key = ?) "
+                "= (select num_docs || '/' || avgdl from fts_main_passage.stats), false)",
+                [key],
             ).fetchone()[0]
         )
+
+    def _stamp_words(self, were_current: bool) -> None:
+        """After an update of the index, which updated ``search_word`` alongside: stamp it,
+        or rebuild it whole when it was not current before it."""
+        if were_current:
+            self.con.execute(_STAMP_WORDS)
+        else:
+            self._build_search_words()
 
     def _stamp_postings(self, were_current: bool) -> None:
         """After an update of the index, which updated the postings alongside: stamp them,
@@ -992,6 +1012,12 @@ class Writer:
         )
         self.con.execute(_STAMP_POSTINGS)
 
+    def _build_search_words(self) -> None:
+        """Fill ``search_word`` (migration 013) from the text of the indexed passages."""
+        self.con.execute("delete from search_word")
+        self.con.execute(_BUILD_SEARCH_WORDS)
+        self.con.execute(_STAMP_WORDS)
+
     def _regions_fingerprint(self) -> str:
         """The country-to-region mapping (the reference data passage_fact copies)."""
         return self.con.execute(
@@ -1018,6 +1044,9 @@ _PRUNE_SEARCH_INDEX = (
     ) g
     where x.termid = g.termid""",
     "delete from fts_main_passage.dict where df = 0",
+    # the words of the terms gone with them (search_word, migration 013)
+    """delete from search_word w
+    where not exists (select 1 from fts_main_passage.dict d where d.termid = w.termid)""",
     """delete from passage_postings where passage_id in (
         select name from fts_main_passage.docs where docid in (select docid from fts_gone))""",
     "delete from fts_main_passage.terms where docid in (select docid from fts_gone)",
@@ -1028,7 +1057,7 @@ _PRUNE_SEARCH_INDEX = (
 # (in fts_new_docs); the statistics (df, num_docs, avgdl) are updated for the whole index.
 _EXTEND_SEARCH_INDEX = (
     """create or replace temp table fts_new_terms as
-    select stem(t.w, 'porter') as term, t.docid
+    select stem(t.w, 'porter') as term, t.docid, t.w as word
     from (select unnest(fts_main_passage.tokenize(text)) as w, docid from fts_new_docs) t
     where t.w not null and len(t.w) > 0
         and t.w not in (select sw from fts_main_passage.stopwords)""",
@@ -1055,12 +1084,33 @@ _EXTEND_SEARCH_INDEX = (
     join fts_new_docs n on n.docid = t.docid
     join fts_main_passage.docs x on x.docid = t.docid
     group by d.termid, n.name""",
+    # the words not seen before (search_word, migration 013)
+    """insert into search_word (word, termid)
+    select n.word, d.termid
+    from (select distinct word, term from fts_new_terms) n
+    join fts_main_passage.dict d on d.term = n.term
+    anti join search_word w on w.word = n.word""",
     "drop table fts_new_docs",
     "drop table fts_new_terms",
 )
 # passage_postings stamped as matching the index (analytics/explorer.py checks the stamp)
 _STAMP_POSTINGS = """insert or replace into meta (key, value)
     select 'search_postings', num_docs || '/' || avgdl from fts_main_passage.stats"""
+
+
+# search_word (migration 013) from the indexed passages: each token the index kept (as the
+# FTS extension's indexing script tokenizes, without stop words) and its stem's term
+_BUILD_SEARCH_WORDS = """insert into search_word (word, termid)
+    select w.word, d.termid
+    from (
+        select distinct unnest(fts_main_passage.tokenize(p.text)) as word
+        from passage p semi join fts_main_passage.docs x on x.name = p.id
+    ) w
+    join fts_main_passage.dict d on d.term = stem(w.word, 'porter')
+    where len(w.word) > 0 and w.word not in (select sw from fts_main_passage.stopwords)
+    order by w.word"""
+_STAMP_WORDS = """insert or replace into meta (key, value)
+    select 'search_words', num_docs || '/' || avgdl from fts_main_passage.stats"""
 
 
 def _passage_scope(source: str, scores: pd.DataFrame) -> tuple[str | None, list]:
