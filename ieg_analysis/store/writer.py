@@ -192,7 +192,7 @@ class Writer:
                 ],
             ).fetchone()[0]
             if parsed.passages:
-                start = self.con.execute("select coalesce(max(id), 0) from passage").fetchone()[0]
+                start = self._passage_id_start(len(parsed.passages))
                 frame = pd.DataFrame(
                     [
                         (
@@ -276,8 +276,8 @@ class Writer:
                 ).fetchall()
             )
             self.con.unregister("documents_in")
-            start = self.con.execute("select coalesce(max(id), 0) from passage").fetchone()[0]
             passages = [(ids[d.content_hash], p) for d in documents for p in d.passages]
+            start = self._passage_id_start(len(passages))
             if passages:
                 self.con.register(
                     "passages_in",
@@ -343,6 +343,25 @@ class Writer:
             if actor.name not in known:
                 known[actor.name] = self._actor_id(actor)
         return known
+
+    def _passage_id_start(self, count: int) -> int:
+        """The id before the first of ``count`` new passages, which take the next ids. An id
+        is never given twice: a deleted passage's id stays in the search index until the
+        next thorough update (a process killed in between, or another one ingesting, would
+        otherwise index a new passage under an old text), so the highest id ever given is
+        kept in ``meta`` (and, for stores older than that, the highest indexed one counts)."""
+        start = self.con.execute(
+            "select greatest(coalesce(max(id), 0), coalesce((select max(cast(value as bigint)) "
+            "from meta where key = 'passage_id_high'), 0)) from passage"
+        ).fetchone()[0]
+        if self.con.execute(
+            "select count(*) from duckdb_tables() "
+            "where schema_name = 'fts_main_passage' and table_name = 'docs'"
+        ).fetchone()[0]:
+            indexed = self.con.execute("select max(name) from fts_main_passage.docs").fetchone()[0]
+            start = max(start, int(indexed or 0))
+        self.set_meta("passage_id_high", str(start + count))
+        return int(start)
 
     def delete_document(self, document_id: int, *, user: str) -> str:
         """Delete a document and everything derived from it, in one transaction: its

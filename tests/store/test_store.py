@@ -167,3 +167,27 @@ def test_search_index_pruned_of_deleted_passages_equals_a_rebuild(db: Database) 
     with Writer(db) as writer:
         writer.rebuild_search_index()
     assert _index(db) == pruned
+
+
+def test_a_deleted_passage_id_is_never_given_again(db: Database) -> None:
+    """Until a thorough index update prunes them, deleted passages stay in the search index
+    under their ids: a new passage must not take one of them (a process killed between the
+    deletion and the update, or another one ingesting meanwhile, would leave it indexed
+    under the old text)."""
+    with Writer(db) as writer:
+        writer.add_documents([_document("a", _TEXTS[:2]), _document("b", _TEXTS[2:])])
+        writer.update_search_index()
+        highest = writer.con.execute("select max(id) from passage").fetchone()[0]
+        writer.delete_document(2, user="tester")  # the highest ids; the index still has them
+        writer.add_document(_document("c", ("Ransomware attacks on hospitals.",)))
+        writer.delete_document(3, user="tester")  # the highest again; never indexed
+        writer.add_documents([_document("d", ("Mutual legal assistance requests.",))])
+        new_ids = [
+            r[0] for r in writer.con.execute("select id from passage where id > 2").fetchall()
+        ]
+        assert min(new_ids) == highest + 2  # neither the indexed nor the unindexed ids again
+        assert writer.update_search_index() in {"extended", "pruned"}
+    index = _index(db)
+    with Writer(db) as writer:
+        writer.rebuild_search_index()
+    assert _index(db) == index
