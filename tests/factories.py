@@ -138,3 +138,20 @@ def fake_classify(db, *, version: str = "test-1") -> None:
                 [{f"{source}_id": i, "model_version": version, **label(t)} for i, t in rows]
             )
             writer.store_classifications(source, version, frame, empty_terms)
+
+
+def parsed_document(
+    content_hash: str, actor, meeting: int, texts, *, kind: str = "written_submission"
+):
+    """A parsed English document of ``actor`` at ``meeting``, a passage per text (numbered
+    from 1), as the readers hand it to the writer."""
+    from ieg_analysis.records import DocumentMeta, ParsedDocument, PassageDraft
+
+    return ParsedDocument(
+        source_name=f"{content_hash}.txt",
+        source_format="txt",
+        content_hash=content_hash,
+        meta=DocumentMeta(meeting=meeting, actor=actor, kind=kind),
+        passages=[PassageDraft(i, None, str(i), t, "en") for i, t in enumerate(texts, 1)],
+        language="en",
+    )

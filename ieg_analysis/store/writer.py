@@ -354,10 +354,7 @@ class Writer:
             "select greatest(coalesce(max(id), 0), coalesce((select max(cast(value as bigint)) "
             "from meta where key = 'passage_id_high'), 0)) from passage"
         ).fetchone()[0]
-        if self.con.execute(
-            "select count(*) from duckdb_tables() "
-            "where schema_name = 'fts_main_passage' and table_name = 'docs'"
-        ).fetchone()[0]:
+        if self._search_index_exists():
             indexed = self.con.execute("select max(name) from fts_main_passage.docs").fetchone()[0]
             start = max(start, int(indexed or 0))
         self.set_meta("passage_id_high", str(start + count))
@@ -752,10 +749,7 @@ class Writer:
         of a batch. A thorough update (the end of each ingest run, after a deletion) also
         finds what a killed process left unindexed, and deleted passages."""
         with self._transaction():
-            if not self.con.execute(
-                "select count(*) from duckdb_tables() "
-                "where schema_name = 'fts_main_passage' and table_name = 'stats'"
-            ).fetchone()[0]:
+            if not self._search_index_exists():
                 self._build_search_index()
                 return "built"
             postings_current = self._postings_current()
@@ -796,6 +790,15 @@ class Writer:
             self._stamp_postings(postings_current)
             self._stamp_words(words_current)
             return "extended"
+
+    def _search_index_exists(self) -> bool:
+        """Whether the FTS extension's index of passage text has been built."""
+        return bool(
+            self.con.execute(
+                "select count(*) from duckdb_tables() "
+                "where schema_name = 'fts_main_passage' and table_name = 'stats'"
+            ).fetchone()[0]
+        )
 
     def _postings_current(self) -> bool:
         """Whether ``passage_postings`` matches the search index (stamped with its

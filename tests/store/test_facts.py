@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ieg_analysis.records import Actor, DocumentMeta, ParsedDocument, PassageDraft
+from ieg_analysis.records import Actor, ParsedDocument
 from ieg_analysis.store.db import Database
 from ieg_analysis.store.facts import (
     CUBE_SQL,
@@ -17,7 +17,7 @@ from ieg_analysis.store.facts import (
     term_cube_source,
 )
 from ieg_analysis.store.writer import Writer
-from tests.factories import fake_classify
+from tests.factories import fake_classify, parsed_document
 
 TEXTS = (
     "Ghana would welcome training for prosecutors on electronic evidence.",
@@ -27,18 +27,12 @@ TEXTS = (
 
 
 def _document(content_hash: str, actor: Actor, meeting: int = 5) -> ParsedDocument:
-    return ParsedDocument(
-        source_name=f"{content_hash}.txt",
-        source_format="txt",
-        content_hash=content_hash,
-        meta=DocumentMeta(meeting=meeting, actor=actor, kind="written_submission"),
-        passages=[PassageDraft(i, None, str(i), t, "en") for i, t in enumerate(TEXTS, 1)],
-        language="en",
-    )
+    return parsed_document(content_hash, actor, meeting, TEXTS)
 
 
-def _frame(db: Database, sql: str) -> pd.DataFrame:
-    frame = db.query(sql)
+def _frame(db: Database, sql: str, params: list | None = None) -> pd.DataFrame:
+    """The rows of ``sql`` as comparable values, in a fixed order."""
+    frame = db.query(sql, params)
     frame = frame.astype(object).where(frame.notna(), None)
     for column in frame.columns:
         frame[column] = frame[column].map(

@@ -27,23 +27,12 @@ from tests.factories import fake_classify
 from tests.store.test_facts import _document, _frame, match_terms
 
 
-def _ordered(db: Database, sql: str, params: list) -> pd.DataFrame:
-    frame = db.query(sql, params)
-    frame = frame.astype(object).where(frame.notna(), None)
-    for column in frame.columns:
-        frame[column] = frame[column].map(
-            lambda v: tuple(v) if hasattr(v, "__len__") and not isinstance(v, str) else v
-        )
-    order = frame.apply(lambda row: repr(tuple(row)), axis=1).sort_values().index
-    return frame.loc[order].reset_index(drop=True)
-
-
 def assert_matches_current(db: Database, per_need: int = STORED_PER_NEED) -> None:
     """The match tables are used, and hold what the live computation says."""
     assert matches_current(db)
     live_links = ranked_sql("v_passage", STORED_SCHEME) + f" select {LINK_COLUMNS} from best"  # noqa: S608
     links = _frame(db, f"select {LINK_COLUMNS} from match_link")  # noqa: S608
-    expected = _ordered(db, live_links, [per_need] * 2)
+    expected = _frame(db, live_links, [per_need] * 2)
     pd.testing.assert_frame_equal(links, expected)
     needs = _frame(db, "select * exclude (matched) from match_need")
     live_needs = MATCH_NEED_SQL.format(source="v_passage", scope="true")

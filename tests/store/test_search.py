@@ -7,9 +7,10 @@ import pytest
 
 from ieg_analysis.analytics.explorer import search_passages
 from ieg_analysis.analytics.filters import Filters
-from ieg_analysis.records import Actor, DocumentMeta, ParsedDocument, PassageDraft
+from ieg_analysis.records import Actor, ParsedDocument
 from ieg_analysis.store.db import Database
 from ieg_analysis.store.writer import Writer
+from tests.factories import parsed_document
 
 TEXTS = (
     "Electronic evidence and chain of custody for electronic records.",
@@ -22,14 +23,7 @@ TEXTS = (
 
 
 def _document(name: str, actor: Actor, meeting: int) -> ParsedDocument:
-    return ParsedDocument(
-        source_name=f"{name}.txt",
-        source_format="txt",
-        content_hash=name,
-        meta=DocumentMeta(meeting=meeting, actor=actor, kind="written_submission"),
-        passages=[PassageDraft(i, None, str(i), t, "en") for i, t in enumerate(TEXTS, 1)],
-        language="en",
-    )
+    return parsed_document(name, actor, meeting, TEXTS)
 
 
 @pytest.fixture

@@ -10,9 +10,10 @@ from ieg_analysis.analytics import explorer
 from ieg_analysis.analytics.explorer import SearchQuery, _plan, search_passages
 from ieg_analysis.analytics.filters import Filters
 from ieg_analysis.analytics.phrases import token_patterns
-from ieg_analysis.records import Actor, DocumentMeta, ParsedDocument, PassageDraft
+from ieg_analysis.records import Actor, ParsedDocument
 from ieg_analysis.store.db import Database
 from ieg_analysis.store.writer import Writer
+from tests.factories import parsed_document
 
 TEXTS = (
     "Training on mutual legal assistance and electronic evidence.",
@@ -26,14 +27,7 @@ TEXTS = (
 
 
 def _document(name: str, actor: Actor, meeting: int, texts=TEXTS) -> ParsedDocument:
-    return ParsedDocument(
-        source_name=f"{name}.txt",
-        source_format="txt",
-        content_hash=name,
-        meta=DocumentMeta(meeting=meeting, actor=actor, kind="written_submission"),
-        passages=[PassageDraft(i, None, str(i), t, "en") for i, t in enumerate(texts, 1)],
-        language="en",
-    )
+    return parsed_document(name, actor, meeting, texts)
 
 
 @pytest.fixture
