@@ -123,7 +123,7 @@ def _model_files(model_dir: Path) -> tuple[str, str | None]:
 
 BATCH = 5000  # passages per transaction, classified in this process
 PARALLEL_BATCH = 20_000  # passages per transaction, classified by worker processes
-DEFERRED_REFRESH_MIN = 20_001  # this many pending passages: the facts are refreshed at the end
+DEFERRED_REFRESH_ABOVE = 20_000  # more pending passages: the facts are refreshed at the end
 PARALLEL_MIN = 20_000  # below this many pending passages, starting workers costs more than it saves
 _CHUNK = 1000  # passages per task sent to a worker process
 
@@ -288,7 +288,7 @@ def classify_store(
     # Each batch's refresh of the materialised facts recomputes the cube cells of every
     # submitter it touches (seconds at a million passages): for a long run, refresh once at
     # the end instead (readers use the live views meanwhile, as for any stale facts).
-    refresh_each = pending < DEFERRED_REFRESH_MIN
+    refresh_each = pending <= DEFERRED_REFRESH_ABOVE
     for batch in _classified_batches(batches, classifier, model_dir, workers):
         with Writer(db) as writer:
             writer.store_classifications(

@@ -106,7 +106,7 @@ def test_the_materialised_facts_are_current_after_classifying(
     from ieg_analysis.nlp import apply
     from tests.store.test_facts import assert_current
 
-    monkeypatch.setattr(apply, "DEFERRED_REFRESH_MIN", 1 if deferred else 10**9)
+    monkeypatch.setattr(apply, "DEFERRED_REFRESH_ABOVE", 0 if deferred else 10**9)
     path = tmp_path / "facts.duckdb"
     shutil.copy(unclassified_db, path)
     report = classify_store(
