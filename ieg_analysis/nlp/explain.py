@@ -1,9 +1,11 @@
 """Explanations: why a passage got a label.
 
 The evidence is the vocabulary terms matched in the passage and the words that weigh most
-for the model, measured by occlusion: each token is removed in turn (all variants scored in
-one batch) and its weight is the drop in the label's score. Of the heaviest tokens, those
-that are adjacent are reported as one n-gram.
+for the model, measured by occlusion: each word (lower-case form) is removed in turn, all of
+its occurrences at once (all variants scored in one batch), and its weight, shown at its first
+occurrence, is the drop in the label's score. All occurrences go together because the topic
+model counts a feature once per passage: removing one of two "evidence" tokens changes
+nothing. Of the heaviest words, those that are adjacent are reported as one n-gram.
 """
 
 from __future__ import annotations
@@ -46,14 +48,17 @@ def explain(
     disable = [name for name in nlp.pipe_names if name != component]
     doc = nlp(text, disable=disable)
     score = float(doc.cats.get(label, 0.0))
-    words = [token for token in doc if not token.is_space]
+    first: dict[str, int] = {}  # lower-case form -> its first token
+    for token in doc:
+        if not token.is_space:
+            first.setdefault(token.lower_, token.i)
     variants = [
-        Doc(nlp.vocab, words=[t.text for t in doc if t.i != token.i and not t.is_space])
-        for token in words
+        Doc(nlp.vocab, words=[t.text for t in doc if t.lower_ != form and not t.is_space])
+        for form in first
     ]
     drops: dict[int, float] = {}
-    for token, variant in zip(words, nlp.pipe(variants, disable=disable), strict=True):
-        drops[token.i] = score - float(variant.cats.get(label, 0.0))
+    for i, variant in zip(first.values(), nlp.pipe(variants, disable=disable), strict=True):
+        drops[i] = score - float(variant.cats.get(label, 0.0))
     return Explanation(label, score, tuple(doc_terms(doc)), _ngrams(doc, drops, top, min_weight))
 
 

@@ -41,3 +41,32 @@ def test_the_held_out_sets_share_no_sentence_with_the_training_data() -> None:
     for path in held_out:
         shared = _sentences(path) & training
         assert shared <= STOCK_PHRASES, f"{path.name} shares {sorted(shared - STOCK_PHRASES)}"
+
+
+def test_the_training_topics_are_the_adjudicated_ones() -> None:
+    """Where the writer and the out-of-fold model disagreed, a second reader decided: the
+    training files carry, per topic, the majority of the three readings (data/training/
+    GUIDELINES.md); the control passages (model and writer agreed) keep the writer's topics."""
+    training = {}
+    for path in sorted((REPO_ROOT / "data" / "training").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                training[row["id"]] = row["topics"]
+    record = REPO_ROOT / "data" / "training" / "adjudication" / "topics.jsonl"
+    rows = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) > 2000 and sum(row["control"] for row in rows) >= 300
+    changed = 0
+    for row in rows:
+        readings = (row["writer"], row["model"], row["second_reader"])
+        if row["control"]:
+            assert row["topics"] == row["writer"], row["id"]
+        else:
+            majority = {
+                t for t in {*row["writer"], *row["model"]} if sum(t in r for r in readings) >= 2
+            }
+            assert row["topics"] == sorted(majority), row["id"]
+            assert row["writer"] != row["model"], row["id"]  # only disagreements were read again
+        assert training[row["id"]] == row["topics"], row["id"]
+        changed += row["topics"] != row["writer"]
+    assert changed > 1000
