@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+from ieg_analysis.nlp import TOPICS
 from ieg_analysis.settings import REPO_ROOT
 
 # written independently, found identical by this check, left in both (procedural lines, an
@@ -72,3 +73,17 @@ def test_the_training_topics_are_the_adjudicated_ones() -> None:
         assert training[row["id"]] == row["topics"], row["id"]
         changed += row["topics"] != row["writer"]
     assert changed > 1000
+
+
+def test_the_second_reading_covers_each_held_out_passage_once() -> None:
+    evaluation = REPO_ROOT / "data" / "evaluation"
+    ids = set()
+    for path in sorted(evaluation.glob("heldout*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                ids.add((path.name, json.loads(line)["id"]))
+    lines = (evaluation / "second_reading.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines]
+    keys = [(row["set"], row["id"]) for row in rows]
+    assert len(keys) == len(set(keys)) and set(keys) == ids
+    assert all(set(row["topics"]) <= set(TOPICS) for row in rows)
