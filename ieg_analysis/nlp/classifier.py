@@ -19,9 +19,13 @@ from spacy.language import Language
 from ..errors import IEGError
 from ..ingest.language import detect_language
 from . import CAPACITY_LABELS, LANGUAGES, TOPICS
-from .features import doc_term_ids, lemma_keys  # also registers ieg.TextCatFeatures.v1
+from .features import (  # also registers ieg.TextCatFeatures.v1
+    doc_term_ids,
+    lemma_keys,
+    stop_lemma_keys,
+)
 from .mentions import Mention, country_matcher
-from .terms import cue_matcher, term_matcher
+from .terms import cue_matcher, term_matcher, topic_cue_matcher
 from .thresholds import DEFAULT_THRESHOLD
 
 
@@ -111,6 +115,8 @@ class Classifier:
             lemma_keys(lang)
             term_matcher(lang)
             cue_matcher(lang)
+            topic_cue_matcher(lang)
+            stop_lemma_keys(lang)
             country_matcher(lang)
         country_matcher("en")
 

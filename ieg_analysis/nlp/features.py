@@ -9,7 +9,11 @@ A bag-of-features linear model, like spaCy's ``TextCatBOW`` but over three kinds
 - vocabulary terms (``term_features``): each matched term id and its topic, which carry
   what the term vocabulary knows into languages with little training data;
 - capacity cues (``cue_features``): phrases that ask for or offer help
-  (``data/reference/capacity_cues.csv``), as the cue id and the label it points to.
+  (``data/reference/capacity_cues.csv``), as the cue id and the label it points to;
+- topic cues (``topic_cue_features``): the everyday words of each topic in English, French
+  and Spanish (``data/reference/topic_cues.csv``: prosecutor/procureur/fiscal, extradite,
+  awareness...), as the cue id and its topic: shared by the three languages, and by writers
+  who say the same thing in different words.
 
 Two options shape the lemma and term features: ``drop_stop_words`` leaves out the lemmas of
 the language's stop words (spaCy's list), and ``binary`` counts a feature once per passage
@@ -37,7 +41,7 @@ from thinc.api import Logistic, Model, SparseLinear_v2, chain, resizable, with_c
 from thinc.layers.resizable import resize_linear_weighted
 from thinc.layers.softmax_activation import softmax_activation
 
-from .terms import cue_matcher, term_matcher
+from .terms import cue_matcher, term_matcher, topic_cue_matcher
 
 _NEG_VALUE = -5000
 _DIGIT = re.compile(r"\d")
@@ -124,6 +128,11 @@ def _once(keys: numpy.ndarray) -> numpy.ndarray:
     return numpy.asarray(list(dict.fromkeys(keys.tolist())), dtype="uint64")
 
 
+def doc_topic_cue_ids(doc: Doc) -> list[tuple[str, str]]:
+    """(cue id, topic) of the topic cues in ``doc`` (computed once per doc)."""
+    return _cached(doc, "tcue_ids", lambda: topic_cue_matcher(doc.lang_).ids(doc))
+
+
 def doc_term_ids(doc: Doc) -> list[tuple[str, str]]:
     """(term id, topic) of the vocabulary terms in ``doc`` (computed once per doc)."""
     return _cached(doc, "term_ids", lambda: term_matcher(doc.lang_).ids(doc))
@@ -139,6 +148,7 @@ def doc_features(
     cue_features: bool = False,
     drop_stop_words: bool = False,
     binary: bool = False,
+    topic_cue_features: bool = False,
 ) -> numpy.ndarray:
     """The feature hashes of one doc (with repeats, unless ``binary``)."""
     lowers = _cached(doc, "lowers", lambda: doc.to_array(LOWER).astype("uint64"))
@@ -163,6 +173,9 @@ def doc_features(
     if cue_features:
         cues = _cached(doc, "cues", lambda: cue_matcher(doc.lang_).ids(doc))
         parts.append(_cached(doc, "cue_keys", lambda: _match_keys(cues, "cue")))
+    if topic_cue_features:
+        keys = _cached(doc, "tcue_keys", lambda: _match_keys(doc_topic_cue_ids(doc), "tcue"))
+        parts.append(_once(keys) if binary else keys)
     if not parts or not sum(len(part) for part in parts):
         return numpy.asarray([_EMPTY_KEY], dtype="uint64")
     return numpy.concatenate(parts)
@@ -188,6 +201,7 @@ def extract_features(
     cue_features: bool,
     drop_stop_words: bool = False,
     binary: bool = False,
+    topic_cue_features: bool = False,
 ) -> Model[list[Doc], tuple]:
     model: Model = Model("ieg_extract_features", _forward)
     model.attrs["options"] = {
@@ -197,6 +211,7 @@ def extract_features(
         "cue_features": cue_features,
         "drop_stop_words": drop_stop_words,
         "binary": binary,
+        "topic_cue_features": topic_cue_features,
     }
     return model
 
@@ -228,6 +243,7 @@ def build_feature_text_classifier(
     nO: int | None = None,
     drop_stop_words: bool = False,
     binary: bool = False,
+    topic_cue_features: bool = False,
 ) -> Model[list[Doc], object]:
     """A sparse linear classifier over word, lemma and term features (see the module doc)."""
     length = 2 ** (length - 1).bit_length()
@@ -244,6 +260,7 @@ def build_feature_text_classifier(
         cue_features=cue_features,
         drop_stop_words=drop_stop_words,
         binary=binary,
+        topic_cue_features=topic_cue_features,
     )
     model = chain(extractor, resizable_layer)
     model = with_cpu(model, model.ops)

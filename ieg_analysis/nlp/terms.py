@@ -23,6 +23,7 @@ from ..settings import REFERENCE_DIR
 
 TERMS_PATH = REFERENCE_DIR / "terms.csv"
 CUES_PATH = REFERENCE_DIR / "capacity_cues.csv"
+TOPIC_CUES_PATH = REFERENCE_DIR / "topic_cues.csv"
 
 
 @dataclass(frozen=True)
@@ -67,15 +68,17 @@ def load_terms(path: Path = TERMS_PATH) -> tuple[Term, ...]:
 
 
 @functools.lru_cache(maxsize=4)
-def load_cues(path: Path = CUES_PATH) -> tuple[Term, ...]:
-    """The capacity-building cue phrases (asking for / offering help), as terms whose
-    "topic" is the capacity label they point to. Used as classifier features only."""
+def load_cues(path: Path = CUES_PATH, *, label_column: str = "label") -> tuple[Term, ...]:
+    """Cue words and phrases as terms whose "topic" is the label they point to: the
+    capacity-building cues (asking for / offering help; ``capacity_cues.csv``) or, with
+    ``label_column="topic"``, the topic cues (``topic_cues.csv``: the everyday words of each
+    topic, e.g. prosecutor, extradite, awareness). Used as classifier features only."""
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     return tuple(
         Term(
             term_id=row["cue_id"],
-            topic=row["label"],
+            topic=row[label_column],
             label=row["cue_id"],
             variants={lang: _split(row.get(lang)) for lang in ("en", "fr", "es")},
         )
@@ -147,3 +150,9 @@ def term_matcher(lang: str) -> TermMatcher:
 def cue_matcher(lang: str) -> TermMatcher:
     """The shared capacity-cue matcher of one language."""
     return TermMatcher(lang, terms=load_cues())
+
+
+@functools.lru_cache(maxsize=8)
+def topic_cue_matcher(lang: str) -> TermMatcher:
+    """The shared topic-cue matcher of one language."""
+    return TermMatcher(lang, terms=load_cues(TOPIC_CUES_PATH, label_column="topic"))

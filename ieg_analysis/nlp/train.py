@@ -113,11 +113,12 @@ def genre_cv_scores(
 
 
 def fingerprint(*, config_dir: Path = CONFIG_DIR, training_dir: Path = TRAINING_DIR) -> str:
-    """A short hash of the training data, the configs and the term vocabulary."""
-    from .terms import TERMS_PATH
+    """A short hash of the training data, the configs, the term vocabulary and the cue lists."""
+    from .terms import CUES_PATH, TERMS_PATH, TOPIC_CUES_PATH
 
     digest = hashlib.sha256()
     paths = [*sorted(training_dir.glob("*.jsonl")), *sorted(config_dir.glob("*.cfg")), TERMS_PATH]
+    paths += [CUES_PATH, TOPIC_CUES_PATH]
     paths.append(Path(_features.__file__))
     for path in paths:
         digest.update(path.name.encode())

@@ -41,3 +41,16 @@ def test_stop_words_are_left_out_by_lemma():
 def test_a_passage_of_stop_words_only_has_the_empty_feature():
     assert _features("and of the", drop_stop_words=True) == [_EMPTY_KEY]
     assert len(stop_lemma_keys("en")) > 100 and len(stop_lemma_keys("es")) > 100
+
+
+def test_topic_cues_are_features_shared_by_the_languages():
+    from ieg_analysis.nlp.features import _feature_key
+
+    english = _features("The prosecutors appealed.", topic_cue_features=True)
+    french = _features("Les procureurs ont fait appel.", "fr", topic_cue_features=True)
+    assert (
+        _feature_key("tcue:ele_prosecutor") in english
+        and _feature_key("tcue:ele_prosecutor") in french
+    )
+    assert _feature_key("tcue-label:electronic_evidence") in french
+    assert _feature_key("tcue:ele_prosecutor") not in _features("The prosecutors appealed.")

@@ -48,7 +48,8 @@ def test_the_training_topics_are_the_adjudicated_ones() -> None:
     """Where the writer and the out-of-fold model disagreed, a second reader decided: the
     training files carry, per topic, the majority of the three readings (data/training/
     GUIDELINES.md); the control passages (model and writer agreed) keep the writer's topics.
-    A passage is read again at most once (round 2 read disagreements left after round 1)."""
+    A passage is read again at most once (rounds 2 and 3 read the disagreements left by the
+    previous round that no reader had seen)."""
     training = {}
     for path in sorted((REPO_ROOT / "data" / "training").glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():

@@ -1,8 +1,16 @@
 from __future__ import annotations
 
 import pytest
+import spacy
 
-from ieg_analysis.nlp.terms import load_terms, term_matcher
+from ieg_analysis.nlp import TOPICS
+from ieg_analysis.nlp.terms import (
+    TOPIC_CUES_PATH,
+    load_cues,
+    load_terms,
+    term_matcher,
+    topic_cue_matcher,
+)
 
 
 def test_vocabulary_covers_every_topic():
@@ -45,3 +53,27 @@ def test_french_and_spanish_variants(lang, text, term_id):
 def test_overlapping_matches_keep_the_longest():
     matches = term_matcher("en").find("The national legal framework was updated.")
     assert [m.text for m in matches] == ["national legal framework"]
+
+
+def test_topic_cues_cover_every_topic_in_three_languages():
+    cues = load_cues(TOPIC_CUES_PATH, label_column="topic")
+    assert {cue.topic for cue in cues} == set(TOPICS)
+    assert len({cue.term_id for cue in cues}) == len(cues) >= 200
+    for cue in cues:
+        assert all(cue.variants[lang] for lang in ("en", "fr", "es")), cue.term_id
+    owners: dict[str, str] = {}
+    for cue in cues:  # a phrase points to one cue only
+        for phrase in {p for variants in cue.variants.values() for p in variants}:
+            assert owners.setdefault(phrase, cue.term_id) == cue.term_id, phrase
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "topic"),
+    [
+        ("en", "The judges heard the case.", "electronic_evidence"),
+        ("fr", "Les procureurs ont requis une peine.", "electronic_evidence"),
+        ("es", "Se solicitó la extradición del acusado.", "international_cooperation"),
+    ],
+)
+def test_topic_cues_are_found_in_each_language(lang, text, topic):
+    assert topic in {t for _, t in topic_cue_matcher(lang).ids(spacy.blank(lang)(text))}
