@@ -92,6 +92,9 @@ def longest_first(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int
     spaCy's ``filter_spans`` keeps, on token offsets alone (no ``Span`` is made)."""
     if len(found) <= 1:
         return [(start, end, key) for key, start, end in found]
+    in_order = sorted((start, end, key) for key, start, end in found)
+    if all(in_order[i][0] >= in_order[i - 1][1] for i in range(1, len(in_order))):
+        return in_order  # nothing overlaps (the usual case): all kept
     taken: set[int] = set()
     kept = []
     for key, start, end in sorted(found, key=lambda m: (m[1] - m[2], m[1])):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import random
+
 import pytest
 import spacy
 
@@ -8,6 +10,7 @@ from ieg_analysis.nlp.terms import (
     TOPIC_CUES_PATH,
     load_cues,
     load_terms,
+    longest_first,
     term_matcher,
     topic_cue_matcher,
 )
@@ -77,3 +80,24 @@ def test_topic_cues_cover_every_topic_in_three_languages():
 )
 def test_topic_cues_are_found_in_each_language(lang, text, topic):
     assert topic in {t for _, t in topic_cue_matcher(lang).ids(spacy.blank(lang)(text))}
+
+
+def _longest_first_by_spans(found):
+    """spaCy's filter_spans rule on (key, start, end) triples, the slow way."""
+    spans = sorted(found, key=lambda m: (m[1] - m[2], m[1]))
+    taken, kept = set(), []
+    for key, start, end in spans:
+        if taken.isdisjoint(range(start, end)):
+            taken.update(range(start, end))
+            kept.append((start, end, key))
+    return sorted(kept)
+
+
+def test_longest_first_equals_the_span_rule_with_and_without_overlaps():
+    rng = random.Random(3)
+    for _ in range(2000):
+        found = []
+        for key in range(rng.randint(0, 6)):
+            start = rng.randint(0, 12)
+            found.append((key, start, start + rng.randint(1, 3)))
+        assert longest_first(found) == _longest_first_by_spans(found), found
