@@ -29,7 +29,7 @@ TOPIC_IDS = (
 )
 CAPACITY_LABELS = ("need", "provision", "none")
 # The genre of training passages made from reviewers' label corrections (``ieg train
-# --with-corrections``): always in the training split, never held out by the genre folds.
+# --with-corrections``): always in the training split, never held out by the cross-validation folds.
 CORRECTION_GENRE = "correction"
 
 

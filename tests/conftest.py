@@ -54,12 +54,13 @@ def small_training_dir(tmp_path_factory) -> Path:
     for passage in read_training():
         by_language.setdefault(passage.lang, []).append(passage)
     target = tmp_path_factory.mktemp("training")
-    lines = []
+    files: dict[str, list[str]] = {}  # the writers' files, as in data/training
     for passages in by_language.values():
         step = max(1, len(passages) // SMALL_TRAINING_PER_LANGUAGE)
         for p in passages[::step]:
             record = {"id": p.id, "text": p.text, "lang": p.lang, "topics": list(p.topics)}
             record |= {"capacity": p.capacity, "genre": p.genre}
-            lines.append(json.dumps(record, ensure_ascii=False) + "\n")
-    (target / "small.jsonl").write_text("".join(lines), encoding="utf-8")
+            files.setdefault(p.source, []).append(json.dumps(record, ensure_ascii=False) + "\n")
+    for source, lines in files.items():
+        (target / f"{source}.jsonl").write_text("".join(lines), encoding="utf-8")
     return target

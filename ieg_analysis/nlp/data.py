@@ -5,9 +5,10 @@ The dev split is drawn from the training data only, by a hash of each passage id
 is the same on every machine and independent of file order. The held-out evaluation set is
 never read here.
 
-``genre_folds`` groups the genres of the training split into folds for a
-cross-validation that holds out whole genres: it estimates how the models do on text
-written unlike anything they were trained on, which a random dev split overstates.
+``group_folds`` deals the writers (the labelled files a passage comes from) or the genres
+of the training split into folds for a cross-validation that holds out whole writers or
+genres: it estimates how the models do on text written unlike anything they were trained
+on, which a random dev split overstates.
 
 The reader ``ieg.Corpus.v1`` gives spaCy's training loop the examples of one language
 and one task, optionally with the passages of other languages added (their word features
@@ -48,6 +49,7 @@ class Passage:
     topics: tuple[str, ...]
     capacity: str
     genre: str = ""
+    source: str = ""  # the labelled file the passage comes from (its stem): its writer
 
 
 def read_passages(path: Path) -> list[Passage]:
@@ -64,7 +66,13 @@ def read_passages(path: Path) -> list[Passage]:
                 topics = tuple(row["topics"])
                 genre = str(row.get("genre") or row.get("source_style") or "")
                 passage = Passage(
-                    str(row["id"]), row["text"], row["lang"], topics, row["capacity"], genre
+                    str(row["id"]),
+                    row["text"],
+                    row["lang"],
+                    topics,
+                    row["capacity"],
+                    genre,
+                    path.stem,
                 )
             except (json.JSONDecodeError, KeyError, TypeError) as error:
                 raise LabelledDataError(
@@ -103,12 +111,20 @@ def split(passages: Iterable[Passage], *, dev_percent: int) -> tuple[list[Passag
     return train, dev
 
 
-def genre_folds(passages: Iterable[Passage], *, folds: int) -> list[tuple[str, ...]]:
-    """The genres, dealt round-robin into ``folds`` groups in name order. Reviewers'
-    corrections are no genre of their own: never held out, so the folds (and thresholds)
-    of the written training data stay what they were without them."""
-    genres = sorted({p.genre for p in passages if p.genre != CORRECTION_GENRE})
-    return [tuple(genres[i::folds]) for i in range(folds) if genres[i::folds]]
+GROUPINGS = ("genre", "source")
+
+
+def group_folds(
+    passages: Iterable[Passage], *, folds: int, by: str = "genre"
+) -> list[tuple[str, ...]]:
+    """The genres (``by="genre"``) or source files (``by="source"``: the writers) of the
+    passages, dealt round-robin into ``folds`` groups in name order. Reviewers' corrections
+    are no genre or writer of their own: never held out, so the folds (and thresholds) of the
+    written training data stay what they were without them."""
+    if by not in GROUPINGS:
+        raise LabelledDataError(f"'{by}' is not a grouping; use one of {', '.join(GROUPINGS)}.")
+    groups = sorted({getattr(p, by) for p in passages if p.genre != CORRECTION_GENRE})
+    return [tuple(groups[i::folds]) for i in range(folds) if groups[i::folds]]
 
 
 def cats(passage: Passage, task: str) -> dict[str, float]:
@@ -136,16 +152,20 @@ def create_corpus(
     other_languages: bool = False,
     limit: int = 0,
     exclude_genres: Sequence[str] = (),
+    exclude_sources: Sequence[str] = (),
 ) -> Callable[[Language], Iterator[Example]]:
     """The examples of ``lang`` (plus, in training, other languages if asked) for a task,
-    leaving out ``exclude_genres`` (used by the genre-grouped cross-validation)."""
+    leaving out ``exclude_genres`` and the passages of the files ``exclude_sources`` (used by
+    the grouped cross-validation)."""
     if task not in TASKS:
         raise LabelledDataError(f"'{task}' is not a task; use one of {', '.join(TASKS)}.")
 
     def read(nlp: Language) -> Iterator[Example]:
         train, dev = split(read_training(Path(path)), dev_percent=dev_percent)
         chosen = train if split_name == "train" else dev
-        chosen = [p for p in chosen if p.genre not in exclude_genres]
+        chosen = [
+            p for p in chosen if p.genre not in exclude_genres and p.source not in exclude_sources
+        ]
         own = [p for p in chosen if p.lang == lang]
         if split_name == "train" and other_languages:
             own += [p for p in chosen if p.lang != lang]

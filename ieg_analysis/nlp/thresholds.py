@@ -3,7 +3,7 @@
 Scores of a bag-of-features model drop on text written unlike its training data, so a
 threshold chosen on a random dev split (same writers, same genres) is too high for new
 text. The thresholds are therefore chosen on out-of-fold scores from a cross-validation
-that holds out whole genres (see :func:`ieg_analysis.nlp.train.genre_cv_scores`): for
+that holds out whole writers or genres (see :func:`ieg_analysis.nlp.train.grouped_cv_scores`): for
 each label, the candidate with the best F1, keeping 0.5 when there are too few positives;
 or (``shared``) one threshold for every label, the candidate with the best macro-F1.
 

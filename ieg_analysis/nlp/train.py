@@ -1,8 +1,9 @@
 """Training: one topic pipeline and one capacity pipeline per language, from the configs.
 
 ``train_all`` trains each (language, task) with spaCy's training loop, keeps the best
-model on the dev split, chooses per-label topic thresholds on out-of-fold scores of a
-genre-grouped cross-validation (``[ieg] threshold_folds`` in the topic config), merges the
+model on the dev split, chooses the topic thresholds on out-of-fold scores of a
+cross-validation that holds out whole writers or genres (``[ieg] threshold_folds`` and
+``threshold_groups`` in the topic config), merges the
 two components of a language into one pipeline ``<model_dir>/<lang>``, and writes
 ``<model_dir>/meta.json`` with the version, training sizes and time.
 """
@@ -31,7 +32,7 @@ from ..errors import IEGError
 from ..settings import REPO_ROOT
 from . import CAPACITY_LABELS, LANGUAGES, TOPICS
 from . import features as _features  # noqa: F401  (registers ieg.TextCatFeatures.v1)
-from .data import TRAINING_DIR, Passage, genre_folds, read_training, split
+from .data import TRAINING_DIR, Passage, group_folds, read_training, split
 from .thresholds import calibrate_thresholds
 
 CONFIG_DIR = REPO_ROOT / "configs"
@@ -81,21 +82,30 @@ def train_task(
     return TrainingResult(lang, task, best, score, time.perf_counter() - started)
 
 
-def genre_cv_scores(
+def grouped_cv_scores(
     lang: str,
     train: list[Passage],
     *,
     folds: int,
+    by: str = "genre",
     config_dir: Path = CONFIG_DIR,
     training_dir: Path = TRAINING_DIR,
     max_steps: int | None = None,
 ) -> tuple[list[dict[str, float]], list[Passage]]:
     """Out-of-fold topic scores of ``lang``'s training passages, each from a model trained
-    without the passage's genre (nor the other genres of its fold)."""
+    without the passage's group (nor the other groups of its fold). ``by="source"`` holds
+    out writers: the folds are dealt from the files of ``lang``'s own passages, and the
+    models still train on every other file, other languages included. ``by="genre"`` holds
+    out genres, dealt from the genres of all the passages. With fewer than two groups there
+    is nothing to hold out: no scores (the thresholds then stay at their default)."""
+    own = [p for p in train if p.lang == lang]
     scores: list[dict[str, float]] = []
     gold: list[Passage] = []
-    for genres in genre_folds(train, folds=folds):
-        held = [p for p in train if p.lang == lang and p.genre in genres]
+    dealt = group_folds(own if by == "source" else train, folds=folds, by=by)
+    if len(dealt) < 2:
+        return scores, gold
+    for groups in dealt:
+        held = [p for p in own if getattr(p, by) in groups]
         if not held:
             continue
         result = train_task(
@@ -104,7 +114,7 @@ def genre_cv_scores(
             config_dir=config_dir,
             training_dir=training_dir,
             max_steps=max_steps,
-            overrides={"corpora.train.exclude_genres": list(genres)},
+            overrides={f"corpora.train.exclude_{by}s": list(groups)},
         )
         for doc in result.nlp.pipe(p.text for p in held):
             scores.append({topic: float(doc.cats[topic]) for topic in TOPICS})
@@ -162,6 +172,7 @@ def train_all(
     dev_percent = int(config["corpora"]["dev"]["dev_percent"])
     other_languages = bool(config["corpora"]["train"]["other_languages"])
     folds = int(config.get("ieg", {}).get("threshold_folds", 0))
+    grouping = str(config.get("ieg", {}).get("threshold_groups", "genre"))
     shared_threshold = bool(config.get("ieg", {}).get("shared_threshold", False))
     train, dev = split(passages, dev_percent=dev_percent)
     staging = model_dir.with_name(model_dir.name + ".new")
@@ -187,11 +198,13 @@ def train_all(
         lang_dev = [p for p in dev if p.lang == lang]
         if folds > 1:
             if progress:
-                progress(f"cross-validating {lang} topic thresholds over {folds} genre folds")
-            cv_scores, cv_gold = genre_cv_scores(
+                kind = "writer" if grouping == "source" else grouping
+                progress(f"cross-validating {lang} topic thresholds over {folds} {kind} folds")
+            cv_scores, cv_gold = grouped_cv_scores(
                 lang,
                 train,
                 folds=folds,
+                by=grouping,
                 config_dir=config_dir,
                 training_dir=training_dir,
                 max_steps=max_steps,

@@ -8,7 +8,7 @@ import pytest
 
 from ieg_analysis.cli import main
 from ieg_analysis.nlp.classifier import Classifier
-from ieg_analysis.nlp.data import is_dev, read_training, split
+from ieg_analysis.nlp.data import LabelledDataError, group_folds, is_dev, read_training, split
 
 
 def test_split_is_deterministic_and_disjoint():
@@ -45,3 +45,13 @@ def test_training_from_a_folder_without_labelled_data_says_so(tmp_path: Path, ca
     assert code == 2
     assert f"There are no labelled *.jsonl files in {tmp_path}." in capsys.readouterr().err
     assert not (tmp_path / "m").exists()
+
+
+def test_writer_folds_deal_each_file_once():
+    passages = [p for p in read_training() if p.lang == "fr"]
+    folds = group_folds(passages, folds=3, by="source")
+    dealt = [source for fold in folds for source in fold]
+    assert sorted(dealt) == sorted({p.source for p in passages}) and len(folds) == 3
+    assert all(source.startswith("fr") for source in dealt)
+    with pytest.raises(LabelledDataError):
+        group_folds(passages, folds=3, by="length")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ieg_analysis.cli import main
-from ieg_analysis.nlp.data import Passage, genre_folds, read_training, split
+from ieg_analysis.nlp.data import Passage, group_folds, read_training, split
 from ieg_analysis.nlp.train import CORRECTIONS_FILE, training_dir_with_corrections
 from ieg_analysis.records import CORRECTION_GENRE
 from ieg_analysis.review.corrections import correct_labels
@@ -21,17 +21,21 @@ from ieg_analysis.store.db import Database
 
 
 def _correction(number: int) -> Passage:
-    return Passage(f"correction-{number}", "text", "en", (), "none", CORRECTION_GENRE)
+    return Passage(
+        f"correction-{number}", "text", "en", (), "none", CORRECTION_GENRE, "zz_corrections"
+    )
 
 
-def test_corrections_are_always_trained_on_and_never_a_genre_fold() -> None:
+def test_corrections_are_always_trained_on_and_never_a_held_out_fold() -> None:
     written = read_training()
     corrections = [_correction(n) for n in range(200)]
     train, dev = split([*written, *corrections], dev_percent=15)
     assert not [p for p in dev if p.genre == CORRECTION_GENRE]
     assert len([p for p in train if p.genre == CORRECTION_GENRE]) == 200
     assert split(written, dev_percent=15) == (train[: len(train) - 200], dev)
-    assert genre_folds([*written, *corrections], folds=3) == genre_folds(written, folds=3)
+    for by in ("genre", "source"):
+        with_corrections = group_folds([*written, *corrections], folds=3, by=by)
+        assert with_corrections == group_folds(written, folds=3, by=by)
 
 
 def test_the_training_directory_holds_the_written_data_and_the_corrections(
@@ -43,7 +47,13 @@ def test_the_training_directory_holds_the_written_data_and_the_corrections(
     passages = read_training(target)
     assert len(passages) == len(read_training()) + 1
     assert passages[-1] == Passage(
-        "correction-7", record["text"], "en", ("prevention",), "none", CORRECTION_GENRE
+        "correction-7",
+        record["text"],
+        "en",
+        ("prevention",),
+        "none",
+        CORRECTION_GENRE,
+        CORRECTIONS_FILE.removesuffix(".jsonl"),
     )
     assert (target / CORRECTIONS_FILE).is_file()
 
