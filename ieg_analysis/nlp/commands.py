@@ -61,7 +61,7 @@ def register(subparsers) -> None:
 
     evaluate = subparsers.add_parser(
         "evaluate",
-        help="score the models on the held-out set and write evaluation.json beside them",
+        help="score the models on the held-out sets and write evaluation.json beside them",
         description="Per-label precision, recall and F1, macro-F1, the need/provision/none "
         "confusion table and calibration, overall and per language.",
     )
@@ -70,7 +70,15 @@ def register(subparsers) -> None:
         "--data",
         type=Path,
         default=HELDOUT_PATH,
-        help="labelled JSONL to score (default: the held-out set)",
+        help="labelled JSONL to score (default: the held-out sets). The report on other data "
+        "is printed, and written only with --report: evaluation.json beside the models keeps "
+        "the held-out report the app shows",
+    )
+    evaluate.add_argument(
+        "--report",
+        type=Path,
+        help="write the JSON report to this file (default: evaluation.json beside the models, "
+        "when scoring the held-out sets)",
     )
     evaluate.add_argument(
         "--baseline",
@@ -186,7 +194,14 @@ def _print_training(meta: dict, model_dir: Path, out) -> None:
 
 def cmd_evaluate(args: argparse.Namespace, settings: Settings, out) -> int:
     from .classifier import Classifier
-    from .evaluate import compare, evaluate, format_comparison, format_report, write_report
+    from .evaluate import (
+        REPORT_NAME,
+        compare,
+        evaluate,
+        format_comparison,
+        format_report,
+        write_report,
+    )
 
     model_dir = args.models or settings.model_dir
     classifier = Classifier.load(model_dir)
@@ -198,13 +213,27 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings, out) -> int:
         others = sorted(p for p in HELDOUT_PATH.parent.glob("heldout*.jsonl") if p != args.data)
         if others:
             report["other_sets"] = {p.name: evaluate(classifier, path=p) for p in others}
-    path = write_report(report, model_dir)
+    path = None
+    if args.data == HELDOUT_PATH or args.report is not None:
+        try:
+            path = write_report(report, model_dir, path=args.report)
+        except OSError as error:
+            target = args.report or model_dir / REPORT_NAME
+            print(f"Cannot write the report to {target}: {error.strerror}.", file=sys.stderr)
+            return 2
     print(format_report(report), file=out)
     if args.baseline is not None:
         print("\n" + format_comparison(report["comparison"]), file=out)
     for other in report.get("other_sets", {}).values():
         print("\n" + format_report(other), file=out)
-    print(f"\nReport written to {path}.", file=out)
+    if path is not None:
+        print(f"\nReport written to {path}.", file=out)
+    else:
+        print(
+            f"\nReport not written: {model_dir / REPORT_NAME} keeps the held-out report; "
+            "pass --report FILE to save this one.",
+            file=out,
+        )
     return 0
 
 

@@ -144,8 +144,9 @@ def evaluate(classifier: Classifier, *, path: Path = HELDOUT_PATH) -> dict:
     return report
 
 
-def write_report(report: dict, model_dir: Path) -> Path:
-    path = Path(model_dir) / REPORT_NAME
+def write_report(report: dict, model_dir: Path, *, path: Path | None = None) -> Path:
+    """Write ``report`` as JSON to ``path`` (default: ``evaluation.json`` in ``model_dir``)."""
+    path = Path(path) if path is not None else Path(model_dir) / REPORT_NAME
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
 

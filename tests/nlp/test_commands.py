@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from ieg_analysis.cli import main
 from ieg_analysis.nlp import CAPACITY_LABELS, TOPICS
+from ieg_analysis.settings import REPO_ROOT
 
 KEYS = {"id", "language", "topics", "topic", "capacity", "capacity_label", "terms"}
 
@@ -76,3 +78,28 @@ def test_missing_input_file(tmp_path: Path, capsys):
     )
     assert code == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_evaluate_on_other_data_keeps_the_heldout_report(tmp_path: Path, capsys):
+    """Scoring a diagnostic file must not replace the held-out report the app shows."""
+    models = tmp_path / "models"
+    shutil.copytree(REPO_ROOT / "models", models)
+    shipped = (models / "evaluation.json").read_text(encoding="utf-8")
+    heldout = (REPO_ROOT / "data" / "evaluation" / "heldout.jsonl").read_text(encoding="utf-8")
+    sample = _write(tmp_path / "sample.jsonl", heldout.splitlines()[:12])
+
+    out = io.StringIO()
+    args = ["evaluate", "--models", str(models), "--data", str(sample)]
+    assert main(args, out=out) == 0
+    assert "Report not written" in out.getvalue()
+    assert (models / "evaluation.json").read_text(encoding="utf-8") == shipped
+
+    report_path = tmp_path / "sample-report.json"
+    assert main([*args, "--report", str(report_path)], out=io.StringIO()) == 0
+    assert json.loads(report_path.read_text(encoding="utf-8"))["passages"] == 12
+    assert (models / "evaluation.json").read_text(encoding="utf-8") == shipped
+
+    missing = tmp_path / "no-such-folder" / "report.json"
+    assert main([*args, "--report", str(missing)], out=io.StringIO()) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("Cannot write the report to") and "\n" not in error

@@ -113,12 +113,14 @@ def test_retraining_with_corrections_on_a_tiny_model(
             str(REPO_ROOT / "models"),
             "--data",
             str(sample),
+            "--report",
+            str(tmp_path / "comparison.json"),
         ],
         out=out,
     )
     assert code == 0
     assert f"{shipped['version']} -> {meta['version']}" in out.getvalue()
-    report = json.loads((output / "evaluation.json").read_text(encoding="utf-8"))
+    report = json.loads((tmp_path / "comparison.json").read_text(encoding="utf-8"))
     assert report["comparison"]["before"]["model_version"] == shipped["version"]
     assert report["comparison"]["after"]["model_version"] == meta["version"]
     assert set(report["comparison"]["after"]["topic_f1"]) == set(report["topics"]["per_label"])
