@@ -15,6 +15,15 @@ PARA_NUMBER = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
 SUB_ITEM = re.compile(r"^\(([a-z]{1,2}|[ivx]{1,5})\)\s+(?=\S)")
 ROMAN_HEADING = re.compile(r"^(?:[IVXL]{1,6}|[A-H])\.\s+\S")
 MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+# the number or label of a heading on a line of its own ("1. Legislation", "6.3 Awareness",
+# "C.1", "Part V.", "Section 3 -") or of a questionnaire's question ("Question 14.", "Q4:",
+# "Pregunta 8.", "Rubrique 1 —")
+LABELLED_HEADING = re.compile(
+    r"^(?:\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}\.|[A-H]\.\d{1,2}(?:\.\d{1,2})*\.?"
+    r"|(?:question|q|pregunta|rubrique|section|secci[oó]n|part|partie|parte|chapter|chapitre"
+    r"|cap[ií]tulo)\s*[\dIVXLA-H]{1,4}\b[.:)]?(?:\s*[-–—:])?)\s*(?=\S)",
+    re.IGNORECASE,
+)
 PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–—]\s*)?(?:page|p\.|página|pág\.)?\s*\d{1,4}\s*(?:(?:of|/|de|sur)\s*\d{1,4})?"
     r"\s*(?:[-–—])?\s*$",
@@ -67,9 +76,26 @@ def _is_noise(line: str, furniture: set[str]) -> bool:
     )
 
 
+def _labelled_heading(text: str) -> bool:
+    """A numbered or labelled line of its own that is a heading, not a numbered paragraph:
+    a few words without a full stop ("1. Legislation and frameworks"), or a question (in a
+    questionnaire reply the answers below it are the passages, under it as their heading)."""
+    label = LABELLED_HEADING.match(text)
+    if label is None:
+        return False
+    rest = text[label.end() :]
+    if text.endswith("?"):
+        return len(text) <= 300
+    return not text.endswith(_TERMINAL) and len(rest.split()) <= 10 and rest[:1].isupper()
+
+
 def _looks_like_heading(line: str, *, isolated: bool) -> bool:
     text = line.strip()
-    if not text or len(text) > 120 or PARA_NUMBER.match(text) or SUB_ITEM.match(text):
+    if not text or SUB_ITEM.match(text):
+        return False
+    if isolated and _labelled_heading(text):
+        return True
+    if len(text) > 120 or PARA_NUMBER.match(text):
         return False
     if MARKDOWN_HEADING.match(text):
         return True
@@ -164,7 +190,11 @@ def _paragraphs(blocks: list[Block]) -> list[_Paragraph]:
         if current is None:
             current = _Paragraph([], block.page)
         current.lines.append(text)
-        next_blank = index + 1 >= len(lines) or not lines[index + 1].text.strip()
+        # a line that ends its page is not a heading of its own: the paragraph may go on
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        next_blank = following is None or (
+            following.style != "pagebreak" and not following.text.strip()
+        )
         if len(current.lines) == 1 and next_blank:
             prev_blank = index == 0 or not lines[index - 1].text.strip()
             if prev_blank and _looks_like_heading(text, isolated=True):

@@ -52,8 +52,11 @@ class Passage:
     source: str = ""  # the labelled file the passage comes from (its stem): its writer
 
 
-def read_passages(path: Path) -> list[Passage]:
-    """The labelled passages of one JSONL file."""
+def read_passages(path: Path, *, headings: bool = False) -> list[Passage]:
+    """The labelled passages of one JSONL file. A line flagged ``"heading": true`` (the
+    diagnostic set of whole documents marks the titles and headings that the ingestion's
+    segmenter attaches to the passages below them, so the product never classifies them)
+    is left out unless ``headings``."""
     if not path.is_file():
         raise LabelledDataError(f"The labelled-data file {path} does not exist.")
     passages = []
@@ -63,6 +66,8 @@ def read_passages(path: Path) -> list[Passage]:
                 continue
             try:
                 row = json.loads(line)
+                if row.get("heading") is True and not headings:
+                    continue
                 topics = tuple(row["topics"])
                 genre = str(row.get("genre") or row.get("source_style") or "")
                 passage = Passage(

@@ -126,6 +126,7 @@ def _scores(gold: list[Passage], predicted: list[Classification]) -> dict:
 def evaluate(classifier: Classifier, *, path: Path = HELDOUT_PATH) -> dict:
     """Score the classifier on a labelled JSONL file (the held-out set by default)."""
     passages = read_passages(path)
+    headings = len(read_passages(path, headings=True)) - len(passages)
     results = classifier.classify([p.text for p in passages], [p.lang for p in passages])
     pairs = [(p, r) for p, r in zip(passages, results, strict=True) if r.classified]
     gold = [p for p, _ in pairs]
@@ -135,6 +136,7 @@ def evaluate(classifier: Classifier, *, path: Path = HELDOUT_PATH) -> dict:
         "dataset": path.name,
         "evaluated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "unclassified": len(passages) - len(pairs),
+        "headings_left_out": headings,
         **_scores(gold, predicted),
         "by_language": {},
     }
@@ -161,9 +163,15 @@ def read_report(model_dir: Path) -> dict | None:
 
 def format_report(report: dict) -> str:
     """The report as plain-text tables."""
+    headings = report.get("headings_left_out") or 0
+    left_out = (
+        f"; {headings} titles and headings left out, which the product never classifies"
+        if headings
+        else ""
+    )
     lines = [
         f"Model {report['model_version']} on {report['dataset']}: "
-        f"{report['passages']} passages ({report['unclassified']} unclassified)",
+        f"{report['passages']} passages ({report['unclassified']} unclassified{left_out})",
         "",
     ]
 

@@ -107,3 +107,40 @@ def test_a_paragraph_running_over_a_page_break_stays_whole() -> None:
         "A second paragraph.",
     ]
     assert passages[0].heading == "Written submission of a State to the fifth meeting"
+
+
+def test_numbered_headings_and_questionnaire_questions_head_the_passages_below() -> None:
+    blocks = _lines(
+        "1. Legislation and frameworks\n\n"
+        "Our cybercrime law was adopted in 2016.\n\n"
+        "6.3 Awareness-raising\n\n"
+        "Schools run a campaign every spring.\n\n"
+        "Question 14. Have there been any recent legislative amendments in this area?\n\n"
+        "Yes, the penal code was amended in 2021.\n\n"
+        "Pregunta 8. ¿Qué medidas procesales existen para obtener pruebas electrónicas?\n\n"
+        "La ley prevé la conservación rápida de datos.\n\n"
+        "2. The unit handled 412 cases.\n\n"
+        "(a) Criminalize grooming\n"
+    )
+    passages = segment(blocks)
+    assert [(p.heading, p.text) for p in passages] == [
+        ("1. Legislation and frameworks", "Our cybercrime law was adopted in 2016."),
+        ("6.3 Awareness-raising", "Schools run a campaign every spring."),
+        (
+            "Question 14. Have there been any recent legislative amendments in this area?",
+            "Yes, the penal code was amended in 2021.",
+        ),
+        (
+            "Pregunta 8. ¿Qué medidas procesales existen para obtener pruebas electrónicas?",
+            "La ley prevé la conservación rápida de datos.",
+        ),
+        (
+            "Pregunta 8. ¿Qué medidas procesales existen para obtener pruebas electrónicas?",
+            "The unit handled 412 cases.",
+        ),
+        (
+            "Pregunta 8. ¿Qué medidas procesales existen para obtener pruebas electrónicas?",
+            "Criminalize grooming",
+        ),
+    ]
+    assert [p.para_number for p in passages][-2:] == ["2", "(a)"]

@@ -7,7 +7,10 @@ import json
 import re
 from pathlib import Path
 
+from ieg_analysis.ingest.segment import segment
 from ieg_analysis.nlp import TOPICS
+from ieg_analysis.nlp.data import read_passages
+from ieg_analysis.records import Block
 from ieg_analysis.settings import REPO_ROOT
 
 # written independently, found identical by this check, left in both (procedural lines, an
@@ -77,9 +80,11 @@ def test_the_training_topics_are_the_adjudicated_ones() -> None:
 
 
 def test_the_second_reading_covers_each_held_out_passage_once() -> None:
+    """... and each paragraph of the documents' diagnostic set, whose second reading also
+    gives need / provision / none."""
     evaluation = REPO_ROOT / "data" / "evaluation"
     ids = set()
-    for path in sorted(evaluation.glob("heldout*.jsonl")):
+    for path in [*sorted(evaluation.glob("heldout*.jsonl")), evaluation / "documents.jsonl"]:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 ids.add((path.name, json.loads(line)["id"]))
@@ -88,3 +93,28 @@ def test_the_second_reading_covers_each_held_out_passage_once() -> None:
     keys = [(row["set"], row["id"]) for row in rows]
     assert len(keys) == len(set(keys)) and set(keys) == ids
     assert all(set(row["topics"]) <= set(TOPICS) for row in rows)
+    documents = [row for row in rows if row["set"] == "documents.jsonl"]
+    assert len(documents) > 1800
+    assert all(row["capacity"] in ("need", "provision", "none") for row in documents)
+
+
+def test_the_documents_flag_as_headings_what_the_segmenter_makes_headings() -> None:
+    """documents.jsonl is scored on the passages the product would make of its documents:
+    the paragraphs the ingestion's segmenter turns into headings are flagged and left out."""
+    path = REPO_ROOT / "data" / "evaluation" / "documents.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    documents: dict[str, list[dict]] = {}
+    for row in rows:
+        documents.setdefault(row["document"], []).append(row)
+    flagged = 0
+    for paragraphs in documents.values():
+        blocks = [b for row in paragraphs for b in (Block(row["text"]), Block(""))]
+        bodies = [p.text for p in segment(blocks, default_language=paragraphs[0]["lang"])]
+        kept = [row for row in paragraphs if not row["heading"]]
+        assert len(bodies) == len(kept), paragraphs[0]["document"]
+        for body, row in zip(bodies, kept, strict=True):
+            assert row["text"].endswith(body), row["id"]
+        flagged += len(paragraphs) - len(kept)
+    assert 300 < flagged < len(rows) // 3
+    assert len(read_passages(path)) == len(rows) - flagged
+    assert len(read_passages(path, headings=True)) == len(rows)
