@@ -21,6 +21,15 @@ however often it occurs. Both make a passage's features less a matter of its wri
 in a cross-validation that holds out whole writers of the English training data (11 writers,
 4 folds), topic macro-F1 0.820 -> 0.829 with both (0.825 stop words alone, 0.823 binary alone).
 
+A hidden layer beside the linear one (``hidden_width`` > 0; 0, the default, is the linear
+model alone): each feature hash also picks one of ``hidden_buckets`` learned vectors, the
+passage is the mean of its vectors, then a ReLU and a linear layer to the labels, whose
+scores are added to the linear scores before the sigmoid. The linear part keeps what single
+features say; the hidden part can learn what features say together (a word that means a topic
+only beside another). Writer cross-validation, topics (width 32, 16384 buckets; two seeds for
+English): English 0.850 -> 0.851 and 0.848 -> 0.851, French 0.833 -> 0.837, Spanish 0.828 ->
+0.829.
+
 Import this module before loading a pipeline that uses it.
 """
 
@@ -37,7 +46,7 @@ from spacy.ml.models.textcat import resize_and_set_ref
 from spacy.strings import StringStore, hash_string
 from spacy.tokens import Doc
 from spacy.util import get_lang_class, load_language_data, registry
-from thinc.api import Logistic, Model, SparseLinear_v2, chain, resizable, with_cpu
+from thinc.api import Logistic, Model, SparseLinear_v2, add, chain, resizable, with_cpu
 from thinc.layers.resizable import resize_linear_weighted
 from thinc.layers.softmax_activation import softmax_activation
 
@@ -232,6 +241,63 @@ def _forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[tuple, Call
     return (keys, vals, lengths), backprop
 
 
+def hidden_features(nO: int | None, width: int, buckets: int) -> Model[tuple, object]:
+    """The hidden branch over the extractor's (keys, values, lengths): mean of hashed
+    embeddings, ReLU, linear. ``buckets`` must be a power of two (a key picks its row by its
+    low bits)."""
+    if buckets & (buckets - 1) or buckets <= 0:
+        raise ValueError(f"hidden_buckets must be a power of two, not {buckets}")
+    return Model(
+        "ieg_hidden_features",
+        _hidden_forward,
+        init=_hidden_init,
+        dims={"nO": nO, "width": width, "buckets": buckets},
+        params={"E": None, "c": None, "W": None, "b": None},
+    )
+
+
+def _hidden_init(model: Model, X=None, Y=None) -> None:
+    if Y is not None and model.has_dim("nO") is None:
+        model.set_dim("nO", Y.shape[1])
+    n_out, width = model.get_dim("nO"), model.get_dim("width")
+    # numpy's global generator: seeded by the training's fix_random_seed
+    model.set_param(
+        "E", numpy.random.uniform(-0.1, 0.1, (model.get_dim("buckets"), width)).astype("f")
+    )
+    model.set_param("c", numpy.zeros((width,), dtype="f"))
+    limit = numpy.sqrt(6.0 / (width + n_out))
+    model.set_param("W", numpy.random.uniform(-limit, limit, (n_out, width)).astype("f"))
+    model.set_param("b", numpy.zeros((n_out,), dtype="f"))
+
+
+def _hidden_forward(model: Model, inputs: tuple, is_train: bool) -> tuple[numpy.ndarray, Callable]:
+    keys, _vals, lengths = inputs
+    lengths = numpy.asarray(lengths, dtype="int64")
+    E, c, W, b = (model.get_param(name) for name in ("E", "c", "W", "b"))
+    rows = (numpy.asarray(keys, dtype="uint64") & numpy.uint64(len(E) - 1)).astype("int64")
+    starts = numpy.concatenate(([0], numpy.cumsum(lengths)[:-1])).astype("int64")
+    # every passage has at least one key (the extractor gives an empty one __empty__)
+    summed = numpy.add.reduceat(E[rows], starts, axis=0) if len(rows) else E[:0]
+    scale = (1.0 / numpy.maximum(lengths, 1)).astype("f")[:, None]
+    pre = summed * scale + c
+    active = pre > 0
+    hidden = pre * active
+    output = hidden @ W.T + b
+
+    def backprop(d_output: numpy.ndarray) -> tuple:
+        model.inc_grad("b", d_output.sum(axis=0))
+        model.inc_grad("W", d_output.T @ hidden)
+        d_pre = (d_output @ W) * active
+        model.inc_grad("c", d_pre.sum(axis=0))
+        d_rows = numpy.repeat(d_pre * scale, lengths, axis=0)
+        d_E = numpy.zeros_like(E)
+        numpy.add.at(d_E, rows, d_rows)
+        model.inc_grad("E", d_E)
+        return inputs
+
+    return output, backprop
+
+
 @registry.architectures("ieg.TextCatFeatures.v1")
 def build_feature_text_classifier(
     exclusive_classes: bool,
@@ -244,8 +310,11 @@ def build_feature_text_classifier(
     drop_stop_words: bool = False,
     binary: bool = False,
     topic_cue_features: bool = False,
+    hidden_width: int = 0,
+    hidden_buckets: int = 16384,
 ) -> Model[list[Doc], object]:
-    """A sparse linear classifier over word, lemma and term features (see the module doc)."""
+    """A sparse linear classifier over word, lemma and term features, with a hidden layer
+    beside it when ``hidden_width`` > 0 (see the module doc)."""
     length = 2 ** (length - 1).bit_length()
     sparse_linear = SparseLinear_v2(nO=nO, length=length)
     output_layer = softmax_activation() if exclusive_classes else Logistic()
@@ -262,7 +331,11 @@ def build_feature_text_classifier(
         binary=binary,
         topic_cue_features=topic_cue_features,
     )
-    model = chain(extractor, resizable_layer)
+    if hidden_width > 0:
+        scores = add(resizable_layer, hidden_features(nO, hidden_width, hidden_buckets))
+        model = chain(extractor, scores)
+    else:
+        model = chain(extractor, resizable_layer)
     model = with_cpu(model, model.ops)
     model = chain(model, with_cpu(output_layer, output_layer.ops))
     if nO is not None:
