@@ -68,6 +68,17 @@ class DatabaseBusyError(IEGError):
         )
 
 
+class DatabaseUnreadableError(IEGError):
+    """A database file DuckDB cannot open for another reason than a lock (damaged, not a
+    DuckDB file, unreadable)."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        if "not a valid DuckDB database" in reason:
+            reason = "it is not a DuckDB database file (damaged, or a file of another kind)"
+        reason = reason.removeprefix("IO Error:").strip().rstrip(".!")
+        super().__init__(f"The database {path} cannot be opened: {reason}.")
+
+
 def _or_list(items: list[str]) -> str:
     quoted = [f"'{item}'" for item in items]
     if len(quoted) <= 1:

@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ..errors import DatabaseBusyError, IEGError
+from ..errors import DatabaseBusyError, DatabaseUnreadableError, IEGError
 from . import gate as gates
 from .gate import gate
 from .schema import latest_version, migrate
@@ -253,7 +253,9 @@ class Database:
                         con = duckdb.connect(str(self.path))
                     break
                 except duckdb.IOException as error:
-                    if "lock" not in str(error).lower() or time.monotonic() >= deadline:
+                    if "lock" not in str(error).lower():  # damaged, not DuckDB, unreadable
+                        raise DatabaseUnreadableError(self.path, str(error)) from error
+                    if time.monotonic() >= deadline:
                         raise DatabaseBusyError(self.path) from error
                     if delay == 0.01:  # another process's kept connection: ask it to close
                         waiting.enter_context(gates.wanting(self.path))

@@ -118,3 +118,21 @@ def test_the_documents_flag_as_headings_what_the_segmenter_makes_headings() -> N
     assert 100 < flagged < len(rows) // 2
     assert len(read_passages(path)) == len(rows) - flagged
     assert len(read_passages(path, headings=True)) == len(rows)
+
+
+def test_the_capacity_model_leaves_out_exactly_the_document_passages() -> None:
+    """The passages cut from whole documents (their rows name the ``document``) train the
+    topics only: their readers' capacity convention is not the other writers'."""
+    from spacy.util import load_config
+
+    documents = set()
+    for path in sorted((REPO_ROOT / "data" / "training").glob("*.jsonl")):
+        first = json.loads(path.read_text(encoding="utf-8").splitlines()[0])
+        if "document" in first:
+            documents.add(path.stem)
+    config = load_config(REPO_ROOT / "configs" / "capacity.cfg", interpolate=True)
+    assert len(documents) >= 4
+    assert set(config["corpora"]["train"]["exclude_sources"]) == documents
+    assert set(config["corpora"]["dev"]["exclude_sources"]) == documents
+    topics = load_config(REPO_ROOT / "configs" / "topics.cfg", interpolate=True)
+    assert not topics["corpora"]["train"]["exclude_sources"]

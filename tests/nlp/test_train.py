@@ -55,3 +55,20 @@ def test_writer_folds_deal_each_file_once():
     assert all(source.startswith("fr") for source in dealt)
     with pytest.raises(LabelledDataError):
         group_folds(passages, folds=3, by="length")
+
+
+@pytest.mark.slow
+def test_training_twice_gives_the_same_topic_model(small_training_dir: Path):
+    """The seed fixes everything, the hidden layer's random start included: retraining on
+    the same data reproduces the shipped scores."""
+    from ieg_analysis.nlp.train import train_task
+
+    texts = ["We request training on electronic evidence.", "The law criminalizes illegal access."]
+    runs = []
+    for _ in range(2):
+        result = train_task("en", "topics", training_dir=small_training_dir, max_steps=20)
+        assert result.nlp.get_pipe("textcat_multilabel").model.get_ref("output_layer")
+        runs.append([doc.cats for doc in result.nlp.pipe(texts)])
+    assert runs[0] == runs[1]
+    hidden = [node for node in result.nlp.get_pipe("textcat_multilabel").model.walk()]
+    assert any(node.name == "ieg_hidden_features" for node in hidden)

@@ -91,3 +91,21 @@ def _try(db: Database, outcome: list) -> None:
         db.scalar("select 1")
     except BaseException as error:  # noqa: BLE001 - handed to the test thread
         outcome.append(error)
+
+
+@pytest.mark.parametrize("content", [b"", b"not a database " * 4096])
+def test_a_damaged_database_file_is_named_as_such_not_as_busy(tmp_path, capsys, content) -> None:
+    from ieg_analysis.cli import main
+    from ieg_analysis.errors import DatabaseUnreadableError
+
+    path = tmp_path / "damaged.duckdb"
+    path.write_bytes(content)  # an empty file too: a copy that failed
+    with pytest.raises(DatabaseUnreadableError, match="not a DuckDB database file"):
+        Database(path).scalar("select 1")
+    assert main(["--db", str(path), "classify"]) != 0
+    error = capsys.readouterr().err.strip()
+    # the command line takes an empty file for no database at all
+    expected = "cannot be opened" if content else "There is no database"
+    assert expected in error and "\n" not in error
+    assert "in use by another writer" not in error
+    assert path.read_bytes() == content  # left as it was
