@@ -75,6 +75,8 @@ class DatabaseUnreadableError(IEGError):
     def __init__(self, path: object, reason: str) -> None:
         if "not a valid DuckDB database" in reason:
             reason = "it is not a DuckDB database file (damaged, or a file of another kind)"
+        # DuckDB's text can run to several lines: its first line, as one sentence
+        reason = reason.strip().splitlines()[0] if reason.strip() else "unknown error"
         reason = reason.removeprefix("IO Error:").strip().rstrip(".!")
         super().__init__(f"The database {path} cannot be opened: {reason}.")
 

@@ -76,12 +76,33 @@ def _is_noise(line: str, furniture: set[str]) -> bool:
     )
 
 
-def _labelled_heading(text: str) -> bool:
+def _starts_item(text: str) -> bool:
+    """Whether a line starts a numbered, lettered or labelled item or a heading."""
+    return bool(
+        PARA_NUMBER.match(text)
+        or SUB_ITEM.match(text)
+        or LABELLED_HEADING.match(text)
+        or ROMAN_HEADING.match(text)
+        or MARKDOWN_HEADING.match(text)
+    )
+
+
+def _ordinary(line: str | None) -> bool:
+    """Whether a paragraph's first line reads as running text: not an item or a heading, and
+    a sentence or a line as long as those of running text."""
+    if not line or _starts_item(line):
+        return False
+    return line.endswith(_TERMINAL) or len(line) > 60
+
+
+def _labelled_heading(text: str, following: str | None) -> bool:
     """A numbered or labelled line of its own that is a heading, not a numbered paragraph:
     a few words without a full stop ("1. Legislation and frameworks"), or a question (in a
-    questionnaire reply the answers below it are the passages, under it as their heading)."""
+    questionnaire reply the answers below it are the passages, under it as their heading).
+    Only when ordinary text follows: a numbered line followed by another numbered line (a list
+    of short recommendations, of questions) or by nothing is an item, not a heading."""
     label = LABELLED_HEADING.match(text)
-    if label is None:
+    if label is None or not _ordinary(following):
         return False
     rest = text[label.end() :]
     if text.endswith("?"):
@@ -89,11 +110,13 @@ def _labelled_heading(text: str) -> bool:
     return not text.endswith(_TERMINAL) and len(rest.split()) <= 10 and rest[:1].isupper()
 
 
-def _looks_like_heading(line: str, *, isolated: bool) -> bool:
+def _looks_like_heading(line: str, *, isolated: bool, following: str | None = None) -> bool:
+    """Whether ``line`` is a heading; ``isolated``: alone between blank lines, with
+    ``following`` the first line of the next paragraph (None at the end)."""
     text = line.strip()
     if not text or SUB_ITEM.match(text):
         return False
-    if isolated and _labelled_heading(text):
+    if isolated and _labelled_heading(text, following):
         return True
     if len(text) > 120 or PARA_NUMBER.match(text):
         return False
@@ -197,7 +220,8 @@ def _paragraphs(blocks: list[Block]) -> list[_Paragraph]:
         )
         if len(current.lines) == 1 and next_blank:
             prev_blank = index == 0 or not lines[index - 1].text.strip()
-            if prev_blank and _looks_like_heading(text, isolated=True):
+            after = next((b.text.strip() for b in lines[index + 1 :] if b.text.strip()), None)
+            if prev_blank and _looks_like_heading(text, isolated=True, following=after):
                 current.heading_style = True
     close()
     if paragraphs and not paragraphs[0].heading_style:

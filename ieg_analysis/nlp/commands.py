@@ -209,17 +209,19 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings, out) -> int:
     if args.baseline is not None:
         baseline = evaluate(Classifier.load(args.baseline), path=args.data)
         report["comparison"] = compare(baseline, report)
-    if args.data == HELDOUT_PATH:  # the other held-out sets, each written independently
-        others = sorted(p for p in HELDOUT_PATH.parent.glob("heldout*.jsonl") if p != args.data)
+    heldout = args.data.resolve() == HELDOUT_PATH.resolve()
+    if heldout:  # the other held-out sets, each written independently
+        others = sorted(p for p in HELDOUT_PATH.parent.glob("heldout*.jsonl") if p != HELDOUT_PATH)
         if others:
             report["other_sets"] = {p.name: evaluate(classifier, path=p) for p in others}
     path = None
-    if args.data == HELDOUT_PATH or args.report is not None:
+    if heldout or args.report is not None:
         try:
             path = write_report(report, model_dir, path=args.report)
         except OSError as error:
             target = args.report or model_dir / REPORT_NAME
-            print(f"Cannot write the report to {target}: {error.strerror}.", file=sys.stderr)
+            reason = error.strerror or str(error)
+            print(f"Cannot write the report to {target}: {reason}.", file=sys.stderr)
             return 2
     print(format_report(report), file=out)
     if args.baseline is not None:

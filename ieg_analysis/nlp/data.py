@@ -66,6 +66,8 @@ def read_passages(path: Path, *, headings: bool = False) -> list[Passage]:
                 continue
             try:
                 row = json.loads(line)
+                if not isinstance(row, dict):
+                    raise TypeError("not a JSON object")
                 if row.get("heading") is True and not headings:
                     continue
                 topics = tuple(row["topics"])

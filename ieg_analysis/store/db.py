@@ -17,6 +17,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -167,6 +168,10 @@ def close_kept_connections(path: str | Path | None = None) -> None:
 atexit.register(lambda: close_kept_connections())  # DuckDB must not be torn down at exit
 
 
+# DuckDB's "Could not set lock on file ...: Conflicting lock is held": the word, not "block"
+# as in a checksum error on a damaged block
+_LOCK_ERROR = re.compile(r"\block\b", re.IGNORECASE)
+
 MEMORY_LIMIT = "1GB"  # DuckDB's memory limit per process (see Database._open)
 
 
@@ -253,7 +258,7 @@ class Database:
                         con = duckdb.connect(str(self.path))
                     break
                 except duckdb.IOException as error:
-                    if "lock" not in str(error).lower():  # damaged, not DuckDB, unreadable
+                    if not _LOCK_ERROR.search(str(error)):  # damaged, not DuckDB, unreadable
                         raise DatabaseUnreadableError(self.path, str(error)) from error
                     if time.monotonic() >= deadline:
                         raise DatabaseBusyError(self.path) from error

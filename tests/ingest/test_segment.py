@@ -144,3 +144,26 @@ def test_numbered_headings_and_questionnaire_questions_head_the_passages_below()
         ),
     ]
     assert [p.para_number for p in passages][-2:] == ["2", "(a)"]
+
+
+def test_short_numbered_items_and_questions_in_a_list_stay_passages() -> None:
+    """A list of short numbered recommendations (or questions) without full stops, one per
+    paragraph, is a list of items: none of them is taken for a heading."""
+    blocks = _lines(
+        "II. Criminalization\n\n"
+        "1. Criminalize grooming of children online\n\n"
+        "2. Adopt rules on the expedited preservation of data\n\n"
+        "III. International cooperation\n\n"
+        "3. Strengthen 24/7 networks\n\n"
+        "Questions for discussion\n\n"
+        "4. What challenges arise with cloud evidence?\n\n"
+        "5. How can 24/7 networks be strengthened?\n"
+    )
+    passages = segment(blocks)
+    assert [(p.para_number, p.heading) for p in passages] == [
+        ("1", "II. Criminalization"),
+        ("2", "II. Criminalization"),
+        ("3", "III. International cooperation"),
+        ("4", "Questions for discussion"),
+        ("5", "Questions for discussion"),
+    ]

@@ -103,3 +103,15 @@ def test_evaluate_on_other_data_keeps_the_heldout_report(tmp_path: Path, capsys)
     assert main([*args, "--report", str(missing)], out=io.StringIO()) == 2
     error = capsys.readouterr().err.strip()
     assert error.startswith("Cannot write the report to") and "\n" not in error
+
+
+def test_evaluate_knows_the_held_out_set_by_a_relative_path(tmp_path: Path, monkeypatch):
+    models = tmp_path / "models"
+    shutil.copytree(REPO_ROOT / "models", models)
+    (models / "evaluation.json").unlink()
+    monkeypatch.chdir(REPO_ROOT)
+    out = io.StringIO()
+    args = ["evaluate", "--models", str(models), "--data", "data/evaluation/heldout.jsonl"]
+    assert main(args, out=out) == 0
+    report = json.loads((models / "evaluation.json").read_text(encoding="utf-8"))
+    assert report["dataset"] == "heldout.jsonl" and len(report["other_sets"]) >= 2

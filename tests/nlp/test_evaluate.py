@@ -70,3 +70,12 @@ def test_calibration_of_a_perfectly_calibrated_set():
     result = calibration(pairs)
     assert result["ece"] == pytest.approx(0.0)
     assert [b["n"] for b in result["bins"] if b["n"]] == [100, 100]
+
+
+def test_a_line_that_is_not_an_object_is_one_clear_error(tmp_path: Path):
+    from ieg_analysis.nlp.data import LabelledDataError, read_passages
+
+    path = tmp_path / "bad.jsonl"
+    path.write_text('["not", "an", "object"]\n', encoding="utf-8")
+    with pytest.raises(LabelledDataError, match="Line 1 of .* is not a labelled passage"):
+        read_passages(path)

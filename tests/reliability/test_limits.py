@@ -109,3 +109,13 @@ def test_a_damaged_database_file_is_named_as_such_not_as_busy(tmp_path, capsys, 
     assert expected in error and "\n" not in error
     assert "in use by another writer" not in error
     assert path.read_bytes() == content  # left as it was
+
+
+def test_only_a_lock_error_is_taken_for_a_busy_database() -> None:
+    from ieg_analysis.errors import DatabaseUnreadableError
+    from ieg_analysis.store.db import _LOCK_ERROR
+
+    assert _LOCK_ERROR.search('IO Error: Could not set lock on file "x.duckdb": Conflicting lock')
+    assert not _LOCK_ERROR.search("Corrupt database file: checksum does not match in block 7")
+    message = str(DatabaseUnreadableError("x.duckdb", "IO Error: Trying to read a file of\nv68."))
+    assert message == "The database x.duckdb cannot be opened: Trying to read a file of."
