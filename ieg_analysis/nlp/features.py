@@ -332,8 +332,6 @@ def build_feature_text_classifier(
         topic_cue_features=topic_cue_features,
     )
     if hidden_width > 0:
-        # labels are set before initialisation (the pipelines never add one later): the
-        # hidden branch has no resize of its own, unlike the linear layer
         scores = add(resizable_layer, hidden_features(nO, hidden_width, hidden_buckets))
         model = chain(extractor, scores)
     else:

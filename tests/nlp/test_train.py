@@ -72,3 +72,13 @@ def test_training_twice_gives_the_same_topic_model(small_training_dir: Path):
     assert runs[0] == runs[1]
     hidden = [node for node in result.nlp.get_pipe("textcat_multilabel").model.walk()]
     assert any(node.name == "ieg_hidden_features" for node in hidden)
+
+
+def test_the_shipped_models_are_trained_on_what_the_repository_holds():
+    """The model version ends in the fingerprint of the training data, configs, vocabulary,
+    cue lists and feature code it was trained from: if any of them changes, retrain."""
+    from ieg_analysis.nlp.train import fingerprint
+    from ieg_analysis.settings import REPO_ROOT
+
+    meta = json.loads((REPO_ROOT / "models" / "meta.json").read_text(encoding="utf-8"))
+    assert meta["version"].endswith("-" + fingerprint()), "models/ is stale: run 'ieg train'"
