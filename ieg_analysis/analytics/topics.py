@@ -161,9 +161,20 @@ def heldout_summary(report: dict) -> pd.DataFrame:
     passages, topic macro-F1, need/provision macro-F1 and need/provision/none macro-F1."""
     evaluation = report.get("evaluation") or {}
     sets = [evaluation, *(evaluation.get("other_sets") or {}).values()] if evaluation else []
+    return _set_scores(sets, "held-out set")
+
+
+def diagnostic_summary(report: dict) -> pd.DataFrame:
+    """grain: one row per diagnostic set (passages of whole documents, labelled by readers
+    who did not write them; not a held-out set of the targets), with the same scores."""
+    evaluation = report.get("evaluation") or {}
+    return _set_scores(list((evaluation.get("diagnostic_sets") or {}).values()), "diagnostic set")
+
+
+def _set_scores(sets: list[dict], first: str) -> pd.DataFrame:
     rows = [
         {
-            "held-out set": item.get("dataset", ""),
+            first: item.get("dataset", ""),
             "passages": item.get("passages", 0),
             "topic macro-F1": item.get("topics", {}).get("macro_f1"),
             "need / offer macro-F1": item.get("capacity", {}).get("need_provision_macro_f1"),
@@ -174,7 +185,7 @@ def heldout_summary(report: dict) -> pd.DataFrame:
     return pd.DataFrame(
         rows,
         columns=[
-            "held-out set",
+            first,
             "passages",
             "topic macro-F1",
             "need / offer macro-F1",

@@ -30,6 +30,8 @@ if TYPE_CHECKING:  # spaCy is imported only when a command runs, not to build th
     from .classifier import Classification
 
 HELDOUT_PATH = DATA_DIR / "evaluation" / "heldout.jsonl"
+# whole documents cut into the passages the product makes of them (data/evaluation/documents.md)
+DOCUMENTS_PATH = DATA_DIR / "evaluation" / "documents.jsonl"
 
 
 def register(subparsers) -> None:
@@ -214,6 +216,10 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings, out) -> int:
         others = sorted(p for p in HELDOUT_PATH.parent.glob("heldout*.jsonl") if p != HELDOUT_PATH)
         if others:
             report["other_sets"] = {p.name: evaluate(classifier, path=p) for p in others}
+        if DOCUMENTS_PATH.is_file():  # paragraphs of whole documents: a diagnostic, shown apart
+            report["diagnostic_sets"] = {
+                DOCUMENTS_PATH.name: evaluate(classifier, path=DOCUMENTS_PATH)
+            }
     path = None
     if heldout or args.report is not None:
         try:
@@ -228,6 +234,8 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings, out) -> int:
         print("\n" + format_comparison(report["comparison"]), file=out)
     for other in report.get("other_sets", {}).values():
         print("\n" + format_report(other), file=out)
+    for diagnostic in report.get("diagnostic_sets", {}).values():
+        print("\nDiagnostic (not a held-out set): " + format_report(diagnostic), file=out)
     if path is not None:
         print(f"\nReport written to {path}.", file=out)
     else:

@@ -115,3 +115,6 @@ def test_evaluate_knows_the_held_out_set_by_a_relative_path(tmp_path: Path, monk
     assert main(args, out=out) == 0
     report = json.loads((models / "evaluation.json").read_text(encoding="utf-8"))
     assert report["dataset"] == "heldout.jsonl" and len(report["other_sets"]) >= 2
+    diagnostic = report["diagnostic_sets"]["documents.jsonl"]
+    assert diagnostic["passages"] > 2000 and diagnostic["headings_left_out"] > 900
+    assert "Diagnostic (not a held-out set)" in out.getvalue()

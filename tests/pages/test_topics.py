@@ -39,6 +39,14 @@ def test_evaluation_report_and_region_grouping(small_db) -> None:
                 "capacity": {"macro_f1": 0.6, "need_provision_macro_f1": 0.55},
             }
         },
+        "diagnostic_sets": {
+            "documents.jsonl": {
+                "dataset": "documents.jsonl",
+                "passages": 30,
+                "topics": {"macro_f1": 0.7581},
+                "capacity": {"macro_f1": 0.66, "need_provision_macro_f1": 0.5279},
+            }
+        },
         "calibration": {
             "topics": {
                 "bins": [{"low": 0.5, "high": 0.6, "n": 3, "confidence": 0.55, "accuracy": 0.6}]
@@ -55,6 +63,10 @@ def test_evaluation_report_and_region_grouping(small_db) -> None:
     sets = next(d.value for d in app.dataframe if "held-out set" in d.value.columns)
     assert sets["held-out set"].tolist() == ["heldout.jsonl", "heldout_b.jsonl"]
     assert sets["topic macro-F1"].tolist() == [0.8496, 0.7]
+    diagnostic = next(d.value for d in app.dataframe if "diagnostic set" in d.value.columns)
+    assert diagnostic["diagnostic set"].tolist() == ["documents.jsonl"]
+    assert diagnostic["need / offer macro-F1"].tolist() == [0.5279]
+    assert any("not one of the targets" in c.value for c in app.caption)
     assert app.dataframe[-1].value["label"].tolist() == ["prevention"]
     app.segmented_control[0].set_value("region").run()
     assert not app.exception
