@@ -4,6 +4,7 @@ attached to the passages under them, page furniture removed, hyphenation undone.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -220,9 +221,11 @@ def _paragraphs(blocks: list[Block]) -> list[_Paragraph]:
         )
         if len(current.lines) == 1 and next_blank:
             prev_blank = index == 0 or not lines[index - 1].text.strip()
-            after = next((b.text.strip() for b in lines[index + 1 :] if b.text.strip()), None)
-            if prev_blank and _looks_like_heading(text, isolated=True, following=after):
-                current.heading_style = True
+            if prev_blank:
+                rest = itertools.islice(lines, index + 1, None)  # no copy of the rest
+                after = next((b.text.strip() for b in rest if b.text.strip()), None)
+                if _looks_like_heading(text, isolated=True, following=after):
+                    current.heading_style = True
     close()
     if paragraphs and not paragraphs[0].heading_style:
         first = _join_lines(paragraphs[0].lines)

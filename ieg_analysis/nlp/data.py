@@ -50,6 +50,7 @@ class Passage:
     capacity: str
     genre: str = ""
     source: str = ""  # the labelled file the passage comes from (its stem): its writer
+    heading: bool = False  # a title or heading the product never classifies (documents.jsonl)
 
 
 def read_passages(path: Path, *, headings: bool = False) -> list[Passage]:
@@ -68,7 +69,8 @@ def read_passages(path: Path, *, headings: bool = False) -> list[Passage]:
                 row = json.loads(line)
                 if not isinstance(row, dict):
                     raise TypeError("not a JSON object")
-                if row.get("heading") is True and not headings:
+                heading = row.get("heading") is True
+                if heading and not headings:
                     continue
                 topics = tuple(row["topics"])
                 genre = str(row.get("genre") or row.get("source_style") or "")
@@ -80,6 +82,7 @@ def read_passages(path: Path, *, headings: bool = False) -> list[Passage]:
                     row["capacity"],
                     genre,
                     path.stem,
+                    heading,
                 )
             except (json.JSONDecodeError, KeyError, TypeError) as error:
                 raise LabelledDataError(

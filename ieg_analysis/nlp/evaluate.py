@@ -125,8 +125,9 @@ def _scores(gold: list[Passage], predicted: list[Classification]) -> dict:
 
 def evaluate(classifier: Classifier, *, path: Path = HELDOUT_PATH) -> dict:
     """Score the classifier on a labelled JSONL file (the held-out set by default)."""
-    passages = read_passages(path)
-    headings = len(read_passages(path, headings=True)) - len(passages)
+    everything = read_passages(path, headings=True)
+    passages = [p for p in everything if not p.heading]
+    headings = len(everything) - len(passages)
     results = classifier.classify([p.text for p in passages], [p.lang for p in passages])
     pairs = [(p, r) for p, r in zip(passages, results, strict=True) if r.classified]
     gold = [p for p, _ in pairs]

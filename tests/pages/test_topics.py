@@ -20,6 +20,16 @@ def test_distribution_passages_and_missing_evaluation(small_db) -> None:
     assert "**Ghana**" in text  # a passage on legislation, with its score
 
 
+def _scored_set(name: str, passages: int, topic: float, need: float, three: float) -> dict:
+    """One scored set of an evaluation report, as ``ieg evaluate`` writes it."""
+    return {
+        "dataset": name,
+        "passages": passages,
+        "topics": {"macro_f1": topic},
+        "capacity": {"macro_f1": three, "need_provision_macro_f1": need},
+    }
+
+
 def test_evaluation_report_and_region_grouping(small_db) -> None:
     report = {
         "passages": 10,
@@ -31,21 +41,9 @@ def test_evaluation_report_and_region_grouping(small_db) -> None:
         },
         "capacity": {"macro_f1": 0.8, "need_provision_macro_f1": 0.75, "per_label": {}},
         "dataset": "heldout.jsonl",
-        "other_sets": {
-            "heldout_b.jsonl": {
-                "dataset": "heldout_b.jsonl",
-                "passages": 12,
-                "topics": {"macro_f1": 0.7},
-                "capacity": {"macro_f1": 0.6, "need_provision_macro_f1": 0.55},
-            }
-        },
+        "other_sets": {"heldout_b.jsonl": _scored_set("heldout_b.jsonl", 12, 0.7, 0.55, 0.6)},
         "diagnostic_sets": {
-            "documents.jsonl": {
-                "dataset": "documents.jsonl",
-                "passages": 30,
-                "topics": {"macro_f1": 0.7581},
-                "capacity": {"macro_f1": 0.66, "need_provision_macro_f1": 0.5279},
-            }
+            "documents.jsonl": _scored_set("documents.jsonl", 30, 0.7581, 0.5279, 0.66)
         },
         "calibration": {
             "topics": {
