@@ -79,6 +79,36 @@ def test_the_training_topics_are_the_adjudicated_ones() -> None:
     assert changed > 1000
 
 
+def test_the_capacity_reading_is_recorded_and_not_applied() -> None:
+    """Two blind readers read, by the issue's literal definition (a State that lacks
+    training, staff, equipment, expertise or funding has a need, asked for or not), the
+    passages labelled none that describe a challenge or name a lack, with need and provision
+    passages mixed in as controls. Training on the majority of the three readings scored lower
+    on the held-out sets (data/training/GUIDELINES.md), so the training files keep the
+    writers' labels: the record holds the readings and their majority for a later decision."""
+    training = {}
+    for path in sorted((REPO_ROOT / "data" / "training").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                training[row["id"]] = row["capacity"]
+    record = REPO_ROOT / "data" / "training" / "adjudication" / "capacity.jsonl"
+    rows = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) > 1500 and len({row["id"] for row in rows}) == len(rows)
+    labels = {"need", "provision", "none"}
+    would_change = agreed = 0
+    for row in rows:
+        readings = [row["writer"], row["reader_a"], row["reader_b"]]
+        assert set(readings) <= labels, row["id"]
+        assert (row["writer"] != "none") == row["control"], row["id"]
+        top = max(sorted(labels), key=readings.count)
+        assert row["majority"] == (top if readings.count(top) >= 2 else row["writer"]), row["id"]
+        assert training[row["id"]] == row["writer"], row["id"]
+        would_change += row["majority"] != row["writer"]
+        agreed += row["control"] and row["reader_a"] == row["writer"]
+    assert 150 < would_change < 300 and agreed > 0.9 * sum(row["control"] for row in rows)
+
+
 def test_the_second_reading_covers_each_held_out_passage_once() -> None:
     """... and each paragraph of the documents' diagnostic set, whose second reading also
     gives need / provision / none."""
