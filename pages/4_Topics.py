@@ -12,6 +12,7 @@ from ieg_analysis.analytics.topics import (
     heldout_summary,
     labelled_passages,
     model_report,
+    term_spans,
     topic_distribution,
     unclassified_summary,
 )
@@ -24,7 +25,7 @@ from ieg_analysis.errors import IEGError
 from ieg_analysis.reference import REGION_SCHEMES, load_reference
 from ui.common import cached, page_header, settings
 from ui.filters import filter_panel
-from ui.text import escape_markdown, highlight
+from ui.text import escape_markdown, highlight_spans
 
 st.set_page_config(page_title="Topics · IEG Analysis", page_icon="🏷️", layout="wide")
 db, source = page_header(
@@ -53,6 +54,7 @@ st.plotly_chart(
         cached(db, source, topic_distribution, filters, by),
         topic_labels=labels,
         group_label=group_label,
+        only=filters.topics,
     ),
     width="stretch",
 )
@@ -65,7 +67,7 @@ unclassified = cached(db, source, unclassified_summary, filters)
 with right:
     st.subheader("Left unclassified")
     if unclassified.empty:
-        st.caption("Every passage in view was classified.")
+        st.caption("No passage in view was left unclassified.")
     else:
         st.caption("Passages in a language the models do not cover are never forced into a label.")
         st.dataframe(unclassified, hide_index=True, width="stretch")
@@ -150,7 +152,13 @@ with st.expander("Training data per language"):
 
 st.header("Passages and their evidence")
 choice = st.columns([2, 1])
-topic = choice[0].selectbox("Topic", list(labels), format_func=labels.get, key="topics_topic")
+topic = choice[0].selectbox(
+    "Topic",
+    list(labels),
+    index=list(labels).index(filters.topics[0]) if filters.topics else 0,
+    format_func=labels.get,
+    key="topics_topic",
+)
 order = choice[1].radio(
     "Show",
     ["confident", "uncertain"],
@@ -169,7 +177,7 @@ for _, row in rows.head(15).iterrows():
             f"{labels[topic]} score **{row['score']:.2f}**"
         )
         terms = list(row["terms"]) if row["terms"] is not None else []
-        st.markdown(highlight(row["text"], terms))
+        st.markdown(highlight_spans(row["text"], term_spans(row["text"], row["language"])))
         if terms:
             st.caption("Vocabulary terms: " + escape_markdown(", ".join(terms)))
         if st.toggle("Why this label?", key=f"why-{row['passage_id']}"):
@@ -178,7 +186,9 @@ for _, row in rows.head(15).iterrows():
             except IEGError as error:
                 st.warning(str(error))
             else:
-                words = ", ".join(f"{w} ({d:+.2f})" for w, d in why["weights"]) or "none"
+                words = ", ".join(f"{w} ({d:+.1f})" for w, d in why["weights"])
                 st.caption(
-                    "Words that weigh most (score drop without them): " + escape_markdown(words)
+                    "Words that weigh most (how much the model's log-odds for the label fall "
+                    "without them; 0.7 halves the odds): "
+                    + escape_markdown(words or "no single word: the label rests on many")
                 )

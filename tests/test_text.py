@@ -4,7 +4,7 @@ import pandas as pd
 
 from ieg_analysis.analytics.explorer import SearchQuery
 from ieg_analysis.export.tables import neutralise, to_csv_bytes
-from ui.text import escape_markdown, highlight
+from ui.text import escape_markdown, highlight, highlight_spans
 
 
 def test_markdown_escaping_keeps_every_character_literal() -> None:
@@ -18,6 +18,17 @@ def test_highlight_marks_words_and_phrases_case_insensitively() -> None:
     marked = highlight("Chain of custody and Evidence rules.", ["chain of custody", "evidence"])
     assert ":orange-background[Chain of custody]" in marked
     assert ":orange-background[Evidence]" in marked
+
+
+def test_highlight_spans_marks_exactly_the_spans_and_escapes_the_rest() -> None:
+    text = "La *loi* sur la cybercriminalité et le cadre juridique."
+    spans = [(39, 54), (9, 32), (0, 2), (1, 3), (56, 99)]  # (1, 3) overlaps, (56, 99) is past the end
+    marked = highlight_spans(text, spans)
+    assert marked.startswith(":orange-background[La] \\*loi\\*")
+    assert ":orange-background[sur la cybercriminalité]" in marked
+    assert ":orange-background[cadre juridique]" in marked
+    assert marked.count("orange-background") == 3
+    assert highlight_spans("a <b>", []) == escape_markdown("a <b>")
 
 
 def test_search_query_parsing() -> None:

@@ -33,3 +33,17 @@ def highlight(text: str, terms: tuple[str, ...] | list[str]) -> str:
         last = match.end()
     out.append(escape_markdown(text[last:]))
     return "".join(out)
+
+
+def highlight_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """Escaped text with the character ``spans`` marked (overlapping or out-of-range spans
+    are skipped)."""
+    out, last = [], 0
+    for start, end in sorted(spans):
+        if start < last or end > len(text) or start >= end:
+            continue
+        out.append(escape_markdown(text[last:start]))
+        out.append(":orange-background[" + escape_markdown(text[start:end]) + "]")
+        last = end
+    out.append(escape_markdown(text[last:]))
+    return "".join(out)

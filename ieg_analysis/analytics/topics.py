@@ -21,9 +21,13 @@ GROUPINGS = {"meeting": "Meeting", "region": "Region"}
 def topic_distribution(db: Database, filters: Filters, by: str = "meeting") -> pd.DataFrame:
     """grain: one row per (group, topic): passages labelled with the topic, and their share
     of the group's classified passages (a passage with two topics counts for both).
-    ``by`` is "meeting" or "region" (the filters' region scheme)."""
+    ``by`` is "meeting" or "region" (the filters' region scheme). The shares are of all the
+    group's classified passages; a topic filter keeps the rows of the chosen topics only."""
     group = "cast(meeting as varchar)" if by == "meeting" else filters.region_column
     predicate, params = filters.without("topics").where("v")
+    chosen = "where l.topic in (select unnest(?))" if filters.topics else ""
+    if filters.topics:
+        params = [*params, list(filters.topics)]
     return db.query(
         f"""
         with scoped as (
@@ -39,8 +43,9 @@ def topic_distribution(db: Database, filters: Filters, by: str = "meeting") -> p
         select l.grp as "group", l.topic, l.labelled as passages, t.passages as group_passages,
                l.labelled / t.passages as share
         from labelled l join totals t using (grp)
+        {chosen}
         order by "group", topic
-        """,  # noqa: S608 - group is one of two fixed expressions; values are bound
+        """,  # noqa: S608 - group and chosen are fixed expressions; values are bound
         params,
     )
 
@@ -201,9 +206,17 @@ def _classifier(model_dir: str):
     return Classifier.load(Path(model_dir))
 
 
+def term_spans(text: str, language: str) -> list[tuple[int, int]]:
+    """The character spans of the vocabulary terms in ``text``, in whatever wording and
+    language the vocabulary lists them (what the classifier matched), for highlighting."""
+    from ..nlp.terms import term_matcher
+
+    return [(m.start_char, m.end_char) for m in term_matcher(language).find(text)]
+
+
 def explain_label(model_dir: Path, text: str, label: str, language: str) -> dict:
     """Why the model gave ``label`` to ``text``: matched vocabulary terms and the words
-    whose removal lowers the score most."""
+    whose removal lowers the label's log-odds most."""
     from ..nlp.explain import explain
 
     result = explain(_classifier(str(model_dir)), text, label, language=language)

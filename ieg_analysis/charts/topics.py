@@ -9,17 +9,26 @@ from .theme import OKABE_ITO, apply_layout, empty_figure
 
 
 def topic_distribution_chart(
-    df: pd.DataFrame, *, topic_labels: dict[str, str], group_label: str
+    df: pd.DataFrame,
+    *,
+    topic_labels: dict[str, str],
+    group_label: str,
+    only: tuple[str, ...] = (),
 ) -> go.Figure:
-    """Grouped horizontal bars: the share of each group's passages on each topic.
+    """Grouped horizontal bars: the share of each group's passages on each topic (``only``
+    these topics when given; each topic keeps its colour either way).
 
     ``df``: one row per (group, topic) with share and passages."""
-    title = f"Passages on each work-plan topic, by {group_label.lower()}"
+    first = group_label.split(" ", 1)[0]
+    lowered = group_label if first.isupper() else group_label.lower()  # "UN", "M49" stay
+    title = f"Passages on each work-plan topic, by {lowered}"
     if df.empty:
         return empty_figure("No classified passages match the filters.", title=title)
     fig = go.Figure()
     groups = list(dict.fromkeys(df["group"]))
     for index, topic in enumerate(topic_labels):
+        if only and topic not in only:
+            continue
         part = df[df["topic"] == topic].set_index("group").reindex(groups)
         fig.add_trace(
             go.Bar(

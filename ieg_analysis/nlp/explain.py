@@ -3,13 +3,16 @@
 The evidence is the vocabulary terms matched in the passage and the words that weigh most
 for the model, measured by occlusion: each word (lower-case form) is removed in turn, all of
 its occurrences at once (all variants scored in one batch), and its weight, shown at its first
-occurrence, is the drop in the label's score. All occurrences go together because the topic
-model counts a feature once per passage: removing one of two "evidence" tokens changes
-nothing. Of the heaviest words, those that are adjacent are reported as one n-gram.
+occurrence, is the drop in the label's log-odds (log p / (1 - p)), not in its probability:
+a passage scored 0.999 stays near 1 without any one word, but its log-odds still fall by that
+word's weight. All occurrences go together because the topic model counts a feature once per
+passage: removing one of two "evidence" tokens changes nothing. Of the heaviest words, those
+that are adjacent are reported as one n-gram.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
@@ -26,7 +29,7 @@ class Explanation:
     label: str
     score: float
     terms: tuple[TermMatch, ...]
-    weights: tuple[tuple[str, float], ...]  # (word or n-gram, score drop), largest first
+    weights: tuple[tuple[str, float], ...]  # (word or n-gram, log-odds drop), largest first
 
 
 def explain(
@@ -36,7 +39,7 @@ def explain(
     *,
     language: str,
     top: int = 8,
-    min_weight: float = 0.01,
+    min_weight: float = 0.05,
 ) -> Explanation:
     """The evidence for ``label`` (a topic id or need/provision/none) in ``text``."""
     if label not in TOPICS and label not in CAPACITY_LABELS:
@@ -58,8 +61,13 @@ def explain(
     ]
     drops: dict[int, float] = {}
     for i, variant in zip(first.values(), nlp.pipe(variants, disable=disable), strict=True):
-        drops[i] = score - float(variant.cats.get(label, 0.0))
+        drops[i] = _log_odds(score) - _log_odds(float(variant.cats.get(label, 0.0)))
     return Explanation(label, score, tuple(doc_terms(doc)), _ngrams(doc, drops, top, min_weight))
+
+
+def _log_odds(p: float) -> float:
+    p = min(max(p, 1e-7), 1 - 1e-7)  # float32 scores reach 0 and 1
+    return math.log(p / (1 - p))
 
 
 def _ngrams(

@@ -31,3 +31,17 @@ def test_bad_requests(classifier):
         explain(classifier, TEXT, "cooking", language="en")
     with pytest.raises(UnsupportedLanguageError):
         explain(classifier, TEXT, "need", language="ru")
+
+
+def test_a_saturated_score_is_still_explained(classifier):
+    """At a score of 0.9999 no single word moves the probability by 0.01; the weights are
+    drops in log-odds, so the words that carry the label are still named."""
+    text = (
+        "Our Cybercrime Act 2019 was amended in 2023 to harmonise the national cybercrime "
+        "legislation with the Budapest Convention and the Malabo Convention, and a new national "
+        "cybersecurity strategy sets the legal and institutional framework."
+    )
+    explanation = explain(classifier, text, "legislation_frameworks", language="en")
+    assert explanation.score > 0.999
+    assert len(explanation.weights) >= 3 and explanation.weights[0][1] > 0.5
+    assert any("Act" in ngram or "strategy" in ngram for ngram, _ in explanation.weights)

@@ -20,6 +20,20 @@ def test_distribution_passages_and_missing_evaluation(small_db) -> None:
     assert "**Ghana**" in text  # a passage on legislation, with its score
 
 
+def test_a_topic_filter_narrows_the_chart_and_picks_the_passages_topic(small_db) -> None:
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    app.query_params["topic"] = "legislation_frameworks"  # a shared link
+    app.run()
+    assert not app.exception
+    assert app.selectbox(key="topics_topic").value == "legislation_frameworks"
+    chart = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert {trace["name"] for trace in chart["data"]} == {"Legislation and frameworks"}
+    # the vocabulary terms are highlighted where the matcher found them, in any wording
+    text = "\n".join(m.value for m in app.markdown)
+    assert ":orange-background[Cybercrime Act]" in text
+    assert ":orange-background[illegal access to computer systems]" in text
+
+
 def _scored_set(name: str, passages: int, topic: float, need: float, three: float) -> dict:
     """One scored set of an evaluation report, as ``ieg evaluate`` writes it."""
     return {
