@@ -15,15 +15,16 @@ UN_LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
 _FUNCTION_WORDS = {
     "en": set(
         "the of and to in is that for on with as by this are be was it from has have its which "
-        "or an at not their been were also these such should other will would under all".split()
+        "or an at not their been were also these such should other will would under all "
+        "between through our we into within including can more than".split()
     ),
     "fr": set(
         "le la les des du de et en un une est que qui dans pour par sur au aux ce cette ses sont "
-        "ont été il elle pas ou plus leur leurs avec comme d l qu nous notre".split()
+        "ont été il elle pas ou plus leur leurs avec comme d l qu nous notre à nos aussi".split()
     ),
     "es": set(
         "el la los las del de y en un una es que por para con se su sus al como ha han fue son "
-        "lo este esta estos nuestro nuestra también entre sobre".split()
+        "lo este esta estos nuestro nuestra también entre sobre nuestros nuestras mediante".split()
     ),
 }
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)

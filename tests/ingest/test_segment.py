@@ -87,6 +87,9 @@ def test_language_of_each_passage() -> None:
     assert detect_language("政府通过了一项关于数据保护的法律。") == "zh"
     assert detect_language("اعتمدت الحكومة قانونا بشأن حماية البيانات") == "ar"
     assert detect_language("12345 --- 678") == "und"
+    # none of the commonest function words, still plainly English
+    text = "Angola supports closer operational cooperation between agencies through INTERPOL."
+    assert detect_language(text) == "en"
 
 
 def test_a_paragraph_running_over_a_page_break_stays_whole() -> None:
