@@ -22,7 +22,8 @@ def test_highlight_marks_words_and_phrases_case_insensitively() -> None:
 
 def test_highlight_spans_marks_exactly_the_spans_and_escapes_the_rest() -> None:
     text = "La *loi* sur la cybercriminalité et le cadre juridique."
-    spans = [(39, 54), (9, 32), (0, 2), (1, 3), (56, 99)]  # (1, 3) overlaps, (56, 99) is past the end
+    # (1, 3) overlaps the first span, (56, 99) runs past the end: both skipped
+    spans = [(39, 54), (9, 32), (0, 2), (1, 3), (56, 99)]
     marked = highlight_spans(text, spans)
     assert marked.startswith(":orange-background[La] \\*loi\\*")
     assert ":orange-background[sur la cybercriminalité]" in marked
