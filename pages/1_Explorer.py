@@ -92,6 +92,11 @@ if query:
 elif "q" in st.query_params:
     del st.query_params["q"]
 
+# a new search or filter starts at page 1 (a shared link keeps its page)
+view = repr((query, sorted(filters.to_query_params().items())))
+if st.session_state.get("explorer_view", view) != view and "page" in st.query_params:
+    del st.query_params["page"]
+st.session_state["explorer_view"] = view
 requested = st.query_params.get("page", "1")
 page = int(requested) if requested.isdigit() else 1
 result = cached(db, source, search_passages, filters, query, page)

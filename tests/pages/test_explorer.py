@@ -29,6 +29,16 @@ def test_search_highlights_and_is_kept_in_the_url(small_db) -> None:
     assert app.query_params["q"] == "evidence"
 
 
+def test_a_new_search_starts_at_the_first_page(small_db) -> None:
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    app.query_params["page"] = "2"  # a shared link to a later page keeps it
+    app.run()
+    assert app.query_params["page"] == "2"
+    app.text_input[0].input("evidence").run()
+    assert not app.exception
+    assert "page" not in app.query_params
+
+
 def test_a_link_reopens_the_view_and_bad_values_are_ignored(small_db) -> None:
     app = AppTest.from_file(PAGE, default_timeout=60)
     app.query_params["meeting"] = "6,99"
