@@ -149,7 +149,12 @@ with st.expander("Download this view (CSV or Excel)"):
         table = cached(db, source, export_passages, filters, query)
         about = provenance(source, filters.describe(reference), query)
         columns = st.columns(2)
-        columns[0].download_button("CSV", to_csv_bytes(table), "ieg-passages.csv", mime="text/csv")
+        columns[0].download_button(
+            "CSV",
+            to_csv_bytes(table, about.get("notice")),
+            "ieg-passages.csv",
+            mime="text/csv",
+        )
         columns[1].download_button(
             "Excel (XLSX)",
             to_xlsx_bytes(table, about, sheet="passages"),

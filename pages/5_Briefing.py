@@ -149,7 +149,7 @@ for index, item in enumerate(list(items)):
             )
         buttons[2].download_button(
             "Data (CSV)",
-            data=to_csv_bytes(result.data),
+            data=to_csv_bytes(result.data, about.get("notice")),
             file_name=f"{slug}.csv",
             mime="text/csv",
             key=f"{key}_csv",

@@ -45,3 +45,11 @@ def test_formula_injection_is_neutralised() -> None:
     assert neutralise("plain") == "plain" and neutralise(3) == 3
     data = to_csv_bytes(pd.DataFrame({"text": ["-2+3", "ok"]})).decode("utf-8-sig")
     assert "'-2+3" in data
+
+
+def test_a_csv_with_a_notice_carries_it_on_every_row() -> None:
+    frame = pd.DataFrame({"text": ["a", "b"]})
+    data = to_csv_bytes(frame, "Illustrative sample data.").decode("utf-8-sig").splitlines()
+    assert data == ["notice,text", "Illustrative sample data.,a", "Illustrative sample data.,b"]
+    assert list(frame.columns) == ["text"]  # the caller's frame is left alone
+    assert to_csv_bytes(frame).decode("utf-8-sig").splitlines()[0] == "text"

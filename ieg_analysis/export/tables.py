@@ -28,7 +28,13 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+def to_csv_bytes(frame: pd.DataFrame, notice: str | None = None) -> bytes:
+    """UTF-8 CSV (with a BOM, for spreadsheets). A ``notice`` (the sample data's) becomes the
+    first column of every row: a CSV has no room for a header note that every reader keeps,
+    and a row passed on alone still says it is illustrative."""
+    if notice:
+        frame = frame.copy()
+        frame.insert(0, "notice", notice)
     return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
 
 
