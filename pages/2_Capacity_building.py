@@ -85,8 +85,18 @@ if matrix.empty:
     )
     st.stop()
 regions = sorted(matrix["region"].unique())
-# the cell whose passages are listed: the last one clicked, or the one picked below
-clicked = st.session_state.get("needs_heatmap") or {}
+# the cell whose passages are listed: the last one clicked, or the one picked below. Picking
+# below starts the heatmap afresh (a new key drops its selection), so that clicking the cell
+# that was clicked before counts again.
+chart_key = f"needs_heatmap_{st.session_state.get('cap_round', 0)}"
+
+
+def _picked() -> None:
+    st.session_state["cap_round"] = st.session_state.get("cap_round", 0) + 1
+    st.session_state.pop("cap_last_click", None)
+
+
+clicked = st.session_state.get(chart_key) or {}
 points = (clicked.get("selection") or {}).get("points") or []
 cells = [p.get("customdata") for p in points if len(p.get("customdata") or []) == 2]
 if cells and st.session_state.get("cap_last_click") != list(cells[0]):
@@ -102,23 +112,31 @@ st.plotly_chart(
         region_label=region_label,
         selected=(st.session_state["cap_region"], st.session_state["cap_topic"]),
     ),
-    key="needs_heatmap",
+    key=chart_key,
     on_select="rerun",
     selection_mode="points",
     width="stretch",
 )
-st.caption(
-    "Share of submitting States: the States of the region that expressed the measure on the "
-    "topic, divided by the States of the region that submitted anything under these filters, "
-    "so that a State counts once however much it wrote. A region of few States reaches a high "
-    "share easily: the hover gives the counts. Labels come from the classifier."
-)
+if value == "share_states":
+    st.caption(
+        f"Share of submitting States: the States of the region that expressed "
+        f"{MEASURES[measure]} on the topic, divided by the States of the region that submitted "
+        "anything under these filters, so that a State counts once however much it wrote. A "
+        "region of few States reaches a high share easily: the hover gives the counts. Labels "
+        "come from the classifier."
+    )
+else:
+    st.caption(
+        f"{VALUES[value]}: how many {'States' if value == 'states' else 'passages'} of the "
+        f"region expressed {MEASURES[measure]} on the topic under these filters. Labels come "
+        "from the classifier."
+    )
 
 st.subheader("The passages behind a cell")
 pick_region, pick_topic = st.columns(2)
-region = pick_region.selectbox(region_label, regions, key="cap_region")
+region = pick_region.selectbox(region_label, regions, key="cap_region", on_change=_picked)
 topic = pick_topic.selectbox(
-    "Work-plan topic", list(topics), format_func=topics.get, key="cap_topic"
+    "Work-plan topic", list(topics), format_func=topics.get, key="cap_topic", on_change=_picked
 )
 evidence = cached(db, source, cell_evidence, filters, region, topic, measure=measure)
 if evidence.empty:
