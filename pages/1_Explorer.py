@@ -84,7 +84,8 @@ query = st.text_input(
     "Search the passages",
     value=st.query_params.get("q", "")[:500],
     placeholder='Words (e.g. ransomware training) or "an exact phrase"',
-    help="Words are ranked by relevance (BM25, with stemming); text in double quotes must "
+    help="Words are ranked by relevance (BM25, with stemming; very common words such as "
+    "'the' are not searched); text in double quotes, and numbers such as 2017 or 24/7, must "
     "appear as written.",
 )
 if query:
@@ -101,7 +102,10 @@ requested = st.query_params.get("page", "1")
 page = int(requested) if requested.isdigit() else 1
 result = cached(db, source, search_passages, filters, query, page)
 if result.total == 0:
-    st.info("No passage matches. Remove a filter in the sidebar or use fewer search words.")
+    st.info(
+        "No passage matches. Remove a filter in the sidebar, or use fewer or other search "
+        "words (very common words such as 'the' are not searched)."
+    )
     st.stop()
 
 top = st.columns([3, 1])

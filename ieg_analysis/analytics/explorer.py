@@ -26,7 +26,9 @@ _RESULT_COLUMNS = """
 
 @dataclass(frozen=True)
 class SearchQuery:
-    """What a user typed: words ranked by BM25, and "quoted phrases" that must appear."""
+    """What a user typed: words ranked by BM25, and "quoted phrases" that must appear.
+    A number or a token with digits (2017, 24/7, A/RES/74/247) is a phrase too: the full-text
+    index keeps letters only, so as a word it would be dropped unsearched."""
 
     words: tuple[str, ...]
     phrases: tuple[str, ...]
@@ -34,10 +36,14 @@ class SearchQuery:
     @classmethod
     def parse(cls, text: str | None) -> SearchQuery:
         text = (text or "")[:500]
-        phrases = tuple(p.strip() for p in re.findall(r'"([^"]+)"', text) if p.strip())
+        phrases = [p.strip() for p in re.findall(r'"([^"]+)"', text) if p.strip()]
         rest = re.sub(r'"[^"]*"', " ", text)
+        numbers = re.findall(r"(?<![^\s(])[^\s\d()]*\d[^\s()]*", rest)
+        phrases += [n.rstrip(".,;:!?") for n in numbers if n.rstrip(".,;:!?")]
+        for number in numbers:
+            rest = rest.replace(number, " ", 1)
         words = tuple(re.findall(r"[^\W_]+(?:[-'][^\W_]+)*", rest, flags=re.UNICODE))
-        return cls(words[:30], phrases[:10])
+        return cls(words[:30], tuple(phrases[:10]))
 
     @property
     def empty(self) -> bool:
@@ -229,6 +235,8 @@ def _phrase_matches(db: Database, ids: list[int], phrases: tuple[str, ...]) -> s
         )
         return [int(i) for i in found["id"]]
 
+    if not ids:
+        return set()
     if len(ids) < _LOOKUP_SPLIT:
         return set(check(ids))
     count = max(2, -(-len(ids) // _LOOKUP_CHUNK))

@@ -19,6 +19,7 @@ TEXTS = (
     "Prevention campaigns in schools raise awareness.",
     "The evidence of the evidence: evidence everywhere.",
     "Judges need training on digital evidence and mutual legal help.",
+    "The 24/7 network answered 2017 requests under Article 16.",
 )
 
 
@@ -72,6 +73,17 @@ def test_a_page_past_the_last_shows_the_last(searchable: Database) -> None:
     listing = search_passages(searchable, Filters(meetings=(6,)), None, 1, page_size=4)
     assert listing.total == len(TEXTS)
     assert listing.rows["seq"].tolist() == [1, 2, 3, 4]
+
+
+def test_numbers_are_searched_as_phrases(searchable: Database) -> None:
+    """The index keeps letters only: a year or "24/7" typed as a word must still be found
+    (it was silently dropped: "no passage matches")."""
+    for text in ("2017", "24/7", "network 24/7", "Article 16"):
+        result = search_passages(searchable, Filters(), text)
+        assert result.total == 3, text  # the passage of each of the three documents
+        assert all("24/7" in t for t in result.rows["text"])
+    assert search_passages(searchable, Filters(), "1999").total == 0
+    assert search_passages(searchable, Filters(), 'evidence "zebra crossing"').total == 0
 
 
 def _postings(db: Database) -> list[tuple]:
