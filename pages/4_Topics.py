@@ -133,7 +133,7 @@ else:
         )
     table, calibration = st.columns([3, 2])
     table.dataframe(
-        evaluation_table(report),
+        evaluation_table(report, labels),
         hide_index=True,
         width="stretch",
         column_config={

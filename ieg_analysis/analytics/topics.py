@@ -149,13 +149,18 @@ def model_report(db: Database) -> dict | None:
     }
 
 
-def evaluation_table(report: dict) -> pd.DataFrame:
-    """grain: one row per label of both classifiers: precision, recall, F1, support."""
+CAPACITY_NAMES = {"need": "Need", "provision": "Offer", "none": "Neither"}
+
+
+def evaluation_table(report: dict, topic_labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """grain: one row per label of both classifiers: precision, recall, F1, support (labels
+    by their names: ``topic_labels`` for the topic ids, Need / Offer / Neither)."""
     evaluation = report.get("evaluation") or {}
+    names = {**(topic_labels or {}), **CAPACITY_NAMES}
     rows = []
     for task, title in (("topics", "Topic"), ("capacity", "Capacity building")):
         for label, scores in (evaluation.get(task, {}).get("per_label") or {}).items():
-            rows.append({"classifier": title, "label": label, **scores})
+            rows.append({"classifier": title, "label": names.get(label, label), **scores})
     return pd.DataFrame(
         rows, columns=["classifier", "label", "precision", "recall", "f1", "support"]
     )

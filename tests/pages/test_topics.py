@@ -79,7 +79,7 @@ def test_evaluation_report_and_region_grouping(small_db) -> None:
     assert diagnostic["diagnostic set"].tolist() == ["documents.jsonl"]
     assert diagnostic["need / offer macro-F1"].tolist() == [0.5279]
     assert any("not one of the targets" in c.value for c in app.caption)
-    assert app.dataframe[-1].value["label"].tolist() == ["prevention"]
+    assert app.dataframe[-1].value["label"].tolist() == ["Prevention"]  # names, not ids
     app.segmented_control[0].set_value("region").run()
     assert not app.exception
     assert len(app.get("plotly_chart")) == 3
