@@ -5,7 +5,10 @@ model on the dev split, chooses the topic thresholds on out-of-fold scores of a
 cross-validation that holds out whole writers or genres (``[ieg] threshold_folds`` and
 ``threshold_groups`` in the topic config), merges the
 two components of a language into one pipeline ``<model_dir>/<lang>``, and writes
-``<model_dir>/meta.json`` with the version, training sizes and time.
+``<model_dir>/meta.json`` with the version, training sizes and time. A linear component can
+be the mean of several seeds' models (``[ieg] average_seeds`` in its config): for a linear
+model the mean of the weights gives the mean of the scores before the softmax, an ensemble
+that costs nothing when classifying.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import spacy
 from spacy.language import Language
 from spacy.training.initialize import init_nlp
 from spacy.training.loop import train as train_loop
-from spacy.util import load_config
+from spacy.util import load_config, resolve_dot_names
 
 from ..errors import IEGError
 from ..settings import REPO_ROOT
@@ -61,8 +64,12 @@ def train_task(
     max_steps: int | None = None,
     overrides: dict[str, object] | None = None,
     log: io.StringIO | None = None,
+    seeds: int = 1,
 ) -> TrainingResult:
-    """Train one component for one language; the best model on the dev split."""
+    """Train one component for one language; the best model on the dev split. With
+    ``seeds`` > 1, that many models trained with consecutive seeds (from the config's
+    ``system.seed``) and their weights averaged (a linear model only); the dev score is then
+    the averaged model's."""
     config_path = config_dir / f"{task}.cfg"
     if not config_path.is_file():
         raise TrainingError(f"The training config {config_path} does not exist.")
@@ -73,13 +80,62 @@ def train_task(
     config = load_config(config_path, overrides=overrides, interpolate=False)
     started = time.perf_counter()
     log = log if log is not None else io.StringIO()
+    if seeds <= 1:
+        nlp = _train_once(config, log)
+        score = float(nlp.meta.get("performance", {}).get("cats_score") or 0.0)
+        return TrainingResult(lang, task, nlp, score, time.perf_counter() - started)
+    first = int(config["system"]["seed"])
+    models = [
+        _train_once(
+            load_config(
+                config_path, overrides={**overrides, "system.seed": first + i}, interpolate=False
+            ),
+            log,
+        )
+        for i in range(seeds)
+    ]
+    nlp = average_linear_weights(models, COMPONENTS[task])
+    (dev_corpus,) = resolve_dot_names(config.interpolate(), ["corpora.dev"])
+    score = float(nlp.evaluate(list(dev_corpus(nlp))).get("cats_score") or 0.0)
+    return TrainingResult(lang, task, nlp, score, time.perf_counter() - started)
+
+
+def _average_seeds(config_path: Path) -> int:
+    """``[ieg] average_seeds`` of a task's config (1 when absent; a missing config is
+    reported by ``train_task``)."""
+    if not config_path.is_file():
+        return 1
+    return int(load_config(config_path).get("ieg", {}).get("average_seeds", 1))
+
+
+def _train_once(config, log: io.StringIO) -> Language:
     nlp = init_nlp(config)
     with tempfile.TemporaryDirectory(prefix="ieg-train-") as tmp:
         train_loop(nlp, Path(tmp), stdout=log, stderr=log)
         best_dir = Path(tmp) / "model-best"
-        best = spacy.load(best_dir if best_dir.exists() else Path(tmp) / "model-last")
-    score = float(best.meta.get("performance", {}).get("cats_score") or 0.0)
-    return TrainingResult(lang, task, best, score, time.perf_counter() - started)
+        return spacy.load(best_dir if best_dir.exists() else Path(tmp) / "model-last")
+
+
+def average_linear_weights(models: list[Language], component: str) -> Language:
+    """The first of ``models`` with its ``component``'s weights replaced by the mean of all
+    of theirs. The feature hashes index the same rows in every model, so the mean model scores
+    each passage with the mean of the models' scores before the softmax. Refused for a model
+    with a hidden layer, where the mean of the weights is not the mean of the scores."""
+    for model in models:
+        if any(
+            node.name == "ieg_hidden_features" for node in model.get_pipe(component).model.walk()
+        ):
+            raise TrainingError(
+                f"Only a linear {component} can be averaged over seeds: set hidden_width = 0 "
+                "or average_seeds = 1 in its config."
+            )
+    layers = [model.get_pipe(component).model.get_ref("output_layer") for model in models]
+    for name in ("W", "b"):
+        params = [layer.get_param(name) for layer in layers]
+        if any(param.shape != params[0].shape for param in params):
+            raise TrainingError(f"The {component} models to average differ in shape.")
+        layers[0].set_param(name, sum(params[1:], params[0].copy()) / len(params))
+    return models[0]
 
 
 def grouped_cv_scores(
@@ -174,6 +230,7 @@ def train_all(
     folds = int(config.get("ieg", {}).get("threshold_folds", 0))
     grouping = str(config.get("ieg", {}).get("threshold_groups", "genre"))
     shared_threshold = bool(config.get("ieg", {}).get("shared_threshold", False))
+    seeds = {task: _average_seeds(config_dir / f"{task}.cfg") for task in COMPONENTS}
     train, dev = split(passages, dev_percent=dev_percent)
     staging = model_dir.with_name(model_dir.name + ".new")
     if staging.exists():
@@ -191,6 +248,7 @@ def train_all(
                 config_dir=config_dir,
                 training_dir=training_dir,
                 max_steps=max_steps,
+                seeds=seeds[task],
             )
         nlp = spacy.blank(lang)
         for task, component in COMPONENTS.items():
@@ -239,6 +297,7 @@ def train_all(
         "capacity_labels": list(CAPACITY_LABELS),
         "training_seconds": round(time.perf_counter() - started, 1),
         "max_steps": max_steps,
+        "average_seeds": seeds,
         "spacy_version": spacy.__version__,
         **(extra_meta or {}),
     }

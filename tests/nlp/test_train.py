@@ -82,3 +82,37 @@ def test_the_shipped_models_are_trained_on_what_the_repository_holds():
 
     meta = json.loads((REPO_ROOT / "models" / "meta.json").read_text(encoding="utf-8"))
     assert meta["version"].endswith("-" + fingerprint()), "models/ is stale: run 'ieg train'"
+
+
+@pytest.mark.slow
+def test_the_capacity_model_averaged_over_seeds_scores_with_their_mean_logits(
+    small_training_dir: Path,
+):
+    """The weights of two seeds' linear models averaged: the averaged model's probabilities
+    are the softmax of the mean of the two models' log-probabilities (the mean of their scores
+    before the softmax), not either model's; a model with a hidden layer is refused."""
+    import numpy
+
+    from ieg_analysis.nlp.train import TrainingError, average_linear_weights, train_task
+
+    texts = ["We request training on electronic evidence.", "We offer forensic laboratories."]
+    kwargs = {"training_dir": small_training_dir, "max_steps": 20}
+    singles = [
+        train_task("en", "capacity", overrides={"system.seed": seed}, **kwargs).nlp
+        for seed in (0, 1)
+    ]
+    labels = singles[0].get_pipe("textcat").labels
+    probs = [
+        numpy.array([[doc.cats[label] for label in labels] for doc in nlp.pipe(texts)])
+        for nlp in singles
+    ]
+    assert not numpy.allclose(probs[0], probs[1])
+    averaged = train_task("en", "capacity", seeds=2, **kwargs)
+    got = numpy.array([[doc.cats[label] for label in labels] for doc in averaged.nlp.pipe(texts)])
+    mean_logits = (numpy.log(probs[0]) + numpy.log(probs[1])) / 2
+    expected = numpy.exp(mean_logits) / numpy.exp(mean_logits).sum(axis=1, keepdims=True)
+    assert numpy.allclose(got, expected, atol=1e-4)
+    assert 0.0 <= averaged.dev_score <= 1.0
+    topics = [train_task("en", "topics", **kwargs).nlp for _ in range(2)]
+    with pytest.raises(TrainingError, match="Only a linear"):
+        average_linear_weights(topics, "textcat_multilabel")
