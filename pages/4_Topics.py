@@ -152,13 +152,11 @@ with st.expander("Training data per language"):
 
 st.header("Passages and their evidence")
 choice = st.columns([2, 1])
-topic = choice[0].selectbox(
-    "Topic",
-    list(labels),
-    index=list(labels).index(filters.topics[0]) if filters.topics else 0,
-    format_func=labels.get,
-    key="topics_topic",
-)
+# the passages' topic follows the sidebar's topic filter whenever that filter changes
+if filters.topics and st.session_state.get("topics_filter_topics") != list(filters.topics):
+    st.session_state["topics_topic"] = filters.topics[0]
+st.session_state["topics_filter_topics"] = list(filters.topics)
+topic = choice[0].selectbox("Topic", list(labels), format_func=labels.get, key="topics_topic")
 order = choice[1].radio(
     "Show",
     ["confident", "uncertain"],

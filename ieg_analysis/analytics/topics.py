@@ -25,9 +25,11 @@ def topic_distribution(db: Database, filters: Filters, by: str = "meeting") -> p
     group's classified passages; a topic filter keeps the rows of the chosen topics only."""
     group = "cast(meeting as varchar)" if by == "meeting" else filters.region_column
     predicate, params = filters.without("topics").where("v")
-    chosen = "where l.topic in (select unnest(?))" if filters.topics else ""
-    if filters.topics:
+    if filters.topics:  # every group keeps a row per chosen topic, 0 where it has none
+        pairs = "totals t cross join (select unnest(?) as topic) c"
         params = [*params, list(filters.topics)]
+    else:  # the topics some passage of the group carries
+        pairs = "totals t join (select distinct grp, topic from labelled) c using (grp)"
     return db.query(
         f"""
         with scoped as (
@@ -40,12 +42,12 @@ def topic_distribution(db: Database, filters: Filters, by: str = "meeting") -> p
         labelled as (
             select grp, topic, cast(sum(n) as bigint) as labelled from exploded group by all
         )
-        select l.grp as "group", l.topic, l.labelled as passages, t.passages as group_passages,
-               l.labelled / t.passages as share
-        from labelled l join totals t using (grp)
-        {chosen}
-        order by "group", topic
-        """,  # noqa: S608 - group and chosen are fixed expressions; values are bound
+        select t.grp as "group", c.topic, coalesce(l.labelled, 0) as passages,
+               t.passages as group_passages, coalesce(l.labelled, 0) / t.passages as share
+        from {pairs}
+        left join labelled l on l.grp = t.grp and l.topic = c.topic
+        order by "group", c.topic
+        """,  # noqa: S608 - group and pairs are fixed expressions; values are bound
         params,
     )
 

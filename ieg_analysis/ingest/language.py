@@ -20,7 +20,7 @@ _FUNCTION_WORDS = {
     ),
     "fr": set(
         "le la les des du de et en un une est que qui dans pour par sur au aux ce cette ses sont "
-        "ont été il elle pas ou plus leur leurs avec comme d l qu nous notre à nos aussi".split()
+        "ont été il elle pas ou plus leur leurs avec comme d l qu nous notre à aussi".split()
     ),
     "es": set(
         "el la los las del de y en un una es que por para con se su sus al como ha han fue son "

@@ -3,18 +3,19 @@
 The evidence is the vocabulary terms matched in the passage and the words that weigh most
 for the model, measured by occlusion: each word (lower-case form) is removed in turn, all of
 its occurrences at once (all variants scored in one batch), and its weight, shown at its first
-occurrence, is the drop in the label's log-odds (log p / (1 - p)), not in its probability:
-a passage scored 0.999 stays near 1 without any one word, but its log-odds still fall by that
-word's weight. All occurrences go together because the topic model counts a feature once per
-passage: removing one of two "evidence" tokens changes nothing. Of the heaviest words, those
-that are adjacent are reported as one n-gram.
+occurrence, is the drop in the label's log-odds (log p / (1 - p), computed from the model's
+scores before the sigmoid or softmax), not in its probability: a passage scored 1.00 stays at
+1.00 without any one word, but its log-odds still fall by that word's weight. All occurrences
+go together because the topic model counts a feature once per passage: removing one of two
+"evidence" tokens changes nothing. Of the heaviest words, those that are adjacent are reported
+as one n-gram.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
+import numpy
 from spacy.tokens import Doc
 
 from . import CAPACITY_LABELS, TOPICS
@@ -59,15 +60,23 @@ def explain(
         Doc(nlp.vocab, words=[t.text for t in doc if t.lower_ != form and not t.is_space])
         for form in first
     ]
-    drops: dict[int, float] = {}
-    for i, variant in zip(first.values(), nlp.pipe(variants, disable=disable), strict=True):
-        drops[i] = _log_odds(score) - _log_odds(float(variant.cats.get(label, 0.0)))
+    odds = _log_odds(nlp.get_pipe(component), [doc, *variants], label)
+    drops = {i: float(odds[0] - odds[k]) for k, i in enumerate(first.values(), start=1)}
     return Explanation(label, score, tuple(doc_terms(doc)), _ngrams(doc, drops, top, min_weight))
 
 
-def _log_odds(p: float) -> float:
-    p = min(max(p, 1e-7), 1 - 1e-7)  # float32 scores reach 0 and 1
-    return math.log(p / (1 - p))
+def _log_odds(pipe, docs: list[Doc], label: str) -> numpy.ndarray:
+    """The log-odds of ``label`` for each doc, in doubles from the scores before the output
+    layer (the probabilities saturate at 1.0 in float32 long before the scores do): the
+    score itself under a sigmoid, the score less the log-sum-exp of the others' under a
+    softmax."""
+    scores = numpy.asarray(pipe.model.layers[0].predict(docs), dtype="float64")
+    j = list(pipe.labels).index(label)
+    if pipe.model.attrs.get("multi_label", True):
+        return scores[:, j]
+    others = numpy.delete(scores, j, axis=1)
+    peak = others.max(axis=1)
+    return scores[:, j] - (peak + numpy.log(numpy.exp(others - peak[:, None]).sum(axis=1)))
 
 
 def _ngrams(

@@ -90,6 +90,7 @@ def test_language_of_each_passage() -> None:
     # none of the commonest function words, still plainly English
     text = "Angola supports closer operational cooperation between agencies through INTERPOL."
     assert detect_language(text) == "en"
+    assert detect_language("Nos complace informar sobre la ley.") == "es"  # not French "nos"
 
 
 def test_a_paragraph_running_over_a_page_break_stays_whole() -> None:

@@ -33,15 +33,26 @@ def test_bad_requests(classifier):
         explain(classifier, TEXT, "need", language="ru")
 
 
-def test_a_saturated_score_is_still_explained(classifier):
-    """At a score of 0.9999 no single word moves the probability by 0.01; the weights are
-    drops in log-odds, so the words that carry the label are still named."""
-    text = (
+@pytest.mark.parametrize(
+    "text",
+    [
         "Our Cybercrime Act 2019 was amended in 2023 to harmonise the national cybercrime "
         "legislation with the Budapest Convention and the Malabo Convention, and a new national "
-        "cybersecurity strategy sets the legal and institutional framework."
-    )
+        "cybersecurity strategy sets the legal and institutional framework.",
+        # scored exactly 1.0 in float32: only the scores before the sigmoid still differ
+        "The Cybercrime Act, the cybercrime legislation, the Budapest Convention, the Malabo "
+        "Convention, the national cybersecurity strategy, the legal framework, legislative "
+        "reform and harmonisation of cybercrime laws, the new United Nations convention, the "
+        "regional legal instruments, the legislative drafting, the institutional framework, the "
+        "national coordination body, the ratification and accession, the jurisdiction rules and "
+        "the human rights safeguards written into law.",
+    ],
+)
+def test_a_saturated_score_is_still_explained(classifier, text):
+    """At a score of 0.9999 or 1.0 no single word moves the probability by 0.01; the weights
+    are drops in log-odds from the model's scores, so the words that carry the label are still
+    named."""
     explanation = explain(classifier, text, "legislation_frameworks", language="en")
     assert explanation.score > 0.999
     assert len(explanation.weights) >= 3 and explanation.weights[0][1] > 0.5
-    assert any("Act" in ngram or "strategy" in ngram for ngram, _ in explanation.weights)
+    assert any("strategy" in ngram or "Convention" in ngram for ngram, _ in explanation.weights)

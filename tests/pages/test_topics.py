@@ -34,6 +34,31 @@ def test_a_topic_filter_narrows_the_chart_and_picks_the_passages_topic(small_db)
     assert ":orange-background[illegal access to computer systems]" in text
 
 
+def test_a_topic_filter_keeps_every_group_with_zero_where_it_has_none(small_db) -> None:
+    from ieg_analysis.analytics.filters import Filters
+    from ieg_analysis.analytics.topics import topic_distribution
+
+    db = Database(small_db)
+    every = topic_distribution(db, Filters())
+    chosen = topic_distribution(db, Filters(topics=("prevention",)))
+    assert set(chosen["group"]) == set(every["group"]) == {"4", "6"}
+    assert set(chosen["topic"]) == {"prevention"}
+    shares = dict(zip(chosen["group"], chosen["share"], strict=True))
+    assert shares["4"] == 0 and shares["6"] > 0  # Ghana wrote nothing on prevention
+    same = every[every["topic"] == "prevention"].reset_index(drop=True)
+    assert chosen[same.columns].iloc[1:].reset_index(drop=True).equals(same)
+
+
+def test_the_passages_topic_follows_a_later_topic_filter(small_db) -> None:
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert app.selectbox(key="topics_topic").value == "legislation_frameworks"
+    app.multiselect(key="f_topics").set_value(["prevention"]).run()
+    assert not app.exception
+    assert app.selectbox(key="topics_topic").value == "prevention"
+    app.selectbox(key="topics_topic").set_value("criminalization").run()  # the user's pick
+    assert app.selectbox(key="topics_topic").value == "criminalization"
+
+
 def _scored_set(name: str, passages: int, topic: float, need: float, three: float) -> dict:
     """One scored set of an evaluation report, as ``ieg evaluate`` writes it."""
     return {
