@@ -39,6 +39,23 @@ def test_search_query_parsing() -> None:
     assert SearchQuery.parse("   ").empty
 
 
+def test_numbers_in_a_search_become_phrases() -> None:
+    """The index keeps letters only: numbers must appear as written; a short one goes with
+    the word before it; words with letters and digits stay words."""
+    cases = {
+        "ransomware 2017 training": (("ransomware", "training"), ("2017",)),
+        "24/7 network": (("network",), ("24/7",)),
+        "Article 16": (("Article",), ("Article 16",)),
+        "Art. 16(2).": (("Art",), ("16(2)",)),
+        "(2019) [2020] “2021” 2022.": ((), ("2019", "2020", "2021", "2022")),
+        "COVID-19 G7": (("COVID-19", "G7"), ()),
+        "(": ((), ()),
+    }
+    for text, (words, phrases) in cases.items():
+        query = SearchQuery.parse(text)
+        assert (query.words, query.phrases) == (words, phrases), text
+
+
 def test_formula_injection_is_neutralised() -> None:
     assert neutralise('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert neutralise("+1") == "'+1" and neutralise("@SUM(A1)") == "'@SUM(A1)"

@@ -27,8 +27,10 @@ _RESULT_COLUMNS = """
 @dataclass(frozen=True)
 class SearchQuery:
     """What a user typed: words ranked by BM25, and "quoted phrases" that must appear.
-    A number or a token with digits (2017, 24/7, A/RES/74/247) is a phrase too: the full-text
-    index keeps letters only, so as a word it would be dropped unsearched."""
+    A number (2017, 24/7, 16(2)) is a phrase too, since the full-text index keeps letters
+    only and would drop it unsearched; a short one (up to three digits) goes with the word
+    before it ("Article 16"), which alone would match any 16 (2016, 160). A token with
+    letters and digits (COVID-19, G7) stays a word, searched by its letters."""
 
     words: tuple[str, ...]
     phrases: tuple[str, ...]
@@ -37,12 +39,16 @@ class SearchQuery:
     def parse(cls, text: str | None) -> SearchQuery:
         text = (text or "")[:500]
         phrases = [p.strip() for p in re.findall(r'"([^"]+)"', text) if p.strip()]
-        rest = re.sub(r'"[^"]*"', " ", text)
-        numbers = re.findall(r"(?<![^\s(])[^\s\d()]*\d[^\s()]*", rest)
-        phrases += [n.rstrip(".,;:!?") for n in numbers if n.rstrip(".,;:!?")]
-        for number in numbers:
-            rest = rest.replace(number, " ", 1)
-        words = tuple(re.findall(r"[^\W_]+(?:[-'][^\W_]+)*", rest, flags=re.UNICODE))
+        kept: list[str] = []
+        for token in re.sub(r'"[^"]*"', " ", text).split():
+            number = _number(token)
+            if number is None:
+                kept.append(token)
+            elif number.isdigit() and len(number) <= 3 and kept and _word(kept[-1]):
+                phrases.append(f"{_word(kept[-1])} {number}")
+            else:
+                phrases.append(number)
+        words = tuple(re.findall(r"[^\W_]+(?:[-'][^\W_]+)*", " ".join(kept), flags=re.UNICODE))
         return cls(words[:30], tuple(phrases[:10]))
 
     @property
@@ -57,6 +63,30 @@ class SearchQuery:
     @property
     def highlight_terms(self) -> tuple[str, ...]:
         return (*self.phrases, *self.words)
+
+
+_QUOTES = "'\"“”‘’«»"
+
+
+def _number(token: str) -> str | None:
+    """The number a typed token is (its quotes, brackets and final punctuation off), or None
+    when it has letters or no digit."""
+    token = token.strip(_QUOTES).rstrip(".,;:!?").strip(_QUOTES)
+    while len(token) > 1 and token[0] + token[-1] in ("()", "[]"):
+        token = token[1:-1]  # brackets around it
+    if token.startswith(("(", "[")) and not re.search(r"[)\]]", token):
+        token = token[1:]  # an opening bracket without its closer
+    if token.endswith((")", "]")) and not re.search(r"[(\[]", token):
+        token = token[:-1]  # a closing bracket without its opener
+    if any(ch.isdigit() for ch in token) and not any(ch.isalpha() for ch in token):
+        return token
+    return None
+
+
+def _word(token: str) -> str | None:
+    """A typed token that is one plain word (letters only, once quotes are off), else None."""
+    token = token.strip(_QUOTES)
+    return token if token.isalpha() else None
 
 
 @dataclass(frozen=True)
