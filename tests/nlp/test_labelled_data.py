@@ -47,20 +47,27 @@ def test_the_held_out_sets_share_no_sentence_with_the_training_data() -> None:
         assert shared <= STOCK_PHRASES, f"{path.name} shares {sorted(shared - STOCK_PHRASES)}"
 
 
+def _training_and_record(field: str) -> tuple[dict, list[dict]]:
+    """The training files' ``field`` ("topics" or "capacity") by passage id, and the rows of
+    the adjudication record of that field."""
+    training = {}
+    for path in sorted((REPO_ROOT / "data" / "training").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                training[row["id"]] = row[field]
+    record = REPO_ROOT / "data" / "training" / "adjudication" / f"{field}.jsonl"
+    rows = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()]
+    return training, rows
+
+
 def test_the_training_topics_are_the_adjudicated_ones() -> None:
     """Where the writer and the out-of-fold model disagreed, a second reader decided: the
     training files carry, per topic, the majority of the three readings (data/training/
     GUIDELINES.md); the control passages (model and writer agreed) keep the writer's topics.
     A passage is read again at most once (rounds 2 and 3 read the disagreements left by the
     previous round that no reader had seen)."""
-    training = {}
-    for path in sorted((REPO_ROOT / "data" / "training").glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                training[row["id"]] = row["topics"]
-    record = REPO_ROOT / "data" / "training" / "adjudication" / "topics.jsonl"
-    rows = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()]
+    training, rows = _training_and_record("topics")
     assert len(rows) > 3000 and sum(row["control"] for row in rows) >= 300
     assert len({row["id"] for row in rows}) == len(rows)
     changed = 0
@@ -86,14 +93,7 @@ def test_the_capacity_reading_is_recorded_and_not_applied() -> None:
     passages mixed in as controls. Training on the majority of the three readings scored lower
     on the held-out sets (data/training/GUIDELINES.md), so the training files keep the
     writers' labels: the record holds the readings and their majority for a later decision."""
-    training = {}
-    for path in sorted((REPO_ROOT / "data" / "training").glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                training[row["id"]] = row["capacity"]
-    record = REPO_ROOT / "data" / "training" / "adjudication" / "capacity.jsonl"
-    rows = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()]
+    training, rows = _training_and_record("capacity")
     assert len(rows) > 1500 and len({row["id"] for row in rows}) == len(rows)
     labels = {"need", "provision", "none"}
     would_change = agreed = 0
