@@ -131,15 +131,25 @@ else:
                 if "F1" in c
             },
         )
-    table, calibration = st.columns([3, 2])
-    table.dataframe(
+    st.dataframe(
         evaluation_table(report, labels),
         hide_index=True,
         width="stretch",
         column_config={
-            c: st.column_config.NumberColumn(format="%.2f") for c in ("precision", "recall", "f1")
+            **{
+                c: st.column_config.NumberColumn(
+                    c.capitalize() if c != "f1" else "F1", format="%.2f"
+                )
+                for c in ("precision", "recall", "f1")
+            },
+            "classifier": "Classifier",
+            "label": "Label",
+            "support": st.column_config.NumberColumn(
+                "n", format="%d", help="Held-out passages with the label"
+            ),
         },
     )
+    calibration, _ = st.columns([3, 2])
     calibration.plotly_chart(
         calibration_chart(
             evaluation.get("calibration", {}).get("topics", {}).get("bins", []),

@@ -160,7 +160,7 @@ def evaluation_table(report: dict, topic_labels: dict[str, str] | None = None) -
     evaluation = report.get("evaluation") or {}
     names = {**(topic_labels or {}), **CAPACITY_NAMES}
     rows = []
-    for task, title in (("topics", "Topic"), ("capacity", "Capacity building")):
+    for task, title in (("topics", "Topic"), ("capacity", "Capacity")):
         for label, scores in (evaluation.get(task, {}).get("per_label") or {}).items():
             rows.append({"classifier": title, "label": names.get(label, label), **scores})
     return pd.DataFrame(
