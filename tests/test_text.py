@@ -39,6 +39,12 @@ def test_search_query_parsing() -> None:
     assert SearchQuery.parse("   ").empty
 
 
+def test_one_letter_parts_of_a_hyphenated_word_do_not_rank() -> None:
+    query = SearchQuery.parse('e-evidence "e-mail" x-ray cyber-attacks e')
+    assert query.ranking_text == "evidence ray cyber-attacks e e-mail"
+    assert query.highlight_terms == ("e-mail", "e-evidence", "x-ray", "cyber-attacks", "e")
+
+
 def test_numbers_in_a_search_become_phrases() -> None:
     """The index keeps letters only: numbers must appear as written; a short one goes with
     the word before it; words with letters and digits stay words."""

@@ -57,8 +57,14 @@ class SearchQuery:
 
     @property
     def ranking_text(self) -> str:
-        """Everything typed, for BM25 (phrases contribute their words to the ranking)."""
-        return " ".join([*self.words, *self.phrases])
+        """Everything typed, for BM25 (phrases contribute their words to the ranking). The
+        one-letter parts of a hyphenated word are left out: "e-evidence" ranks by "evidence",
+        not also by every "e" (Spanish "and")."""
+        words = [
+            "-".join(part for part in word.split("-") if len(part) > 1) or word
+            for word in self.words
+        ]
+        return " ".join([*words, *self.phrases])
 
     @property
     def highlight_terms(self) -> tuple[str, ...]:
