@@ -223,11 +223,9 @@ def _search_sql(
         # the pattern also names a column of the candidates (always ''), so that the test is
         # made after the join, on the candidates only: a test of x.text alone would be
         # pushed below the join and run over every passage's text (5 s at a million)
-        phrases += (
-            " and strip_accents(lower(x.text)) like "
-            "'%' || strip_accents(lower(?)) || '%' || left(c.kind, 0)"
-        )
-        phrase_params.append(phrase)
+        test, bound = _phrase_test(phrase, "left(c.kind, 0)")
+        phrases += " and " + test
+        phrase_params.extend(bound)
     if phrases:
         matched = f"""select c.passage_id, c.meeting, c.document_id, c.seq, c.score
             from candidates c join passage x on x.id = c.passage_id
@@ -250,24 +248,40 @@ def _search_sql(
     return sql, [*params, *sql_params, *narrowing_params, *phrase_params]
 
 
+def _phrase_test(phrase: str, anchor: str) -> tuple[str, list[str]]:
+    """The SQL test that x.text contains ``phrase`` (accents and case aside), and its bound
+    values. A phrase that begins or ends with a digit must not run on into more digits
+    ("Article 16" is not in "Article 166", "2017" not in "20170"): a regular expression checks
+    that after the cheap substring test. ``anchor`` is an always-empty expression of the
+    relation to test after (see the callers)."""
+    test = f"strip_accents(lower(x.text)) like '%' || strip_accents(lower(?)) || '%' || {anchor}"
+    before = "(^|[^0-9])" if phrase[:1].isdigit() else ""
+    after = "([^0-9]|$)" if phrase[-1:].isdigit() else ""
+    if not (before or after):
+        return test, [phrase]
+    test += (
+        f" and regexp_matches(strip_accents(lower(x.text)), '{before}' || "
+        f"regexp_escape(strip_accents(lower(?))) || '{after}' || {anchor})"
+    )
+    return test, [phrase, phrase]
+
+
 def _phrase_matches(db: Database, ids: list[int], phrases: tuple[str, ...]) -> set[int]:
     """Which of the passages ``ids`` contain every phrase, their text read by id (a lookup
     in the passage table's key each, in chunks the index is used for; an index lookup runs
     on one thread, so the chunks run two at a time)."""
-    tests = " and ".join(
-        # the pattern names the id too, so that the test is not pushed into the scan (where
-        # it would run over every passage's text instead of the few looked up)
-        "strip_accents(lower(x.text)) like "
-        "'%' || strip_accents(lower(?)) || '%' || left(cast(x.id as varchar), 0)"
-        for _ in phrases
-    )
+    # the pattern names the id too, so that the test is not pushed into the scan (where it
+    # would run over every passage's text instead of the few looked up)
+    made = [_phrase_test(phrase, "left(cast(x.id as varchar), 0)") for phrase in phrases]
+    tests = " and ".join(test for test, _ in made)
+    bound = [value for _, values in made for value in values]
 
     def check(chunk: list[int]) -> list[int]:
         placeholders = ", ".join("?" for _ in chunk)
         found = db.query(
             f"select x.id from (select id, text from passage where id in ({placeholders})) x "  # noqa: S608
             f"where {tests}",
-            [*chunk, *phrases],
+            [*chunk, *bound],
         )
         return [int(i) for i in found["id"]]
 
