@@ -27,6 +27,12 @@ from ui.common import cached, page_header, settings
 from ui.filters import filter_panel
 from ui.text import escape_markdown, highlight_spans
 
+
+def four_decimals(scores) -> dict:
+    """The F1 columns with four decimals: 0.8496 is not the 0.85 target."""
+    return {c: st.column_config.NumberColumn(format="%.4f") for c in scores.columns if "F1" in c}
+
+
 st.set_page_config(page_title="Topics · IEG Analysis", page_icon="🏷️", layout="wide")
 db, source = page_header(
     "Topics",
@@ -107,11 +113,7 @@ else:
             summary,
             hide_index=True,
             width="stretch",
-            column_config={  # four decimals: 0.8496 is not the 0.85 target
-                c: st.column_config.NumberColumn(format="%.4f")
-                for c in summary.columns
-                if "F1" in c
-            },
+            column_config=four_decimals(summary),
         )
     diagnostic = diagnostic_summary(report)
     if not diagnostic.empty:
@@ -125,11 +127,7 @@ else:
             diagnostic,
             hide_index=True,
             width="stretch",
-            column_config={
-                c: st.column_config.NumberColumn(format="%.4f")
-                for c in diagnostic.columns
-                if "F1" in c
-            },
+            column_config=four_decimals(diagnostic),
         )
     st.dataframe(
         evaluation_table(report, labels),

@@ -26,13 +26,7 @@ def highlight(text: str, terms: tuple[str, ...] | list[str]) -> str:
     if not patterns:
         return escape_markdown(text)
     pattern = re.compile("|".join(sorted(patterns, key=len, reverse=True)), re.IGNORECASE)
-    out, last = [], 0
-    for match in pattern.finditer(text):
-        out.append(escape_markdown(text[last : match.start()]))
-        out.append(":orange-background[" + escape_markdown(match.group(0)) + "]")
-        last = match.end()
-    out.append(escape_markdown(text[last:]))
-    return "".join(out)
+    return highlight_spans(text, [match.span() for match in pattern.finditer(text)])
 
 
 def highlight_spans(text: str, spans: list[tuple[int, int]]) -> str:

@@ -44,8 +44,8 @@ class SearchQuery:
             number = _number(token)
             if number is None:
                 kept.append(token)
-            elif number.isdigit() and len(number) <= 3 and kept and _word(kept[-1]):
-                phrases.append(f"{_word(kept[-1])} {number}")
+            elif number.isdigit() and len(number) <= 3 and kept and (word := _word(kept[-1])):
+                phrases.append(f"{word} {number}")
             else:
                 phrases.append(number)
         words = tuple(re.findall(r"[^\W_]+(?:[-'][^\W_]+)*", " ".join(kept), flags=re.UNICODE))

@@ -26,10 +26,10 @@ def topic_distribution(db: Database, filters: Filters, by: str = "meeting") -> p
     group = "cast(meeting as varchar)" if by == "meeting" else filters.region_column
     predicate, params = filters.without("topics").where("v")
     if filters.topics:  # every group keeps a row per chosen topic, 0 where it has none
-        pairs = "totals t cross join (select unnest(?) as topic) c"
+        pairs = "select grp, unnest(?) as topic from totals"
         params = [*params, list(filters.topics)]
     else:  # the topics some passage of the group carries
-        pairs = "totals t join (select distinct grp, topic from labelled) c using (grp)"
+        pairs = "select grp, topic from labelled"
     return db.query(
         f"""
         with scoped as (
@@ -41,12 +41,12 @@ def topic_distribution(db: Database, filters: Filters, by: str = "meeting") -> p
         exploded as (select grp, unnest(topic_labels) as topic, n from scoped),
         labelled as (
             select grp, topic, cast(sum(n) as bigint) as labelled from exploded group by all
-        )
-        select t.grp as "group", c.topic, coalesce(l.labelled, 0) as passages,
+        ),
+        pairs as ({pairs})
+        select grp as "group", topic, coalesce(l.labelled, 0) as passages,
                t.passages as group_passages, coalesce(l.labelled, 0) / t.passages as share
-        from {pairs}
-        left join labelled l on l.grp = t.grp and l.topic = c.topic
-        order by "group", c.topic
+        from pairs join totals t using (grp) left join labelled l using (grp, topic)
+        order by "group", topic
         """,  # noqa: S608 - group and pairs are fixed expressions; values are bound
         params,
     )
