@@ -41,6 +41,10 @@ def _lock(path: Path, mode: int, deadline: float, db_path: Path) -> int:
 
 
 def _unlock(fd: int) -> None:
+    """Release and close. The explicit release matters: a process forked while ``fd`` was
+    open holds a copy of it, and closing only this copy would leave the lock with the
+    child for its whole life (a fork during a probe kept the turn shared, so the parent's
+    next writer timed out with "in use by another writer")."""
     try:
         fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
@@ -70,31 +74,27 @@ def leave(fd: int) -> None:
     _unlock(fd)
 
 
+def _taken(path: Path, mode: int) -> bool:
+    """Whether ``mode`` could be taken on ``path`` now; a probe that holds nothing after."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, mode | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return False
+    _unlock(fd)
+    return True
+
+
 def writer_waiting(db_path: Path) -> bool:
     """Whether a writer holds the turn (it waits for the readers inside, or writes)."""
-    key = str(Path(db_path).resolve())
-    fd = os.open(key + ".turn", os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)  # closing the descriptor drops the probe's lock
-    return False
+    return not _taken(Path(str(Path(db_path).resolve()) + ".turn"), fcntl.LOCK_SH)
 
 
 def reader_waiting(db_path: Path) -> bool:
     """Whether a connection of another process waits for DuckDB's own file lock (which
     a kept connection of this process holds): it holds the ".want" file shared meanwhile."""
-    key = str(Path(db_path).resolve())
-    fd = os.open(key + ".want", os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
-    return False
+    return not _taken(Path(str(Path(db_path).resolve()) + ".want"), fcntl.LOCK_EX)
 
 
 @contextlib.contextmanager
@@ -104,9 +104,13 @@ def wanting(db_path: Path) -> Iterator[None]:
     fd = os.open(key + ".want", os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_SH)
+    except BaseException:
+        os.close(fd)
+        raise
+    try:
         yield
     finally:
-        os.close(fd)
+        _unlock(fd)
 
 
 @contextlib.contextmanager

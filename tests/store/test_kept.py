@@ -4,11 +4,18 @@ process's writers."""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import signal
 import subprocess
 import sys
 import time
+import warnings
+
+import pytest
 
 from ieg_analysis.store import db as store_db
+from ieg_analysis.store import gate as gates
 from ieg_analysis.store.db import Database
 from ieg_analysis.store.writer import Writer
 
@@ -72,3 +79,41 @@ def test_another_process_can_write_and_read_while_it_is_open(db: Database) -> No
         )
         assert float(done.stdout.strip()) < 30  # well before the kept connection's idle close
     assert db.query("select value from meta where key = 'other'")["value"].item() == "process"
+
+
+@pytest.mark.parametrize("probe", ["writer_waiting", "reader_waiting", "wanting"])
+def test_a_process_forked_during_a_probe_keeps_no_lock(tmp_path, monkeypatch, probe) -> None:
+    """The kept connection's watcher probes the gate's files every 50 ms, and classification
+    forks its workers: a fork while a probe held its lock gave the child a copy of the
+    descriptor, so closing the parent's copy left the lock with the child, and the parent's
+    next writer waited it out and failed with "in use by another writer"."""
+    path = tmp_path / "fork.duckdb"
+    real_flock, children = gates.fcntl.flock, []
+
+    def flock_then_fork(fd: int, operation: int) -> None:
+        real_flock(fd, operation)
+        if not operation & fcntl.LOCK_UN and not children:
+            with warnings.catch_warnings():  # pytest's threads: the child only sleeps
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
+            if pid == 0:
+                time.sleep(60)
+                os._exit(0)
+            children.append(pid)
+
+    monkeypatch.setattr(gates.fcntl, "flock", flock_then_fork)
+    try:
+        if probe == "wanting":
+            with gates.wanting(path):
+                pass
+        else:
+            getattr(gates, probe)(path)
+        monkeypatch.undo()
+        assert children, "the probe took no lock"
+        assert not gates.reader_waiting(path)
+        with gates.gate(path, exclusive=True, wait_s=0.5):
+            pass
+    finally:
+        for pid in children:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
