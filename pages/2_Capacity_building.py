@@ -184,6 +184,11 @@ priorities = cached(db, source, priority_table, filters)
 if priorities.empty:
     st.info("No State expressed a need under these filters. Widen the filters in the sidebar.")
 else:
+    st.caption(
+        "Ranked by the share of the region's submitting States that expressed a need on the "
+        "topic, discounted for small regions (the lower end of the share's 95 % Wilson "
+        "interval), so 2 of 2 States do not outrank 21 of 27; ties go to more need passages."
+    )
     table = priorities.assign(
         share_states=priorities["share_states"] * 100,
         states=priorities["states"].map(", ".join),

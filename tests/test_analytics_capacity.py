@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from ieg_analysis.analytics.capacity import (
@@ -15,6 +16,7 @@ from ieg_analysis.analytics.capacity import (
     priority_table,
     providers,
     state_need_intensity,
+    wilson_lower_sql,
 )
 from ieg_analysis.analytics.filters import Filters
 from ieg_analysis.errors import InvalidValueError, UnknownTopicError
@@ -228,7 +230,20 @@ def test_evidence_count_matches_the_matrix(db) -> None:
         assert len(evidence) == cell["value"]
 
 
-def test_priority_table_ranks_by_share_then_count(db) -> None:
+def test_wilson_lower_bound_discounts_small_counts() -> None:
+    def lower(k: int, n: int) -> float:
+        return duckdb.sql(f"select {wilson_lower_sql(str(k), str(n))}").fetchone()[0]
+
+    # textbook values of the 95 % Wilson interval's lower end
+    assert lower(1, 1) == pytest.approx(0.2065, abs=1e-4)
+    assert lower(21, 27) == pytest.approx(0.5924, abs=1e-4)
+    assert lower(0, 4) == pytest.approx(0.0, abs=1e-12)
+    assert lower(2, 2) < lower(21, 27) < 21 / 27  # a one- or two-State region does not lead
+    assert lower(1, 1) < lower(3, 3)
+    assert lower(50, 100) < lower(500, 1000) < 0.5  # closes in on the share as n grows
+
+
+def test_priority_table_ranks_by_discounted_share_then_count(db) -> None:
     table = priority_table(db, Filters())
     pairs = list(zip(table["region"], table["topic_id"], strict=True))
     assert pairs == [

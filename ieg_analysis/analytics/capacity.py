@@ -282,11 +282,24 @@ EVIDENCE_COLUMNS = """country_name as state, country_iso3 as iso3, actor_name as
     para_number"""
 
 
+def wilson_lower_sql(successes: str, trials: str, z: float = 1.96) -> str:
+    """SQL for the lower end of the Wilson score interval of ``successes`` of ``trials``
+    (column expressions; ``trials`` > 0): a share discounted for how few it counts, so
+    2 of 2 States (0.34) ranks below 21 of 27 (0.59), and 1 of 1 (0.21) below 3 of 3."""
+    k, n, zz = f"cast({successes} as double)", f"cast({trials} as double)", z * z
+    return (
+        f"(({k} / {n} + {zz / 2!r} / {n} - {z!r} * sqrt(({k} / {n}) * (1 - {k} / {n}) / {n}"
+        f" + {zz / 4!r} / ({n} * {n}))) / (1 + {zz!r} / {n}))"
+    )
+
+
 def priority_table(db: Database, filters: Filters, *, top: int = 20) -> pd.DataFrame:
     """Grain: one row per (region, topic) pair with at least one need, the ``top`` pairs
     ranked by the share of the region's submitting States that expressed a need on the
-    topic, then by need passages. Columns: rank, region, topic_id, topic_label,
-    states_submitting, need_states, share_states (0–1), need_passages,
+    topic, discounted for small regions (``priority``: the lower end of the share's 95 %
+    Wilson interval, so one State of a one-State region does not come first), then by need
+    passages. Columns: rank, region, topic_id, topic_label, states_submitting,
+    need_states, share_states (0–1), priority (0–1), need_passages,
     region_offer_passages (offers on the topic by any State of the region),
     states (names), example_state, example_meeting, example_document, example_para,
     example_text (the need passage of the cell with the highest need score)."""
@@ -299,11 +312,12 @@ def priority_table(db: Database, filters: Filters, *, top: int = 20) -> pd.DataF
         cells  # noqa: S608 - identifiers from fixed lists; values bound
         + f"""
     , ranked as (
-        select *, need_states / states_submitting as share_states
+        select *, need_states / states_submitting as share_states,
+            {wilson_lower_sql("need_states", "states_submitting")} as priority
         from cells
         where need_states > 0
           and (len(?::varchar[]) = 0 or list_contains(?::varchar[], topic_id))
-        order by share_states desc, need_passages desc, need_states desc, region, topic_ordinal
+        order by priority desc, need_passages desc, need_states desc, region, topic_ordinal
         limit ?
     ),
     examples as (  -- the strongest need passage of each (region, topic)
@@ -316,11 +330,11 @@ def priority_table(db: Database, filters: Filters, *, top: int = 20) -> pd.DataF
         group by all
     )
     select row_number() over (
-            order by r.share_states desc, r.need_passages desc, r.need_states desc,
+            order by r.priority desc, r.need_passages desc, r.need_states desc,
                 r.region, r.topic_ordinal
         ) as rank,
         r.region, r.topic_id, r.topic_label, r.states_submitting, r.need_states,
-        r.share_states, r.need_passages, r.region_offer_passages,
+        r.share_states, r.priority, r.need_passages, r.region_offer_passages,
         r.need_state_names as states, e.example_id
     from ranked r
     left join examples e on e.region = r.region and e.topic_id = r.topic_id

@@ -243,9 +243,13 @@ def priority_table(f: Frames, filters: Filters, *, top: int = 20) -> pd.DataFram
     ranked = cells[cells["need_states"] > 0].copy()
     if filters.topics:
         ranked = ranked[ranked["topic_id"].isin(filters.topics)]
-    ranked["share_states"] = ranked["need_states"] / ranked["states_submitting"]
+    k, n, z = ranked["need_states"], ranked["states_submitting"], 1.96
+    ranked["share_states"] = share = k / n
+    ranked["priority"] = (
+        share + z * z / (2 * n) - z * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n))
+    ) / (1 + z * z / n)
     ranked = ranked.sort_values(
-        ["share_states", "need_passages", "need_states", "region", "topic_ordinal"],
+        ["priority", "need_passages", "need_states", "region", "topic_ordinal"],
         ascending=[False, False, False, True, True],
     ).head(top)
     v = f.v
@@ -291,6 +295,7 @@ def priority_table(f: Frames, filters: Filters, *, top: int = 20) -> pd.DataFram
             "states_submitting",
             "need_states",
             "share_states",
+            "priority",
             "need_passages",
             "region_offer_passages",
             "states",
