@@ -9,7 +9,6 @@ import pytest
 
 from ieg_analysis.analytics.evidence import (
     NO_REGION,
-    OBSERVERS,
     TERM_WEIGHT,
     NoSearchIndexError,
     recommendation_evidence,
@@ -207,7 +206,7 @@ def test_region_shares_of_the_evidence(evidence_db) -> None:
     shares = region_shares(evidence).set_index("region")
     assert shares["share"].to_dict() == {
         "African": 0.5,
-        OBSERVERS: 0.25,
+        "UNODC": 0.25,
         "Western European and other": 0.25,
     }
     assert shares.loc["African", "states"] == 2

@@ -16,7 +16,8 @@ Definitions shared by every function here:
   share of the recommendation's vocabulary terms (``text_term``) that the passage also
   raises (0–1; 0 when the recommendation has no term). A passage with neither a word nor
   a term in common is no candidate. The ``top`` passages by similarity are its evidence.
-- Regions follow ``filters.region_column``; observers have none.
+- Regions follow ``filters.region_column``; a submitter that is not a State has its kind
+  ("Private sector", "UNODC") in the region column.
 - The filters: meetings and topics choose the recommendations (listed meeting, listed
   topic); regions, States, submitter types and languages narrow the evidence passages of
   :func:`recommendation_evidence` (a delegate can ask "what of my region's submissions is
@@ -29,16 +30,21 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import IEGError
+from ..records import OBSERVER_TYPES
 from ..reference import REGION_SCHEMES
 from ..store.db import Database
 from ..store.facts import passage_source
-from .filters import Filters
+from .filters import ACTOR_TYPE_LABELS, Filters
 
 EVIDENCE_KINDS = ("written_submission", "statement")
 TERM_WEIGHT = 0.5
 DEFAULT_TOP = 10
 NO_REGION = "No region"
-OBSERVERS = "Observers"
+# the region column of a submitter that is not a State: its kind ("Private sector", not a
+# catch-all "Observers" that hides a company among intergovernmental organisations)
+NON_STATE_GROUPS = " ".join(
+    f"when '{kind}' then '{ACTOR_TYPE_LABELS[kind]}'" for kind in OBSERVER_TYPES
+)
 
 
 class NoSearchIndexError(IEGError):
@@ -213,7 +219,7 @@ def _evidence_sql(
             coalesce(len(rt.terms), 0) as rec_term_count,
             p.meeting, p.actor_name as submitter, p.actor_type, p.country_iso3,
             p.country_name,
-            case when p.actor_type not in ('member_state', 'observer_state') then '{OBSERVERS}'
+            case p.actor_type {NON_STATE_GROUPS}
                 else coalesce(nullif(p.{region}, ''), '{NO_REGION}') end as region,
             p.kind, p.language
         from matched m
@@ -291,8 +297,8 @@ def recommendation_evidence(
 def region_shares(evidence: pd.DataFrame) -> pd.DataFrame:
     """Grain: one row per region among ``evidence`` (the frame of
     :func:`recommendation_evidence`): passages, states (distinct), share (passages ÷ all
-    evidence passages, 0–1). Observers and States without a region are rows of their own.
-    Largest share first."""
+    evidence passages, 0–1). Each kind of non-State submitter, and the States without a
+    region, are rows of their own. Largest share first."""
     if evidence.empty:
         return pd.DataFrame(columns=["region", "passages", "states", "share"])
     grouped = evidence.groupby("region", as_index=False).agg(
