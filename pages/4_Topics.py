@@ -15,6 +15,7 @@ from ieg_analysis.analytics.topics import (
     term_spans,
     topic_distribution,
     unclassified_summary,
+    warm_explanations,
 )
 from ieg_analysis.charts.topics import (
     calibration_chart,
@@ -159,6 +160,7 @@ with st.expander("Training data per language"):
     st.json(report["meta"].get("languages", {}), expanded=False)
 
 st.header("Passages and their evidence")
+warm_explanations(settings().model_dir)  # so the first "Why this label?" answers at once
 choice = st.columns([2, 1])
 # the passages' topic follows the sidebar's topic filter whenever that filter changes
 if filters.topics and st.session_state.get("topics_filter_topics") != list(filters.topics):

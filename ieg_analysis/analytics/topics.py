@@ -3,7 +3,9 @@ is, how well it did on the held-out set, and the evidence behind a label."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -206,11 +208,31 @@ def _set_scores(sets: list[dict], first: str) -> pd.DataFrame:
     )
 
 
+_LOADING = threading.Lock()
+
+
 @lru_cache(maxsize=2)
-def _classifier(model_dir: str):
+def _load_classifier(model_dir: str):
     from ..nlp.classifier import Classifier
 
     return Classifier.load(Path(model_dir))
+
+
+def _classifier(model_dir: str):
+    with _LOADING:  # one load, however many threads ask at once
+        return _load_classifier(model_dir)
+
+
+def warm_explanations(model_dir: Path) -> None:
+    """Load the model for :func:`explain_label` in a background thread (about 3 s), so the
+    first "Why this label?" does not wait for it. A failure is left for that call to report."""
+
+    def load() -> None:
+        with contextlib.suppress(Exception):
+            _classifier(str(model_dir))
+
+    if not _LOADING.locked() and _load_classifier.cache_info().currsize == 0:
+        threading.Thread(target=load, name="ieg-warm-explanations", daemon=True).start()
 
 
 def term_spans(text: str, language: str) -> list[tuple[int, int]]:

@@ -56,3 +56,30 @@ def test_a_saturated_score_is_still_explained(classifier, text):
     assert explanation.score > 0.999
     assert len(explanation.weights) >= 3 and explanation.weights[0][1] > 0.5
     assert any("strategy" in ngram or "Convention" in ngram for ngram, _ in explanation.weights)
+
+
+def test_warming_loads_the_model_once_in_the_background(tmp_path):
+    import threading
+
+    from ieg_analysis.analytics import topics
+    from ieg_analysis.errors import IEGError
+    from tests.nlp.conftest import SHIPPED_MODELS
+
+    def join_warming() -> None:
+        for thread in threading.enumerate():
+            if thread.name == "ieg-warm-explanations":
+                thread.join(timeout=120)
+
+    topics._load_classifier.cache_clear()
+    topics.warm_explanations(tmp_path / "no-model")  # a failure waits for the real call
+    join_warming()
+    with pytest.raises(IEGError):
+        topics.explain_label(tmp_path / "no-model", TEXT, "need", "en")
+    topics._load_classifier.cache_clear()
+    topics.warm_explanations(SHIPPED_MODELS)
+    topics.warm_explanations(SHIPPED_MODELS)  # at once again: still one load
+    join_warming()
+    assert topics._load_classifier.cache_info().misses == 1
+    why = topics.explain_label(SHIPPED_MODELS, TEXT, "need", "en")
+    assert topics._load_classifier.cache_info().misses == 1  # the warmed model answered
+    assert why["score"] > 0.5
