@@ -160,7 +160,6 @@ with st.expander("Training data per language"):
     st.json(report["meta"].get("languages", {}), expanded=False)
 
 st.header("Passages and their evidence")
-warm_explanations(settings().model_dir)  # so the first "Why this label?" answers at once
 choice = st.columns([2, 1])
 # the passages' topic follows the sidebar's topic filter whenever that filter changes
 if filters.topics and st.session_state.get("topics_filter_topics") != list(filters.topics):
@@ -200,3 +199,7 @@ for _, row in rows.head(15).iterrows():
                     "without them; 0.7 halves the odds): "
                     + escape_markdown(words or "no single word: the label rests on many")
                 )
+
+# Load the explanation model once the page is drawn (about 3 s in the background, once per
+# server process), so the first "Why this label?" does not wait for it.
+warm_explanations(settings().model_dir)
