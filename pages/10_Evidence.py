@@ -14,6 +14,7 @@ from ieg_analysis.analytics.evidence import (
 from ieg_analysis.analytics.recommendations import recommendation_table
 from ieg_analysis.charts.evidence import evidence_regions_bar, representation_bars
 from ieg_analysis.errors import IEGError
+from ieg_analysis.export.compilation import plural
 from ieg_analysis.reference import REGION_SCHEMES, load_reference
 from ui.common import cached, page_header
 from ui.filters import filter_panel
@@ -77,7 +78,7 @@ else:
         width="stretch",
     )
     st.caption(
-        f"The {len(evidence)} passages of written submissions and statements (up to the "
+        f"The {plural(len(evidence), 'passage')} of written submissions and statements (up to the "
         "recommendation's meeting) most similar to it: BM25 on its words, scaled to the best "
         f"match (0–1), plus {TERM_WEIGHT} × the share of its vocabulary terms the passage "
         "also raises. Choose a row to read the passage whole."

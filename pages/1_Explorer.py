@@ -12,6 +12,7 @@ from ieg_analysis.analytics.explorer import (
     search_passages,
 )
 from ieg_analysis.analytics.filters import ACTOR_TYPE_LABELS
+from ieg_analysis.export.compilation import plural
 from ieg_analysis.export.tables import to_csv_bytes, to_xlsx_bytes
 from ieg_analysis.reference import load_reference
 from ui.common import cached, page_header, provenance
@@ -58,7 +59,7 @@ def show_document(document_id: int) -> None:
             f"{info['submitter']} · meeting {info['meeting']} · {info['kind'].replace('_', ' ')}"
             f" · received {info['received'] or 'unknown'}"
             + (" (after the deadline)" if late else "")
-            + f" · {info['source_name']} · {info['n_passages']} passages"
+            + f" · {info['source_name']} · {plural(int(info['n_passages']), 'passage')}"
         )
     )
     heading = None
@@ -110,7 +111,7 @@ if result.total == 0:
 
 top = st.columns([3, 1])
 top[0].markdown(
-    f"**{result.total:,} passages** match"
+    f"**{plural(result.total, 'passage')}** {'matches' if result.total == 1 else 'match'}"
     + (f" · {escape_markdown(filters.describe(reference))}" if filters.to_query_params() else "")
 )
 page = top[1].number_input(

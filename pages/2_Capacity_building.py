@@ -15,6 +15,7 @@ from ieg_analysis.analytics.capacity import (
 )
 from ieg_analysis.analytics.filters import ACTOR_TYPE_LABELS
 from ieg_analysis.charts.capacity import need_map, needs_heatmap
+from ieg_analysis.export.compilation import plural
 from ieg_analysis.reference import REGION_SCHEMES, load_reference
 from ui.common import cached, page_header
 from ui.filters import filter_panel
@@ -146,8 +147,8 @@ if evidence.empty:
     )
 else:
     st.caption(
-        f"{len(evidence)} passages ({MEASURES[measure]}), strongest first. Click a cell of the "
-        "heatmap or pick a region and topic; choose a row to read the passage whole."
+        f"{plural(len(evidence), 'passage')} ({MEASURES[measure]}), strongest first. Click a "
+        "cell of the heatmap or pick a region and topic; choose a row to read the passage whole."
     )
     shown = st.dataframe(
         evidence.assign(para_number=evidence["para_number"].fillna("–"))[

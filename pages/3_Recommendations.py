@@ -19,6 +19,7 @@ from ieg_analysis.analytics.recommendations import (
     subtheme_gaps,
 )
 from ieg_analysis.charts.recommendations import coverage_chart, gaps_chart, outcomes_bar
+from ieg_analysis.export.compilation import plural
 from ieg_analysis.reference import load_reference
 from ui.common import cached, page_header
 from ui.filters import filter_panel
@@ -199,10 +200,11 @@ else:
         chosen = gaps.set_index("term_id").loc[term_id]
         passages = cached(db, source, gap_passages, filters, topic, term_id)
         st.caption(
-            f"{int(chosen['passages']):,} passages from {int(chosen['states']):,} States "
-            f"({int(chosen['submitters']):,} submitters in all); "
-            f"{int(chosen['recommendations']):,} recommendations on the topic mention it."
-            + (" Showing the first 50." if chosen["passages"] > len(passages) else "")
+            f"{plural(int(chosen['passages']), 'passage')} from "
+            f"{plural(int(chosen['states']), 'State')} "
+            f"({plural(int(chosen['submitters']), 'submitter')} in all); "
+            f"{plural(int(chosen['recommendations']), 'recommendation')} on the topic "
+            "mention it." + (" Showing the first 50." if chosen["passages"] > len(passages) else "")
         )
         st.dataframe(
             passages[

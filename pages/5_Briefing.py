@@ -7,7 +7,12 @@ import html
 import streamlit as st
 
 from ieg_analysis.analytics.filters import parse_filters
-from ieg_analysis.export.compilation import MODES, compilation_summary, compile_meeting
+from ieg_analysis.export.compilation import (
+    MODES,
+    compilation_summary,
+    compile_meeting,
+    plural,
+)
 from ieg_analysis.export.compilation_docx import to_docx
 from ieg_analysis.export.compilation_pdf import to_pdf as compilation_pdf
 from ieg_analysis.export.errors import EmptyCompilationError, RendererError
@@ -226,8 +231,9 @@ except EmptyCompilationError as error:
     st.info(str(error))
 else:
     st.caption(
-        f"{compilation.documents} written submissions, {compilation.passages:,} passages, "
-        f"{compilation.late} received after the deadline "
+        f"{plural(compilation.documents, 'written submission')}, "
+        f"{plural(compilation.passages, 'passage')}, "
+        f"{compilation.late:,} received after the deadline "
         f"({compilation.deadline:%d %b %Y}). {MODES[mode]}"
     )
     columns = st.columns(3)

@@ -24,7 +24,7 @@ def test_search_highlights_and_is_kept_in_the_url(small_db) -> None:
     app.text_input[0].input("evidence").run()
     assert not app.exception
     text = _markdown(app)
-    assert "**1 passages** match" in text
+    assert "**1 passage** matches" in text
     assert ":orange-background[evidence]" in text
     assert app.query_params["q"] == "evidence"
 
