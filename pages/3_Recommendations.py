@@ -105,16 +105,20 @@ elif totals["passages_labelled"] == 0:
     )
 else:
     st.plotly_chart(coverage_chart(cover), width="stretch")
+    unlabelled = int(totals["passages_in_view"] - totals["passages_labelled"])
+    not_counted = (
+        "carries no topic label and is" if unlabelled == 1 else "carry no topic label and are"
+    )
     st.caption(
-        f"**How to read it.** Each topic's share of the {int(cover['recommendations'].sum()):,} "
-        "recommendations (blue) beside its share of the work-plan topic labels the model put "
+        "**How to read it.** Each topic's share of the "
+        f"{plural(int(cover['recommendations'].sum()), 'recommendation')} (blue) beside its "
+        "share of the work-plan topic labels the model put "
         f"on {int(totals['passages_labelled']):,} submission passages (orange; a passage "
         "can carry several topics). **Coverage ratio** = recommendation share ÷ passage "
         "share: 1 means as many recommendations as the topic's weight in the submissions; "
         f"below {THIN_RATIO} (red line) the topic is covered thinly. With a meeting filter, "
         "topics not on those meetings' agenda are never called thin. "
-        f"{int(totals['passages_in_view'] - totals['passages_labelled']):,} passages in view "
-        "carry no topic label and are not counted. Filters: "
+        f"{plural(unlabelled, 'passage')} in view {not_counted} not counted. Filters: "
         f"{filters.without('topics').describe(reference)}."
     )
     with st.expander("The numbers behind the chart"):
@@ -189,7 +193,7 @@ else:
         st.caption(
             f"Terms mentioned in the {int(first['topic_passages']):,} submission passages on "
             f"the topic at least twice as often (in share) as in its "
-            f"{int(first['topic_recommendations']):,} recommendations; widest gap first."
+            f"{plural(int(first['topic_recommendations']), 'recommendation')}; widest gap first."
         )
         st.plotly_chart(gaps_chart(gaps, topic=reference.topics[topic].label), width="stretch")
         term_id = st.selectbox(
@@ -204,7 +208,9 @@ else:
             f"{plural(int(chosen['states']), 'State')} "
             f"({plural(int(chosen['submitters']), 'submitter')} in all); "
             f"{plural(int(chosen['recommendations']), 'recommendation')} on the topic "
-            "mention it." + (" Showing the first 50." if chosen["passages"] > len(passages) else "")
+            + ("mentions" if int(chosen["recommendations"]) == 1 else "mention")
+            + " it."
+            + (" Showing the first 50." if chosen["passages"] > len(passages) else "")
         )
         st.dataframe(
             passages[
@@ -257,8 +263,8 @@ if table.empty:
     st.stop()
 disagreeing = int(table["disagreement"].sum())
 st.caption(
-    f"{len(table):,} recommendations; the model places {disagreeing:,} of them under another "
-    "topic than their heading (⚠ in the table). Click a row to read it whole with its "
+    f"{plural(len(table), 'recommendation')}; the model places {disagreeing:,} of them under "
+    "another topic than their heading (⚠ in the table). Click a row to read it whole with its "
     "comments."
 )
 clear = table["model_score"] >= DISAGREEMENT_SCORE

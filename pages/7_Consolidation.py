@@ -15,6 +15,7 @@ from ieg_analysis.consolidation.service import (
     draft_list,
 )
 from ieg_analysis.errors import IEGError
+from ieg_analysis.export.compilation import plural
 from ieg_analysis.export.consolidated import consolidated_draft
 from ieg_analysis.reference import load_reference
 from ui.auth import sign_in_panel, signed_in_user
@@ -100,7 +101,7 @@ else:
     chosen = clusters.iloc[rows[0] if rows else 0]
     number = int(chosen["cluster"])
     members = result.members_of(number)
-    st.subheader(f"Group {number}: {chosen['size']} recommendations")
+    st.subheader(f"Group {number}: {plural(int(chosen['size']), 'recommendation')}")
     st.markdown("**Suggested wording** (" + escape_markdown(chosen["representative"]) + ")")
     st.markdown("> " + escape_markdown(chosen["wording"]))
     decided = (

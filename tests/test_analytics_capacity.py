@@ -77,7 +77,10 @@ def _csv(rows: list[str]) -> bytes:
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory) -> Database:
-    path: Path = tmp_path_factory.mktemp("capacity") / "capacity.duckdb"
+    return _build(tmp_path_factory.mktemp("capacity") / "capacity.duckdb", DOCUMENTS)
+
+
+def _build(path: Path, documents: list) -> Database:
     settings = Settings(db_path=path, model_dir=path.parent / "models")
     requests = [
         IngestRequest(
@@ -88,7 +91,7 @@ def db(tmp_path_factory) -> Database:
             kind=kind,
             actor_type=actor_type,
         )
-        for submitter, meeting, actor_type, kind, passages in DOCUMENTS
+        for submitter, meeting, actor_type, kind, passages in documents
     ]
     requests.append(
         IngestRequest(
@@ -258,6 +261,18 @@ def test_priority_table_ranks_by_discounted_share_then_count(db) -> None:
     assert top["example_state"] in {"Ghana", "Kenya"}
     assert "police" in top["example_text"]
     assert len(priority_table(db, Filters(), top=1)) == 1
+
+
+def test_a_one_state_region_does_not_lead_the_priorities(tmp_path) -> None:
+    brazil = ("Brazil", 4, None, "written_submission", ["Brazil needs evidence software."])
+    table = priority_table(_build(tmp_path / "one.duckdb", [*DOCUMENTS, brazil]), Filters())
+    pairs = list(zip(table["region"], table["topic_id"], strict=True))
+    assert pairs[:2] == [
+        ("African", LE),  # 2 of 3 States: 0.2077
+        ("Latin American and Caribbean", EE),  # 1 of 1 (the raw share, 100 %, led): 0.2065
+    ]
+    assert table["share_states"].iloc[1] == 1.0
+    assert table["priority"].is_monotonic_decreasing
 
 
 def test_state_need_intensity_is_per_state(db) -> None:

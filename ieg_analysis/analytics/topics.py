@@ -223,16 +223,24 @@ def _classifier(model_dir: str):
         return _load_classifier(model_dir)
 
 
+_WARMED: set[str] = set()  # model folders warmed (or tried) by this process
+
+
 def warm_explanations(model_dir: Path) -> None:
-    """Load the model for :func:`explain_label` in a background thread (about 3 s), so the
-    first "Why this label?" does not wait for it. A failure is left for that call to report."""
+    """Load the model for :func:`explain_label` in a background thread (about 3 s and 80 MB,
+    once per process and model folder), so the first "Why this label?" does not wait for
+    it. A failure is not retried here: it is left for that call to report."""
+    key = str(model_dir)
+    with _LOADING:
+        if key in _WARMED:
+            return
+        _WARMED.add(key)
 
     def load() -> None:
         with contextlib.suppress(Exception):
-            _classifier(str(model_dir))
+            _classifier(key)
 
-    if not _LOADING.locked() and _load_classifier.cache_info().currsize == 0:
-        threading.Thread(target=load, name="ieg-warm-explanations", daemon=True).start()
+    threading.Thread(target=load, name="ieg-warm-explanations", daemon=True).start()
 
 
 def term_spans(text: str, language: str) -> list[tuple[int, int]]:

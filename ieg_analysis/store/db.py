@@ -110,13 +110,15 @@ class _KeptConnection:
             if self.users:
                 return False
             self.closed = True
-            with _INSTANCE_LOCK:
-                for cursor in self.cursors:
-                    cursor.close()
-                self.con.close()
-            self.cursors.clear()
-            self.idle.clear()
-            gates.leave(self.fd)
+            try:
+                with _INSTANCE_LOCK:
+                    for cursor in self.cursors:
+                        cursor.close()
+                    self.con.close()
+            finally:  # a failed close must not keep the gate shared (no writer could enter)
+                self.cursors.clear()
+                self.idle.clear()
+                gates.leave(self.fd)
         with _KEPT_LOCK:
             if _KEPT.get(self.path) is self:
                 del _KEPT[self.path]

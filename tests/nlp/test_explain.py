@@ -71,13 +71,15 @@ def test_warming_loads_the_model_once_in_the_background(tmp_path):
                 thread.join(timeout=120)
 
     topics._load_classifier.cache_clear()
+    topics._WARMED.clear()
     topics.warm_explanations(tmp_path / "no-model")  # a failure waits for the real call
     join_warming()
     with pytest.raises(IEGError):
         topics.explain_label(tmp_path / "no-model", TEXT, "need", "en")
     topics._load_classifier.cache_clear()
     topics.warm_explanations(SHIPPED_MODELS)
-    topics.warm_explanations(SHIPPED_MODELS)  # at once again: still one load
+    topics.warm_explanations(SHIPPED_MODELS)  # at once again (a rerun): no second thread
+    assert sum(t.name == "ieg-warm-explanations" for t in threading.enumerate()) <= 1
     join_warming()
     assert topics._load_classifier.cache_info().misses == 1
     why = topics.explain_label(SHIPPED_MODELS, TEXT, "need", "en")

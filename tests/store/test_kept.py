@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import warnings
 
@@ -88,17 +89,22 @@ def test_a_process_forked_during_a_probe_keeps_no_lock(tmp_path, monkeypatch, pr
     descriptor, so closing the parent's copy left the lock with the child, and the parent's
     next writer waited it out and failed with "in use by another writer"."""
     path = tmp_path / "fork.duckdb"
-    real_flock, children = gates.fcntl.flock, []
+    real_flock, children, me = gates.fcntl.flock, [], threading.get_ident()
 
     def flock_then_fork(fd: int, operation: int) -> None:
         real_flock(fd, operation)
-        if not operation & fcntl.LOCK_UN and not children:
+        mine = threading.get_ident() == me and os.readlink(f"/proc/self/fd/{fd}").startswith(
+            str(tmp_path)
+        )  # not a kept connection's watcher left by another test
+        if mine and not operation & fcntl.LOCK_UN and not children:
             with warnings.catch_warnings():  # pytest's threads: the child only sleeps
                 warnings.simplefilter("ignore", DeprecationWarning)
                 pid = os.fork()
             if pid == 0:
-                time.sleep(60)
-                os._exit(0)
+                try:
+                    time.sleep(60)
+                finally:  # never unwind into the forked copy of pytest
+                    os._exit(0)
             children.append(pid)
 
     monkeypatch.setattr(gates.fcntl, "flock", flock_then_fork)
