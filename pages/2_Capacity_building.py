@@ -206,6 +206,7 @@ else:
                 "region",
                 "topic_label",
                 "share_states",
+                "priority",
                 "need_states",
                 "states_submitting",
                 "need_passages",
@@ -220,6 +221,12 @@ else:
             "topic_label": "Work-plan topic",
             "share_states": st.column_config.ProgressColumn(
                 "Share of States with a need", format="%.0f%%", min_value=0, max_value=100
+            ),
+            "priority": st.column_config.NumberColumn(
+                "Rank score",
+                format="%.2f",
+                help="The share of States with a need at the lower end of its 95 % Wilson "
+                "interval: what the share is at least, given how few States it counts.",
             ),
             "need_states": "States with a need",
             "states_submitting": "States submitting",
