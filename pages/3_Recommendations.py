@@ -12,6 +12,7 @@ from ieg_analysis.analytics.recommendations import (
     THIN_RATIO,
     coverage,
     gap_passages,
+    least_covered_topic,
     model_status,
     outcomes_by_topic,
     recommendation_comments,
@@ -103,6 +104,14 @@ elif totals["passages_labelled"] == 0:
         "is nothing to compare the recommendations with. Run the topic classifier on this "
         "database, then reload the page."
     )
+elif cover["recommendations"].sum() == 0:
+    st.info(
+        "No recommendation was listed at the chosen meetings"
+        + (" among those still standing" if statuses_counted else "")
+        + ", so there is no coverage to compare. Choose a meeting with preliminary "
+        "recommendations in the sidebar (the stock-taking meeting consolidates them and lists "
+        "none of its own)."
+    )
 else:
     st.plotly_chart(coverage_chart(cover), width="stretch")
     unlabelled = int(totals["passages_in_view"] - totals["passages_labelled"])
@@ -146,7 +155,7 @@ else:
                 "passage_share": st.column_config.NumberColumn(
                     "Share of passage labels", format="percent"
                 ),
-                "coverage_ratio": st.column_config.NumberColumn("Coverage ratio", format="%.2f"),
+                "coverage_ratio": st.column_config.NumberColumn("Coverage ratio", format="%.3f"),
                 "expected_recommendations": st.column_config.NumberColumn(
                     "Recommendations if proportional", format="%.0f"
                 ),
@@ -156,19 +165,16 @@ else:
 # 3. Sub-theme gaps ---------------------------------------------------------------------
 st.header("Sub-themes the recommendations leave out")
 topic_ids = list(reference.topics)
-ratios = cover.dropna(subset=["coverage_ratio"])
-default_topic = (
-    filters.topics[0]
-    if filters.topics
-    else (ratios.sort_values("coverage_ratio")["topic_id"].iloc[0] if len(ratios) else topic_ids[0])
-)
+default_topic = (filters.topics[0] if filters.topics else least_covered_topic(cover)) or topic_ids[
+    0
+]
 left, right = st.columns([2, 1])
 topic = left.selectbox(
     "Topic",
     topic_ids,
     index=topic_ids.index(default_topic),
     format_func=lambda t: reference.topics[t].label,
-    help="Defaults to the topic with the lowest coverage ratio.",
+    help="Defaults to the topic on the agenda with the lowest coverage ratio.",
 )
 own_vocabulary = right.checkbox(
     "Only this topic's own vocabulary",

@@ -12,6 +12,7 @@ from ieg_analysis.analytics.filters import Filters
 from ieg_analysis.analytics.recommendations import (
     coverage,
     gap_passages,
+    least_covered_topic,
     model_status,
     outcomes_by_topic,
     recommendation_comments,
@@ -225,6 +226,16 @@ def test_coverage_filters_narrow_the_passages_and_statuses_the_recommendations(r
     assert not nothing.set_index("topic_id")["on_agenda"].to_dict()["prevention"]
     assert nothing["passages_in_view"].iloc[0] == 0
     assert nothing["coverage_ratio"].isna().all()
+
+
+def test_the_least_covered_topic_is_chosen_on_the_agenda(rec_db) -> None:
+    assert least_covered_topic(coverage(rec_db, Filters())) == "law_enforcement"  # ratio 0
+    cover = coverage(rec_db, Filters()).set_index("topic_id")
+    cover.loc["law_enforcement", "on_agenda"] = False  # as with a meeting filter
+    assert least_covered_topic(cover.reset_index()) == "prevention"  # 0.58 among the rest
+    cover["on_agenda"] = False
+    assert least_covered_topic(cover.reset_index()) == "law_enforcement"  # none on it: all
+    assert least_covered_topic(cover.reset_index().assign(coverage_ratio=float("nan"))) is None
 
 
 def test_subtheme_gaps_are_terms_frequent_in_submissions_and_rare_in_recommendations(

@@ -100,3 +100,10 @@ def test_gaps_chart_pairs_passage_and_recommendation_shares() -> None:
     assert "Prevention" in fig.layout.title.text
     assert fig.layout.xaxis.title.text
     assert gaps_chart(df.iloc[0:0]).layout.annotations
+
+
+def test_a_thin_ratio_never_reads_as_the_threshold() -> None:
+    # rows: Legislation, Prevention, Criminalization; drawn in work-plan order
+    just_thin = _coverage().assign(coverage_ratio=[0.7986, 0.29, 1.0], thin=[True, True, False])
+    text = next(t for t in coverage_chart(just_thin).data if t.mode == "text")
+    assert list(text.text) == ["ratio 0.79 · thin", "ratio 1.00", "ratio 0.29 · thin"]

@@ -232,6 +232,18 @@ def coverage(db: Database, filters: Filters, *, statuses: Sequence[str] = ()) ->
     return frame
 
 
+def least_covered_topic(cover: pd.DataFrame) -> str | None:
+    """The topic of :func:`coverage`'s frame with the lowest coverage ratio among those on
+    the agenda of the filters' meetings (a topic off the agenda has no recommendations by
+    design), else among all; None when no topic has a ratio."""
+    ratios = cover.dropna(subset=["coverage_ratio"])
+    on_agenda = ratios[ratios["on_agenda"].astype(bool)]
+    ratios = on_agenda if len(on_agenda) else ratios
+    if ratios.empty:
+        return None
+    return str(ratios.sort_values(["coverage_ratio", "ordinal"])["topic_id"].iloc[0])
+
+
 # grain: one row per vocabulary term of the topic that submission passages on it mention.
 # A passage lies in exactly one row of {cube} and of {terms} (its meeting, kind, language,
 # submitter and labels), so summing their counts counts each passage once; a submitter has

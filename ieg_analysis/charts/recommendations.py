@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -65,6 +67,11 @@ def outcomes_bar(df: pd.DataFrame) -> go.Figure:
     return apply_layout(fig, title=title, height=max(300, 120 + 42 * len(order)))
 
 
+def _two_places(ratio: float) -> str:
+    """Cut, not rounded, to two places: 0.7986 is thin (below 0.8) and reads 0.79, not 0.80."""
+    return f"{math.floor(ratio * 100 + 1e-9) / 100:.2f}"  # 0.29 * 100 is 28.999...
+
+
 def coverage_chart(df: pd.DataFrame) -> go.Figure:
     """Per topic, its share of the recommendations beside its share of the submission
     passages (a dumbbell), with the coverage ratio written at the right: below 1, the topic
@@ -120,7 +127,7 @@ def coverage_chart(df: pd.DataFrame) -> go.Figure:
     thin = data["thin"] if "thin" in data else data["coverage_ratio"] < 1
     agenda = data["on_agenda"] if "on_agenda" in data else [True] * len(data)
     labels = [
-        ("not raised in submissions" if pd.isna(ratio) else f"ratio {ratio:.2f}")
+        ("not raised in submissions" if pd.isna(ratio) else f"ratio {_two_places(ratio)}")
         + (" · thin" if is_thin else "")
         + ("" if on_agenda else " · off the agenda")
         for ratio, is_thin, on_agenda in zip(data["coverage_ratio"], thin, agenda, strict=True)

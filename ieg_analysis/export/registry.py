@@ -90,17 +90,18 @@ def _coverage_empty(frame: pd.DataFrame) -> str | None:
         return "no submission passages match the filters."
     if int(frame["passages_labelled"].iloc[0]) == 0:
         return "the submission passages carry no topic labels yet (run the classifier)."
+    if int(frame["recommendations"].sum()) == 0:
+        return "no recommendation was listed at the chosen meetings."
     return None
 
 
 def _gaps_default(db: Database, filters: Filters) -> dict[str, str]:
-    """Like the page: the filtered topic, else the one with the lowest coverage ratio."""
+    """Like the page: the filtered topic, else the one on the agenda with the lowest
+    coverage ratio."""
     if filters.topics:
         return {"topic": filters.topics[0]}
-    cover = recommendations.coverage(db, filters).dropna(subset=["coverage_ratio"])
-    if cover.empty:
-        return {}
-    return {"topic": str(cover.sort_values("coverage_ratio")["topic_id"].iloc[0])}
+    topic = recommendations.least_covered_topic(recommendations.coverage(db, filters))
+    return {} if topic is None else {"topic": topic}
 
 
 def _calibration_data(db: Database, filters: Filters, options: Mapping[str, str]) -> pd.DataFrame:

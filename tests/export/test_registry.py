@@ -3,9 +3,10 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import pytest
 
+from ieg_analysis.analytics import recommendations
 from ieg_analysis.analytics.filters import Filters
 from ieg_analysis.export.errors import ChartOptionError, UnknownChartError
-from ieg_analysis.export.registry import CHARTS, build_chart
+from ieg_analysis.export.registry import CHARTS, _coverage_empty, build_chart
 
 
 @pytest.mark.parametrize("name", list(CHARTS))
@@ -42,3 +43,11 @@ def test_an_empty_filter_result_is_flagged(export_db) -> None:
     result = build_chart(export_db, "capacity.heatmap", Filters(states=("VAT",)))
     assert result.is_empty
     assert "no State submitted" in result.empty_message
+
+
+def test_coverage_without_recommendations_is_flagged_not_drawn(export_db) -> None:
+    cover = recommendations.coverage(export_db, Filters())
+    assert _coverage_empty(cover) is None
+    # the stock-taking meeting lists no recommendation of its own: nothing to compare
+    none_listed = cover.assign(recommendations=0)
+    assert "no recommendation" in _coverage_empty(none_listed)
