@@ -87,7 +87,7 @@ else:
             + (" Already reviewed." if row["corrected"] else "")
         )
     )
-    sign_in_panel()
+    sign_in_panel("correcting a label")
     user = signed_in_user()
     if user:
         with st.form(f"review_{pid}"):

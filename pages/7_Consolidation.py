@@ -74,17 +74,24 @@ if clusters.empty:
         "Groups choice and the several-meetings switch."
     )
 else:
-    st.caption("Click a row to see the group's members and act on it.")
+    shown = (
+        f"{len(clusters):,} of {plural(len(result.clusters), 'group')} shown. "
+        if len(clusters) < len(result.clusters)
+        else ""
+    )
+    st.caption(shown + "Click a row to see the group's members and act on it.")
     picked = st.dataframe(
         clusters[
             ["cluster", "size", "meetings", "topics", "mean_similarity", "state", "wording"]
         ].assign(state=clusters["state"].map(STATES)),
         hide_index=True,
         width="stretch",
-        height=320,
+        height=min(320, 35 * (len(clusters) + 1) + 3),  # no blank rows under a short list
         on_select="rerun",
         selection_mode="single-row",
-        key="clusters_table",
+        # a new key when the list changes: a row picked in the old list must not stay
+        # picked in the new one (it would be another group)
+        key=f"clusters_table-{threshold}-{sorted(shown_states)}-{across}",
         column_config={
             "cluster": st.column_config.NumberColumn("Group", width=60),
             "size": st.column_config.NumberColumn("Members", width=70),
@@ -102,7 +109,10 @@ else:
     number = int(chosen["cluster"])
     members = result.members_of(number)
     st.subheader(f"Group {number}: {plural(int(chosen['size']), 'recommendation')}")
-    st.markdown("**Suggested wording** (" + escape_markdown(chosen["representative"]) + ")")
+    st.markdown(
+        "**Suggested wording**, taken from recommendation "
+        + escape_markdown(chosen["representative"])
+    )
     st.markdown("> " + escape_markdown(chosen["wording"]))
     decided = (
         f" by {chosen['decided_by']} on {chosen['decided_at']:%d %b %Y %H:%M} UTC"
@@ -141,7 +151,7 @@ else:
         )
 
     st.subheader("Secretariat decisions")
-    sign_in_panel()
+    sign_in_panel("accepting, splitting or merging groups")
     user = signed_in_user()
     if user:
         refs = dict(zip(members["id"], members["reference"], strict=True))

@@ -133,8 +133,9 @@ def try_sign_in(username: str, password: str) -> str | None:
     return None
 
 
-def sign_in_panel() -> str | None:
-    """The signed-in Secretariat user, or a sign-in form (and None)."""
+def sign_in_panel(actions: str = "adding or deleting documents") -> str | None:
+    """The signed-in Secretariat user, or a sign-in form (and None). ``actions``: what the
+    page keeps for the Secretariat, in the notice ("... needs a Secretariat sign-in")."""
     user = signed_in_user()
     if user:
         left, right = st.columns([4, 1])
@@ -145,9 +146,7 @@ def sign_in_panel() -> str | None:
                 st.logout()
             st.rerun()
         return user
-    st.info(
-        "Reading is open to everyone; adding or deleting documents needs a Secretariat sign-in."
-    )
+    st.info(f"Reading is open to everyone; {actions} needs a Secretariat sign-in.")
     if oidc_configured():
         if _is_logged_in_elsewhere():
             st.warning("You are signed in, but not as a member of the Secretariat.")

@@ -95,13 +95,17 @@ def representative(
     group: Sequence[int],
     similarity: np.ndarray,
     features: Sequence[set[str]],
+    eligible: Sequence[int] | None = None,
 ) -> int:
     """The member whose wording to suggest for the cluster: the one covering most of the
     cluster's shared content (the lemmas and terms at least two members use), then most of
     all its content, so that when one recommendation contains another the fuller one is
-    chosen; ties go to the medoid (highest mean similarity to the others), then the earliest."""
-    if len(group) == 1:
-        return group[0]
+    chosen; ties go to the medoid (highest mean similarity to the others), then the earliest.
+    Only ``eligible`` members (default: all; e.g. not already merged into another) are
+    chosen, but the whole group defines its shared content."""
+    candidates = [i for i in group if eligible is None or i in eligible] or list(group)
+    if len(candidates) == 1:
+        return candidates[0]
     counts: dict[str, int] = {}
     for i in group:
         for feature in features[i]:
@@ -114,4 +118,4 @@ def representative(
         others = [similarity[i, j] for j in group if j != i]
         return (round(coverage, 6), round(fullness, 6), float(np.mean(others)), -i)
 
-    return max(group, key=score)
+    return max(candidates, key=score)

@@ -76,3 +76,12 @@ def test_the_suggested_wording_is_the_fuller_member() -> None:
     bags = [set(features(t)) for t in texts]
     assert representative([0, 1], similarity, bags) == 1
     assert mean_similarity(similarity, [0, 1]) == pytest.approx(similarity[0, 1])
+
+
+def test_the_suggested_wording_is_one_still_standing() -> None:
+    texts = TEXTS[:2]
+    similarity = similarity_matrix(texts)
+    bags = [set(features(t)) for t in texts]
+    # the fuller member 1 was merged into member 0 by a meeting: suggest member 0
+    assert representative([0, 1], similarity, bags, eligible=[0]) == 0
+    assert representative([0, 1], similarity, bags, eligible=[]) == 1  # none: all eligible
