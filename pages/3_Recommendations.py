@@ -269,9 +269,9 @@ if table.empty:
     st.stop()
 disagreeing = int(table["disagreement"].sum())
 st.caption(
-    f"{plural(len(table), 'recommendation')}; the model places {disagreeing:,} of them under "
-    "another topic than their heading (⚠ in the table). Click a row to read it whole with its "
-    "comments."
+    f"{plural(len(table), 'recommendation')}; the model places {disagreeing:,} of "
+    f"{len(table):,} under another topic than the heading they are listed under (⚠ in the "
+    "table). Click a row to read it whole with its comments."
 )
 clear = table["model_score"] >= DISAGREEMENT_SCORE
 shown = table.assign(

@@ -177,8 +177,8 @@ if not pack_items:
     st.caption("Add at least one chart with data to build a pack.")
 else:
     st.caption(
-        f"{len(pack_items)} charts: a title slide, then one chart per slide with its note "
-        "and provenance. Building takes about a second per chart."
+        f"{plural(len(pack_items), 'chart')}: a title slide, then one chart per slide with its "
+        "note and provenance. Building takes about a second per chart."
     )
     path = db.path
     columns = st.columns(3)

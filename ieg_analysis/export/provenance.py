@@ -59,7 +59,7 @@ class Provenance:
             "filters": filters_text,
         }
         if self.is_sample:
-            about["notice"] = SAMPLE_NOTICE + ": not real submissions or positions of any State."
+            about["notice"] = SAMPLE_NOTICE + " or positions of any State."
         return about
 
 
