@@ -40,42 +40,39 @@ columns[4].metric("Recommendations", f"{source.recommendations:,}")
 
 st.plotly_chart(workplan_timeline(cached(db, source, workplan)), width="stretch")
 
-left, right = st.columns([3, 2])
-with left:
-    st.subheader("Per meeting")
-    table = counts.drop(columns=["end_date", "stocktaking"]).assign(
-        explore=[
-            f"explorer?meeting={n}" if d else None
-            for n, d in zip(counts["meeting"], counts["documents"], strict=True)
-        ]
-    )
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "meeting": "Meeting",
-            "name": "Name",
-            "start_date": "Opens",
-            "submission_deadline": "Submissions due",
-            "documents": "Documents",
-            "states": "States",
-            "observers": "Observers",
-            "passages": "Passages",
-            "recommendations": "Recommendations",
-            "written_submissions": "Written",
-            "late_documents": st.column_config.NumberColumn(
-                "Late", help="Written submissions received after the three-week deadline"
-            ),
-            "explore": st.column_config.LinkColumn(
-                "Passages",
-                display_text="open in explorer",
-                help="The meeting's passages in the submissions explorer",
-            ),
-        },
-    )
-with right:
-    st.plotly_chart(submissions_per_meeting(counts), width="stretch")
+st.subheader("Per meeting")
+# the meetings' names are in the timeline above; without them the table fits the width
+table = counts.drop(columns=["name", "end_date", "stocktaking"]).assign(
+    explore=[
+        f"explorer?meeting={n}" if d else ""  # a blank cell, not a grey "None"
+        for n, d in zip(counts["meeting"], counts["documents"], strict=True)
+    ]
+)
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "meeting": "Meeting",
+        "start_date": "Opens",
+        "submission_deadline": "Submissions due",
+        "documents": "Documents",
+        "states": "States",
+        "observers": "Observers",
+        "passages": st.column_config.NumberColumn("Passages", format="localized"),
+        "recommendations": "Recommendations",
+        "written_submissions": "Written",
+        "late_documents": st.column_config.NumberColumn(
+            "Late", help="Written submissions received after the three-week deadline"
+        ),
+        "explore": st.column_config.LinkColumn(
+            "Explorer",
+            display_text="open in explorer",
+            help="The meeting's passages in the submissions explorer",
+        ),
+    },
+)
+st.columns([3, 2])[0].plotly_chart(submissions_per_meeting(counts), width="stretch")
 
 with st.expander("Where the data came from", expanded=False):
     st.markdown(

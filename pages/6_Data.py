@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from ieg_analysis.analytics.documents import audit_entries, document_count, document_list
+from ieg_analysis.analytics.filters import KIND_LABELS, LANGUAGE_LABELS
 from ieg_analysis.curation import check_uploads, classify_new, delete_document, store_uploads
 from ieg_analysis.errors import IEGError
 from ieg_analysis.ingest.pipeline import IngestRequest
@@ -117,7 +118,8 @@ def documents_section() -> None:
     page = 1
     if pages > 1:
         page = st.number_input(
-            f"Page (of {pages:,}; {DOCUMENTS_PER_PAGE} documents a page, newest first)",
+            f"Page (of {pages:,}; {DOCUMENTS_PER_PAGE} documents a page, the most recently "
+            "added first)",
             min_value=1,
             max_value=pages,
             value=1,
@@ -130,9 +132,32 @@ def documents_section() -> None:
         offset=(int(page) - 1) * DOCUMENTS_PER_PAGE,
         limit=DOCUMENTS_PER_PAGE,
     )
-    st.dataframe(documents, hide_index=True, width="stretch")
+    st.dataframe(
+        documents.assign(
+            kind=documents["kind"].map(KIND_LABELS).fillna(documents["kind"]),
+            language=documents["language"].map(LANGUAGE_LABELS).fillna("–"),
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "id": st.column_config.NumberColumn("Id", format="%d"),
+            "meeting": st.column_config.NumberColumn("Meeting", format="%d"),
+            "submitter": "Submitter",
+            "kind": "Kind",
+            "language": "Language",
+            "received": st.column_config.DateColumn("Received"),
+            "source_name": "File",
+            "source_format": "Format",
+            "n_passages": st.column_config.NumberColumn("Passages", format="localized"),
+            "recommendations": "Recommendations",
+            "ingested_at": st.column_config.DatetimeColumn(
+                "Added (UTC)", format="D MMM YYYY, HH:mm"
+            ),
+        },
+    )
     if pages > 1:
-        st.caption(f"{len(documents):,} of {total:,} documents.")
+        first = (int(page) - 1) * DOCUMENTS_PER_PAGE + 1
+        st.caption(f"Documents {first:,}–{first + len(documents) - 1:,} of {total:,}.")
     if not user:
         return
     with st.form("delete"):
