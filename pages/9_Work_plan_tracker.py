@@ -26,6 +26,11 @@ db, source = page_header(
 filters = filter_panel(
     dimensions=("meetings", "topics", "regions", "states", "actor_types", "languages")
 )
+st.sidebar.caption(
+    "Every filter narrows the timeliness chart. The meetings table follows the meeting "
+    "filter and the recommendations the topic filter; both count the comments of every "
+    "submitter, whatever the region, State, submitter type or language filters."
+)
 reference = load_reference()
 region_label = REGION_SCHEMES[filters.region_column]
 st.caption(
@@ -160,7 +165,10 @@ st.plotly_chart(comments_bars(comments_by_status(recommendations)), width="stret
 only_commented = st.toggle("Only recommendations with comments", key="tracker_commented")
 listed = recommendations[recommendations["comments"] > 0] if only_commented else recommendations
 st.dataframe(
-    listed.assign(commenter_names=listed["commenter_names"].map(", ".join))[
+    listed.assign(
+        commenter_names=listed["commenter_names"].map(", ".join),
+        merged_into=listed["merged_into"].fillna(""),
+    )[
         [
             "reference",
             "topic",
