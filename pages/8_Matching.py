@@ -54,7 +54,12 @@ columns = st.columns(4)
 columns[0].metric("Need passages", f"{totals['needs']:,}", help="Of States, under the filters.")
 columns[1].metric("Needs with an offer", f"{totals['matched']:,}")
 columns[2].metric("Needs nobody offers to meet", f"{totals['unmet']:,}")
-columns[3].metric("Submitters whose offers match", f"{totals['providers']:,}")
+columns[3].metric(
+    "Submitters offering on these subjects",
+    f"{totals['providers']:,}",
+    help="Submitters with an offer that shares a work-plan topic or a vocabulary term with at "
+    "least one need in view (not only those listed below, which are the best few per need).",
+)
 
 left, right = st.columns(2)
 per_need = left.slider("Offers listed per need", 1, 10, 3, key="match_per_need")
@@ -172,14 +177,18 @@ else:
         width="stretch",
         on_select="rerun",
         selection_mode="single-row",
-        key="match_table",
+        # a new key when the rows change: a row picked before must not stay picked in a
+        # different list (it would open another need's detail)
+        key=f"match_table-{filters!r}-{per_need}-{int(page)}",
     )
     for row in shown.selection.rows:
         match = matches.iloc[row]
         reasons = [
             f"shared topics: {_labels(match['shared_topics'], topics) or 'none'}",
-            f"shared terms: {_labels(match['shared_terms'], terms) or 'none'}"
-            f" (overlap {match['term_jaccard']:.2f})",
+            f"shared terms: {_labels(match['shared_terms'], terms)} "
+            f"(overlap {match['term_jaccard']:.2f})"
+            if len(match["shared_terms"])
+            else "no shared vocabulary term (a match on the topic only)",
         ]
         reasons += ["same region"] if match["same_region"] else []
         reasons += ["same language"] if match["same_language"] else []

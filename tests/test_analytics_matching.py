@@ -270,6 +270,7 @@ def test_export_has_readable_headings_and_labels(match_db) -> None:
     )
     row = table.iloc[0]
     assert row["Who offers"] == "France"
+    assert row["Submitter type"] == "Member State"
     assert row["Shared topics"] == "Electronic evidence"
     assert row["Shared terms"] == "chain of custody; digital forensics"
     assert "Need: passage" in table.columns and "Offer: passage" in table.columns

@@ -53,7 +53,7 @@ from ..store.matches import (
     matches_current,
     stored_inputs_sql,
 )
-from .filters import Filters
+from .filters import ACTOR_TYPE_LABELS, Filters
 
 STATE_TYPES = ("member_state", "observer_state")
 OTHER_PROVIDERS = "Other providers"
@@ -521,7 +521,8 @@ def matches_for_export(
     term_labels: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """The matches as a flat table with readable headings (lists joined by "; ", topic
-    and term ids replaced by their labels when given): what the XLSX download holds."""
+    and term ids replaced by their labels when given, submitter types by name): what the
+    XLSX download holds."""
     topics = topic_labels or {}
     terms = term_labels or {}
 
@@ -533,6 +534,7 @@ def matches_for_export(
         out[column] = out[column].map(lambda v: join(v, topics))
     for column in ("need_terms", "shared_terms"):
         out[column] = out[column].map(lambda v: join(v, terms))
+    out["provider_type"] = out["provider_type"].map(ACTOR_TYPE_LABELS).fillna(out["provider_type"])
     return out[list(EXPORT_COLUMNS)].rename(columns=EXPORT_COLUMNS)
 
 

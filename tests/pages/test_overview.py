@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.conftest import ROOT
