@@ -6,6 +6,7 @@ the model versions are listed with their held-out evaluation and what each label
 
 import streamlit as st
 
+from ieg_analysis.analytics.filters import KIND_LABELS, LANGUAGE_LABELS
 from ieg_analysis.errors import IEGError
 from ieg_analysis.records import CAPACITY_LABELS, TOPIC_IDS
 from ieg_analysis.reference import load_reference
@@ -53,6 +54,7 @@ else:
         queue.assign(
             labels=queue["topic_labels"].map(lambda ts: ", ".join(labels[t] for t in ts)),
             heading_topic=queue["heading_topic"].map(labels.get),
+            capacity_label=queue["capacity_label"].map(CAPACITY),
         )[["passage_id", "certainty", "disagrees", "heading_topic", "labels", "capacity_label"]],
         hide_index=True,
         width="stretch",
@@ -61,9 +63,16 @@ else:
         selection_mode="single-row",
         key=f"queue_{st.session_state.get(ROUND, 0)}",
         column_config={
-            "passage_id": st.column_config.NumberColumn("Passage", width=70),
+            "passage_id": st.column_config.NumberColumn("Passage", format="%d", width=70),
             "certainty": st.column_config.ProgressColumn(
-                "Certainty", min_value=0.0, max_value=1.0, format="%.2f", width=90
+                "Certainty",
+                min_value=0.0,
+                max_value=1.0,
+                format="%.2f",
+                width=90,
+                help="The model's least sure call on the passage, 0 (a coin toss) to 1: twice "
+                "the distance of the topic score nearest its threshold, or the margin between "
+                "need, offer and neither, whichever is smaller.",
             ),
             "disagrees": st.column_config.CheckboxColumn("Heading differs", width=80),
             "heading_topic": "Heading's topic",
@@ -76,7 +85,11 @@ else:
     pid = int(row["passage_id"])
     now = list(row["topic_labels"])
     st.subheader(f"Passage {pid}")
-    where = f"{row['actor_name']}, meeting {row['meeting']}, {row['kind']}, {row['language']}"
+    where = (
+        f"{row['actor_name']}, meeting {row['meeting']}, "
+        f"{KIND_LABELS.get(row['kind'], row['kind'])}, "
+        f"{LANGUAGE_LABELS.get(row['language'], row['language'] or 'language undetermined')}"
+    )
     st.caption(escape_markdown(f"{where}. Heading: {row['heading'] or '(none)'}"))
     st.markdown(escape_markdown(row["text"]))
     scores = ", ".join(f"{labels[t]} {row[t]:.2f}" for t in TOPIC_IDS)
