@@ -11,7 +11,8 @@ st.set_page_config(page_title="IEG Analysis", page_icon="🌐", layout="wide")
 db, source = page_header(
     "IEG Analysis: Overview",
     "Submissions and recommendations of the Open-ended Intergovernmental Expert Group on "
-    "Cybercrime, by meeting of its 2018–2021 work plan.",
+    "Cybercrime, by meeting: the meetings before its 2018–2021 work plan and the meetings of "
+    "that plan.",
 )
 
 if source.documents == 0:

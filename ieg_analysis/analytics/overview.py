@@ -64,7 +64,8 @@ order by m.number
 # grain: one row per (meeting, topic) of the work plan
 WORKPLAN_SQL = """
 select m.number as meeting, m.name, m.start_date, m.end_date, m.submission_deadline,
-       m.stocktaking, m.note, m.agenda, t.id as topic_id, t.label as topic
+       m.stocktaking, m.note, m.agenda, t.id as topic_id, t.label as topic,
+       t.short_label as topic_short
 from meeting m left join topic t on t.meeting = m.number
 order by m.number, t.ordinal
 """

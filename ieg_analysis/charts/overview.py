@@ -12,18 +12,23 @@ def workplan_timeline(workplan: pd.DataFrame) -> go.Figure:
     """Each meeting on a time axis: its submission deadline, its dates and its topics.
 
     ``workplan`` has one row per (meeting, topic): meeting, name, start_date, end_date,
-    submission_deadline, topic (may be null).
+    submission_deadline, topic (may be null), topic_short (optional: the short label written
+    beside the marker; the full one is in the hover).
     """
     title = "Work plan: meetings, submission deadlines and topics"
     if workplan.empty:
         return empty_figure("No meetings in the reference data.", title=title)
+    keys = ["meeting", "name", "start_date", "end_date", "submission_deadline", "agenda"]
+    workplan = workplan.fillna({"agenda": ""})
+    if "topic_short" not in workplan:
+        workplan = workplan.assign(topic_short=workplan["topic"])
+    grouped = workplan.groupby(keys, dropna=False)
+
+    def joined(column: str) -> pd.Series:
+        return grouped[column].apply(lambda ts: "; ".join(t for t in ts if isinstance(t, str)))
+
     meetings = (
-        workplan.fillna({"agenda": ""})
-        .groupby(
-            ["meeting", "name", "start_date", "end_date", "submission_deadline", "agenda"],
-            dropna=False,
-        )["topic"]
-        .apply(lambda topics: "; ".join(t for t in topics if isinstance(t, str)))
+        pd.concat([joined("topic"), joined("topic_short").rename("short")], axis=1)
         .reset_index()
         .sort_values("meeting")
     )
@@ -32,6 +37,10 @@ def workplan_timeline(workplan: pd.DataFrame) -> go.Figure:
     )
     meetings["topics"] = meetings.apply(
         lambda row: row["topic"] or row["agenda"] or "No topics",
+        axis=1,
+    )
+    meetings["short"] = meetings.apply(
+        lambda row: row["short"] or row["agenda"] or "No topics",
         axis=1,
     )
     fig = go.Figure()
@@ -67,7 +76,7 @@ def workplan_timeline(workplan: pd.DataFrame) -> go.Figure:
             y=meetings["label"],
             mode="markers+text",
             name="Meeting",
-            text=meetings["topics"],
+            text=meetings["short"],
             textposition="middle right",
             marker={"size": 13, "color": OKABE_ITO[0]},
             customdata=meetings[["end_date", "topics"]],
@@ -76,8 +85,16 @@ def workplan_timeline(workplan: pd.DataFrame) -> go.Figure:
         )
     )
     start = pd.Timestamp(meetings["submission_deadline"].min()) - pd.Timedelta(days=200)
-    end = pd.Timestamp(meetings["end_date"].max()) + pd.Timedelta(days=2300)
-    fig.update_xaxes(title_text="Date", range=[start, end])
+    last = pd.Timestamp(meetings["end_date"].max())
+    end = last + pd.Timedelta(days=2300)  # room for the topics written right of the marker
+    years = range(start.year + 1, last.year + 2)  # no ticks where no meeting can be
+    step = max(1, len(years) // 8)
+    fig.update_xaxes(
+        title_text="Date",
+        range=[start, end],
+        tickvals=[pd.Timestamp(year=y, month=1, day=1) for y in years][::step],
+        tickformat="%Y",
+    )
     fig.update_yaxes(title_text="", autorange="reversed")
     return apply_layout(fig, title=title, height=380)
 
