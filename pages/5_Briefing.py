@@ -211,10 +211,15 @@ else:
 
 st.header("Compilation of written submissions")
 left, right = st.columns(2)
+# the compilation's meeting follows the sidebar's meeting filter whenever that filter changes
+# (set through the session state, not an index: a widget given both warns)
+if filters.meetings and st.session_state.get("briefing_filter_meetings") != list(filters.meetings):
+    st.session_state["briefing_meeting"] = filters.meetings[0]
+st.session_state["briefing_filter_meetings"] = list(filters.meetings)
+st.session_state.setdefault("briefing_meeting", sorted(reference.meetings)[3])
 meeting = left.selectbox(
     "Meeting",
     sorted(reference.meetings),
-    index=sorted(reference.meetings).index(filters.meetings[0]) if filters.meetings else 3,
     format_func=lambda n: f"{n}: {reference.meetings[n].name}",
     key="briefing_meeting",
 )

@@ -52,3 +52,13 @@ def test_a_meeting_without_submissions_has_no_compilation(small_db) -> None:
     app.selectbox(key="briefing_meeting").set_value(7).run()
     assert not app.exception
     assert any("nothing to compile" in info.value for info in app.info)
+
+
+def test_the_compilation_follows_the_sidebar_meeting(small_db) -> None:
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert app.selectbox(key="briefing_meeting").value == 4
+    app.selectbox(key="briefing_meeting").set_value(6).run()
+    assert app.selectbox(key="briefing_meeting").value == 6  # the user's pick stays
+    app.multiselect(key="f_meetings").set_value([5]).run()
+    assert not app.exception and not app.warning
+    assert app.selectbox(key="briefing_meeting").value == 5
