@@ -5,6 +5,7 @@ stock-taking meeting."""
 
 import streamlit as st
 
+from ieg_analysis.analytics.recommendations import OUTCOME_LABELS
 from ieg_analysis.consolidation import decisions
 from ieg_analysis.consolidation.clustering import DEFAULT_THRESHOLD
 from ieg_analysis.consolidation.service import (
@@ -127,9 +128,9 @@ else:
         )
     )
     st.dataframe(
-        members[["reference", "topic_short", "status", "merged_into", "similarity", "text"]].fillna(
-            {"merged_into": ""}
-        ),
+        members[["reference", "topic_short", "status", "merged_into", "similarity", "text"]]
+        .fillna({"merged_into": ""})
+        .assign(status=members["status"].map(OUTCOME_LABELS).fillna(members["status"])),
         hide_index=True,
         width="stretch",
         column_config={
@@ -147,7 +148,11 @@ else:
         st.dataframe(
             result.pairs[result.pairs["cluster"] == number][["a", "b", "similarity"]],
             hide_index=True,
-            column_config={"similarity": st.column_config.NumberColumn(format="%.2f")},
+            column_config={
+                "a": "Recommendation",
+                "b": "and recommendation",
+                "similarity": st.column_config.NumberColumn("Similarity", format="%.2f"),
+            },
         )
 
     st.subheader("Secretariat decisions")
