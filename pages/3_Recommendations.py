@@ -303,22 +303,22 @@ selection = st.dataframe(
         "reference": st.column_config.TextColumn("Ref.", width=55, help="meeting.number"),
         "outcome": st.column_config.TextColumn("Outcome", width=85),
         "listed_short": st.column_config.TextColumn(
-            "Listed under", width=150, help="The topic heading it was listed under"
+            "Listed under", width=160, help="The topic heading it was listed under"
         ),
         "flag": st.column_config.TextColumn(
             "⚠", width=35, help="⚠: the model places it under another topic"
         ),
         "model_short": st.column_config.TextColumn(
             "Model's topic",
-            width=150,
+            width=160,
             help=f"The model's best topic; 'no clear topic' below a score of {DISAGREEMENT_SCORE}",
         ),
         "model_score": st.column_config.NumberColumn(
             "Score", format="%.2f", width=55, help="The model's score for its best topic"
         ),
-        "merged_into": st.column_config.TextColumn("Merged into", width=70),
+        "merged_into": st.column_config.TextColumn("Merged into", width=90),
         "comments": st.column_config.NumberColumn("Comments", width=75),
-        "text": st.column_config.TextColumn("Text", width="large"),
+        "text": st.column_config.TextColumn("Text", width=300),
     },
 )
 rows = selection.selection.rows if selection is not None else []
