@@ -75,7 +75,8 @@ st.plotly_chart(providers_sankey(flows, region_label=region_label), width="stret
 st.caption(
     f"Left: who offers (colour: submitter type; the 12 who meet most needs by name). "
     f"Right: the States whose needs their offers match, by {region_label}. "
-    "Width: need passages for which the submitter is among the offers listed per need."
+    "Width, and the number beside each submitter: need passages for which it is among the "
+    "offers listed per need."
 )
 
 st.subheader("Each need with the best-matching offers")

@@ -70,14 +70,25 @@ def providers_sankey(
     ]
     index = {name: i for i, name in enumerate(providers)}
     offset = len(providers)
-    node_labels = [html.escape(p) for p in providers] + [html.escape(r) for r in regions]
-    node_hover = [
-        f"{TYPE_LABELS.get(str(types[p]), 'Several submitters')}" if pd.notna(types[p]) else ""
-        for p in providers
-    ] + [f"{region_label}" for _ in regions]
     # nodes in a fixed order, top to bottom: providers by value ("Other providers" last),
     # regions by value (Plotly's own layout would put the largest node anywhere)
     provider_values = flows.groupby("provider")["value"].sum().reindex(providers).tolist()
+    # a provider's value counts each need once; a region's sums its providers', so a need
+    # several providers match counts once per provider: only the providers show a number
+    node_labels = [
+        f"{html.escape(p)} ({v:,})" for p, v in zip(providers, provider_values, strict=True)
+    ] + [html.escape(r) for r in regions]
+    node_hover = [
+        (
+            f"{TYPE_LABELS.get(str(types[p]), 'Several submitters')}<br>{v:,} {value_label}"
+            if pd.notna(types[p])
+            else f"{v:,} {value_label}"
+        )
+        for p, v in zip(providers, provider_values, strict=True)
+    ] + [
+        f"{region_label}<br>{int(t):,} {value_label} × the providers listed for them"
+        for t in totals.tolist()
+    ]
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
@@ -89,9 +100,13 @@ def providers_sankey(
                 "pad": 12,
                 "thickness": 16,
                 "customdata": node_hover,
-                "hovertemplate": "%{label}<br>%{customdata}<br>%{value} "
-                + value_label
-                + "<extra></extra>",
+                "hovertemplate": "%{label}<br>%{customdata}<extra></extra>",
+            },
+            # a crisp white outline instead of Plotly's soft halo: labels over the flows
+            textfont={
+                "color": "#1a1a1a",
+                "size": 12,
+                "shadow": "1px 1px 0 #fff, -1px -1px 0 #fff, 1px -1px 0 #fff, -1px 1px 0 #fff",
             },
             link={
                 "source": [index[p] for p in flows["provider"]],

@@ -52,7 +52,7 @@ def test_a_need_with_its_offer_side_by_side(offer_db) -> None:
     assert metrics["Needs nobody offers to meet"] == "0"
     assert _titles(app) == ["Who offers help to the needs of which region"]
     sankey = json.loads(app.get("plotly_chart")[0].proto.spec)["data"][0]
-    assert sankey["type"] == "sankey" and sankey["node"]["label"] == ["France", "African"]
+    assert sankey["type"] == "sankey" and sankey["node"]["label"] == ["France (1)", "African"]
     table = app.dataframe[0].value
     assert table.iloc[0]["need_state"] == "Ghana" and table.iloc[0]["provider"] == "France"
     assert table.iloc[0]["shared_topics"] == "Electronic evidence and criminal justice"
