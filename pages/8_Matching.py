@@ -193,6 +193,10 @@ else:
         ]
         reasons += ["same region"] if match["same_region"] else []
         reasons += ["same language"] if match["same_language"] else []
+        reasons += [  # a need or offer near 0.5 is the model's coin toss: worth reading
+            f"the model's confidence: need {match['need_score']:.2f}, "
+            f"offer {match['offer_score']:.2f}"
+        ]
         st.caption(escape_markdown(f"Rank {match['rank']} for this need: " + "; ".join(reasons)))
         need_side, offer_side = st.columns(2)
         for side, who, prefix, heading in (
