@@ -110,9 +110,25 @@ def store(requests: list[IngestRequest]) -> None:
 
 def documents_section() -> None:
     st.subheader("Documents")
-    total = cached(db, source, document_count)
-    if not total:
+    if not cached(db, source, document_count):
         st.info("No documents are stored yet.")
+        return
+    left, right = st.columns([1, 3])
+    meeting = left.selectbox(
+        "Meeting",
+        [None, *sorted(reference.meetings)],
+        format_func=lambda n: "All meetings" if n is None else f"{n}: {reference.meetings[n].name}",
+        key="data_meeting",
+    )
+    search = right.text_input(
+        "Find a document",
+        placeholder="Words of its file name, title or submitter",
+        max_chars=200,
+        key="data_search",
+    )
+    total = cached(db, source, document_count, meeting=meeting, search=search)
+    if not total:
+        st.info("No stored document matches. Choose another meeting or change the words.")
         return
     pages = -(-total // DOCUMENTS_PER_PAGE)
     page = 1
@@ -123,7 +139,7 @@ def documents_section() -> None:
             min_value=1,
             max_value=pages,
             value=1,
-            key="data_page",
+            key=f"data_page-{meeting}-{search}",  # back to page 1 when the list changes
         )
     documents = cached(
         db,
@@ -131,6 +147,8 @@ def documents_section() -> None:
         document_list,
         offset=(int(page) - 1) * DOCUMENTS_PER_PAGE,
         limit=DOCUMENTS_PER_PAGE,
+        meeting=meeting,
+        search=search,
     )
     st.dataframe(
         documents.assign(

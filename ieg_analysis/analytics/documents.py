@@ -6,21 +6,48 @@ import pandas as pd
 
 from ..store.db import Database
 
+# the documents a user narrowed the list to: a meeting, and words of the file name, title
+# or submitter ("" and None: all). ``d`` is the document, ``a`` its actor.
+_NARROWED = """
+    (?::integer is null or d.meeting = ?::integer)
+    and (?::varchar = '' or lower(concat_ws(' ', d.source_name, d.title, a.name))
+         like ?::varchar escape '\\')
+"""
 
-def document_count(db: Database) -> int:
-    """How many documents are stored."""
-    return int(db.scalar("select count(*) from document") or 0)
+
+def _narrowing(meeting: int | None, search: str) -> list:
+    words = search.strip().lower()[:200]
+    pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return [meeting, meeting, words, pattern]
 
 
-def document_list(db: Database, *, offset: int = 0, limit: int | None = None) -> pd.DataFrame:
-    """grain: one row per stored document, newest first, with its submitter and counts;
-    documents ``offset + 1`` to ``offset + limit`` of that order when ``limit`` is given
-    (a page: a large store holds tens of thousands). The recommendations are counted once
-    per document that has any, not per listed document."""
-    return db.query(
-        """
+def document_count(db: Database, *, meeting: int | None = None, search: str = "") -> int:
+    """How many documents are stored (of ``meeting``, with ``search`` in the file name,
+    title or submitter name, when given)."""
+    sql = f"""
+        select count(*) from document d join actor a on a.id = d.actor_id where {_NARROWED}
+        """  # noqa: S608 - a fixed predicate; values bound
+    return int(db.scalar(sql, _narrowing(meeting, search)) or 0)
+
+
+def document_list(
+    db: Database,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+    meeting: int | None = None,
+    search: str = "",
+) -> pd.DataFrame:
+    """grain: one row per stored document (of ``meeting``, with ``search`` in the file
+    name, title or submitter name, when given), the most recently added first, with its
+    submitter and counts; documents ``offset + 1`` to ``offset + limit`` of that order when
+    ``limit`` is given (a page: a large store holds tens of thousands). The recommendations
+    are counted once per document that has any, not per listed document."""
+    sql = f"""
         with listed as (
-            select * from document order by id desc limit ? offset ?
+            select d.* from document d join actor a on a.id = d.actor_id
+            where {_NARROWED}
+            order by d.id desc limit ? offset ?
         ),
         recommendations as (  -- one row per document with recommendations
             select document_id, count(*) as n from recommendation group by document_id
@@ -33,9 +60,8 @@ def document_list(db: Database, *, offset: int = 0, limit: int | None = None) ->
         join actor a on a.id = d.actor_id
         left join recommendations r on r.document_id = d.id
         order by d.id desc
-        """,
-        [limit, int(offset)],
-    )
+        """  # noqa: S608 - a fixed predicate; values bound
+    return db.query(sql, [*_narrowing(meeting, search), limit, int(offset)])
 
 
 def audit_entries(db: Database, limit: int = 500) -> pd.DataFrame:

@@ -105,3 +105,20 @@ def test_the_limiter_forgets_after_its_window() -> None:
     assert gate.wait_s("bob") == 60
     now[0] = 61
     assert gate.wait_s("bob") == 0
+
+
+def test_the_document_list_narrows_to_a_meeting_and_words(small_db) -> None:
+    app = _app().run()
+    every = app.dataframe[0].value
+    assert len(every) > 1
+    name = every.iloc[0]["submitter"]
+    app.text_input(key="data_search").input(name.lower()).run()
+    assert not app.exception
+    assert set(app.dataframe[0].value["submitter"]) == {name}
+    app.text_input(key="data_search").input("no such document anywhere").run()
+    assert not app.dataframe
+    assert any("No stored document matches" in info.value for info in app.info)
+    app.text_input(key="data_search").input("").run()
+    meeting = int(every.iloc[0]["meeting"])
+    app.selectbox(key="data_meeting").set_value(meeting).run()
+    assert set(app.dataframe[0].value["meeting"]) == {meeting}
