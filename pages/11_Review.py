@@ -53,7 +53,7 @@ else:
     picked = st.dataframe(
         queue.assign(
             labels=queue["topic_labels"].map(lambda ts: ", ".join(labels[t] for t in ts)),
-            heading_topic=queue["heading_topic"].map(labels.get),
+            heading_topic=queue["heading_topic"].map(labels.get).fillna(""),
             capacity_label=queue["capacity_label"].map(CAPACITY),
         )[["passage_id", "certainty", "disagrees", "heading_topic", "labels", "capacity_label"]],
         hide_index=True,
@@ -74,7 +74,7 @@ else:
                 "the distance of the topic score nearest its threshold, or the margin between "
                 "need, offer and neither, whichever is smaller.",
             ),
-            "disagrees": st.column_config.CheckboxColumn("Heading differs", width=80),
+            "disagrees": st.column_config.CheckboxColumn("Heading differs", width=115),
             "heading_topic": "Heading's topic",
             "labels": st.column_config.TextColumn("Labels now", width="large"),
             "capacity_label": "Capacity",
@@ -173,12 +173,18 @@ else:
             "version": "Version",
             "current": st.column_config.CheckboxColumn("Current"),
             "created_at": st.column_config.DatetimeColumn("Registered (UTC)"),
-            "training_passages": "Training passages",
+            "training_passages": st.column_config.NumberColumn(
+                "Training passages", format="localized"
+            ),
             "trained_on_corrections": "Of which corrections",
             "topics_macro_f1": st.column_config.NumberColumn("Topics macro-F1", format="%.3f"),
-            "capacity_macro_f1": st.column_config.NumberColumn("Capacity macro-F1", format="%.3f"),
+            "capacity_macro_f1": st.column_config.NumberColumn(
+                "Capacity macro-F1", format="%.3f", help="Over need, offer and neither"
+            ),
             "need_provision_macro_f1": st.column_config.NumberColumn(
-                "Need/offer macro-F1", format="%.3f"
+                "Need/offer macro-F1",
+                format="%.3f",
+                help="Over need and offer only: the issue's target (0.80)",
             ),
             "evaluated_on": "Held-out set",
             "passages_labelled": "Passages labelled",
