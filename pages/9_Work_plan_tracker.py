@@ -50,7 +50,6 @@ st.dataframe(
             "meeting",
             "name",
             "start_date",
-            "end_date",
             "submission_deadline",
             "topics",
             "written_submissions",
@@ -64,14 +63,19 @@ st.dataframe(
         "meeting": st.column_config.NumberColumn("No.", format="%d"),
         "name": "Meeting",
         "start_date": st.column_config.DateColumn("Opens", format="D MMM YYYY"),
-        "end_date": st.column_config.DateColumn("Closes", format="D MMM YYYY"),
         "submission_deadline": st.column_config.DateColumn("Deadline", format="D MMM YYYY"),
         "topics": st.column_config.TextColumn("Topics (or agenda)", width="medium"),
-        "written_submissions": "Written submissions",
+        "written_submissions": st.column_config.NumberColumn(
+            "Written", help="Written submissions received for the meeting"
+        ),
         "on_time": "On time",
         "late": "Late",
-        "undated": "No date",
-        "comments": "Comments on recommendations",
+        "undated": st.column_config.NumberColumn(
+            "No date", help="Written submissions without a received date"
+        ),
+        "comments": st.column_config.NumberColumn(
+            "Comments", help="Comments on the preliminary recommendations"
+        ),
     },
     hide_index=True,
     width="stretch",
