@@ -164,75 +164,83 @@ else:
 
 # 3. Sub-theme gaps ---------------------------------------------------------------------
 st.header("Sub-themes the recommendations leave out")
-topic_ids = list(reference.topics)
-default_topic = (filters.topics[0] if filters.topics else least_covered_topic(cover)) or topic_ids[
-    0
-]
-left, right = st.columns([2, 1])
-topic = left.selectbox(
-    "Topic",
-    topic_ids,
-    index=topic_ids.index(default_topic),
-    format_func=lambda t: reference.topics[t].label,
-    help="Defaults to the topic on the agenda with the lowest coverage ratio.",
-)
-own_vocabulary = right.checkbox(
-    "Only this topic's own vocabulary",
-    value=True,
-    help="Off: also terms of other topics' vocabularies that the passages on this topic use.",
-)
-if not status.has_terms:
+if cover["recommendations"].sum() == 0:  # nothing listed at these meetings to miss a theme
     st.info(
-        "No vocabulary terms have been matched in the passages yet: they are produced with "
-        "the topic model's labels. Run the classifier on this database, then reload the page."
+        "No recommendation counted above was listed at the chosen meetings, so none can "
+        "leave a sub-theme out. Choose a meeting with preliminary recommendations in the "
+        "sidebar."
     )
 else:
-    gaps = cached(db, source, subtheme_gaps, filters, topic, own_vocabulary=own_vocabulary)
-    if gaps.empty:
+    topic_ids = list(reference.topics)
+    default_topic = filters.topics[0] if filters.topics else least_covered_topic(cover)
+    default_topic = default_topic or topic_ids[0]
+    left, right = st.columns([2, 1])
+    topic = left.selectbox(
+        "Topic",
+        topic_ids,
+        index=topic_ids.index(default_topic),
+        format_func=lambda t: reference.topics[t].label,
+        help="Defaults to the topic on the agenda with the lowest coverage ratio.",
+    )
+    own_vocabulary = right.checkbox(
+        "Only this topic's own vocabulary",
+        value=True,
+        help="Off: also terms of other topics' vocabularies that the passages on this topic use.",
+    )
+    if not status.has_terms:
         st.info(
-            f"No sub-theme of {reference.topics[topic].label} is raised in at least two "
-            "submission passages while being absent or rare in its recommendations. Choose "
-            "another topic, clear filters, or include other topics' vocabulary."
+            "No vocabulary terms have been matched in the passages yet: they are produced with "
+            "the topic model's labels. Run the classifier on this database, then reload the page."
         )
     else:
-        first = gaps.iloc[0]
-        st.caption(
-            f"Terms mentioned in the {int(first['topic_passages']):,} submission passages on "
-            f"the topic at least twice as often (in share) as in its "
-            f"{plural(int(first['topic_recommendations']), 'recommendation')}; widest gap first."
-        )
-        st.plotly_chart(gaps_chart(gaps, topic=reference.topics[topic].label), width="stretch")
-        term_id = st.selectbox(
-            "Show the passages that raise",
-            gaps["term_id"].tolist(),
-            format_func=dict(zip(gaps["term_id"], gaps["label"], strict=True)).get,
-        )
-        chosen = gaps.set_index("term_id").loc[term_id]
-        passages = cached(db, source, gap_passages, filters, topic, term_id)
-        st.caption(
-            f"{plural(int(chosen['passages']), 'passage')} from "
-            f"{plural(int(chosen['states']), 'State')} "
-            f"({plural(int(chosen['submitters']), 'submitter')} in all); "
-            f"{plural(int(chosen['recommendations']), 'recommendation')} on the topic "
-            + ("mentions" if int(chosen["recommendations"]) == 1 else "mention")
-            + " it."
-            + (" Showing the first 50." if chosen["passages"] > len(passages) else "")
-        )
-        st.dataframe(
-            passages[
-                ["actor_name", "meeting", "text", "heading", "para_number", "document"]
-            ].fillna({"heading": "", "para_number": ""}),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "meeting": st.column_config.NumberColumn("Meeting", width=70),
-                "actor_name": st.column_config.TextColumn("Submitter", width=130),
-                "document": "Document",
-                "heading": "Heading",
-                "para_number": st.column_config.TextColumn("Para.", width=50),
-                "text": st.column_config.TextColumn("Passage", width="large"),
-            },
-        )
+        gaps = cached(db, source, subtheme_gaps, filters, topic, own_vocabulary=own_vocabulary)
+        if gaps.empty:
+            st.info(
+                f"No sub-theme of {reference.topics[topic].label} is raised in at least two "
+                "submission passages while being absent or rare in its recommendations. Choose "
+                "another topic, clear filters, or include other topics' vocabulary."
+            )
+        else:
+            first = gaps.iloc[0]
+            st.caption(
+                f"Terms mentioned in the {int(first['topic_passages']):,} submission passages on "
+                "the topic at least twice as often (in share) as in its "
+                f"{plural(int(first['topic_recommendations']), 'recommendation')}; "
+                "widest gap first."
+            )
+            st.plotly_chart(gaps_chart(gaps, topic=reference.topics[topic].label), width="stretch")
+            term_id = st.selectbox(
+                "Show the passages that raise",
+                gaps["term_id"].tolist(),
+                format_func=dict(zip(gaps["term_id"], gaps["label"], strict=True)).get,
+            )
+            chosen = gaps.set_index("term_id").loc[term_id]
+            passages = cached(db, source, gap_passages, filters, topic, term_id)
+            st.caption(
+                f"{plural(int(chosen['passages']), 'passage')} from "
+                f"{plural(int(chosen['states']), 'State')} "
+                f"({plural(int(chosen['submitters']), 'submitter')} in all); "
+                f"{plural(int(chosen['recommendations']), 'recommendation')} on the topic "
+                + ("mentions" if int(chosen["recommendations"]) == 1 else "mention")
+                + " it."
+                + (" Showing the first 50." if chosen["passages"] > len(passages) else "")
+            )
+            st.dataframe(
+                passages[
+                    ["actor_name", "meeting", "text", "heading", "para_number", "document"]
+                ].fillna({"heading": "", "para_number": ""}),
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "meeting": st.column_config.NumberColumn("Meeting", width=70),
+                    "actor_name": st.column_config.TextColumn("Submitter", width=130),
+                    "document": "Document",
+                    "heading": "Heading",
+                    "para_number": st.column_config.TextColumn("Para.", width=50),
+                    "text": st.column_config.TextColumn("Passage", width="large"),
+                },
+            )
+
 
 # 4. The recommendations ----------------------------------------------------------------
 st.header("The recommendations")

@@ -173,9 +173,8 @@ def documents_section() -> None:
             ),
         },
     )
-    if pages > 1:
-        first = (int(page) - 1) * DOCUMENTS_PER_PAGE + 1
-        st.caption(f"Documents {first:,}–{first + len(documents) - 1:,} of {total:,}.")
+    first = (int(page) - 1) * DOCUMENTS_PER_PAGE + 1
+    st.caption(f"Documents {first:,}–{first + len(documents) - 1:,} of {total:,}.")
     if not user:
         return
     with st.form("delete"):

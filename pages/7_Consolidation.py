@@ -122,7 +122,9 @@ else:
     )
     st.caption(
         escape_markdown(
-            f"{STATES[chosen['state']]}{decided}. Meetings {chosen['meetings']}; topics: "
+            f"{STATES[chosen['state']]}{decided}. "
+            f"{'Meeting' if int(chosen['n_meetings']) == 1 else 'Meetings'} {chosen['meetings']}; "
+            "topics: "
             f"{chosen['topics']}. Similarity: mean {chosen['mean_similarity']:.2f}, lowest "
             f"pair {chosen['min_similarity']:.2f}. Merges {chosen['merges']}."
         )

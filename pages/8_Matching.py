@@ -55,7 +55,7 @@ columns[0].metric("Need passages", f"{totals['needs']:,}", help="Of States, unde
 columns[1].metric("Needs with an offer", f"{totals['matched']:,}")
 columns[2].metric("Needs nobody offers to meet", f"{totals['unmet']:,}")
 columns[3].metric(
-    "Submitters offering on these subjects",
+    "Offering submitters",
     f"{totals['providers']:,}",
     help="Submitters with an offer that shares a work-plan topic or a vocabulary term with at "
     "least one need in view (not only those listed below, which are the best few per need).",

@@ -116,8 +116,11 @@ def build(
     for number, group in enumerate(numbered, start=1):
         frame = recs.iloc[group]
         state, rep, decision = _state(frame, decisions)
-        if rep is None:  # suggest a wording the meetings have not merged away already
-            standing = [i for i in group if recs.at[i, "status"] != "merged"]
+        if rep is None:  # suggest a wording the meetings have not merged away already,
+            # preferring the one the meetings merged others into
+            targets = set(frame["merged_into_id"].dropna().astype(int))
+            kept = [i for i in group if int(recs.at[i, "id"]) in targets]
+            standing = kept or [i for i in group if recs.at[i, "status"] != "merged"]
             rep = int(recs.at[representative(group, similarity, bags, standing), "id"])
         rep_row = position[rep]
         others = frame[frame["id"] != rep]

@@ -85,3 +85,35 @@ def test_the_suggested_wording_is_one_still_standing() -> None:
     # the fuller member 1 was merged into member 0 by a meeting: suggest member 0
     assert representative([0, 1], similarity, bags, eligible=[0]) == 0
     assert representative([0, 1], similarity, bags, eligible=[]) == 1  # none: all eligible
+
+
+def test_a_group_is_worded_after_the_member_the_meetings_merged_others_into() -> None:
+    import pandas as pd
+
+    from ieg_analysis.consolidation.service import build
+
+    texts = [  # 4.1 and 5.1 are fuller, but the meetings merged 5.1 into 4.2
+        "States should criminalize attacks using ransomware, including the sale and rental "
+        "of ransomware kits and services.",
+        "Member States should criminalize ransomware attacks.",
+        "States should criminalize ransomware attacks and the sale of ransomware kits.",
+    ]
+    recs = pd.DataFrame(
+        {
+            "id": [1, 2, 3],
+            "meeting": [4, 4, 5],
+            "number": [1, 2, 1],
+            "topic_id": ["criminalization"] * 3,
+            "text": texts,
+            "status": ["adopted", "preliminary", "merged"],
+            "merged_into_id": [None, None, 2],
+            "language": ["en"] * 3,
+            "reference": ["4.1", "4.2", "5.1"],
+            "topic": ["Criminalization"] * 3,
+            "topic_short": ["Criminalization"] * 3,
+            "merged_into": [None, None, "4.2"],
+        }
+    )
+    clusters = build(recs, 0.2).clusters
+    assert len(clusters) == 1 and clusters.iloc[0]["size"] == 3
+    assert clusters.iloc[0]["representative"] == "4.2"  # not the merged 5.1, nor the fuller 4.1
