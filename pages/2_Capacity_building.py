@@ -103,8 +103,14 @@ cells = [p.get("customdata") for p in points if len(p.get("customdata") or []) =
 if cells and st.session_state.get("cap_last_click") != list(cells[0]):
     st.session_state["cap_last_click"] = list(cells[0])
     st.session_state["cap_region"], st.session_state["cap_topic"] = cells[0]
-if st.session_state.get("cap_region") not in regions:
-    st.session_state["cap_region"] = regions[0]
+if st.session_state.get("cap_region") not in regions:  # first view, or gone from the view:
+    # open on the first of the priorities below (cached: the table reuses it)
+    first = cached(db, source, priority_table, filters).head(1)
+    if len(first) and first["region"].iloc[0] in regions:
+        st.session_state["cap_region"] = first["region"].iloc[0]
+        st.session_state["cap_topic"] = first["topic_id"].iloc[0]
+    else:
+        st.session_state["cap_region"] = regions[0]
 st.session_state.setdefault("cap_topic", next(iter(topics)))
 st.plotly_chart(
     needs_heatmap(

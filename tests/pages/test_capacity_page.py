@@ -34,6 +34,18 @@ def test_page_shows_heatmap_evidence_priorities_map_and_offers(small_db) -> None
     assert "Ghana" in priorities.iloc[0]["states"]
 
 
+def test_the_passages_open_on_the_first_priority(small_db) -> None:
+    app = _app()
+    app.query_params["scheme"] = "m49_subregion"  # Chile's region now sorts before Ghana's
+    app.run()
+    assert not app.exception
+    regions = app.selectbox(key="cap_region").options
+    assert regions[0].startswith("Latin America")
+    assert app.selectbox(key="cap_region").value == "Sub-Saharan Africa"  # Ghana's need
+    assert app.selectbox(key="cap_topic").value == "electronic_evidence"
+    assert list(app.dataframe[0].value["state"]) == ["Ghana"]
+
+
 def test_picking_a_cell_lists_its_passages(small_db) -> None:
     app = _app().run()
     app.selectbox(key="cap_region").set_value("African")
