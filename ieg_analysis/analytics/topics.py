@@ -224,6 +224,7 @@ def _classifier(model_dir: str):
 
 
 _WARMED: set[str] = set()  # model folders warmed (or tried) by this process
+_WARMED_LOCK = threading.Lock()  # not _LOADING: a rerun must not wait for the load itself
 
 
 def warm_explanations(model_dir: Path) -> None:
@@ -231,7 +232,7 @@ def warm_explanations(model_dir: Path) -> None:
     once per process and model folder), so the first "Why this label?" does not wait for
     it. A failure is not retried here: it is left for that call to report."""
     key = str(model_dir)
-    with _LOADING:
+    with _WARMED_LOCK:
         if key in _WARMED:
             return
         _WARMED.add(key)
