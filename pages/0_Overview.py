@@ -77,12 +77,12 @@ st.columns([3, 2])[0].plotly_chart(submissions_per_meeting(counts), width="stret
 
 with st.expander("Where the data came from", expanded=False):
     st.markdown(
-        f"- **Database:** `{source.path}`\n"
+        f"- **Database:** `{source.name}`\n"
         f"- **Contents:** {source.description}\n"
         f"- **Last ingest:** {source.last_ingest:%d %b %Y %H:%M} UTC\n"
         f"- **Documents / passages / comments:** {source.documents:,} / {source.passages:,} / "
         f"{source.comments:,}\n"
         f"- **Data version:** {source.data_version}"
         if source.last_ingest is not None
-        else f"- **Database:** `{source.path}` (no ingest yet)"
+        else f"- **Database:** `{source.name}` (no ingest yet)"
     )

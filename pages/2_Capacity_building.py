@@ -193,11 +193,17 @@ if priorities.empty:
 else:
     st.caption(
         "Ranked by the share of the region's submitting States that expressed a need on the "
-        "topic, discounted for small regions (the lower end of the share's 95 % Wilson "
-        "interval), so 2 of 2 States do not outrank 21 of 27; ties go to more need passages."
+        "topic, discounted for small regions (the Score: the lower end of the share's 95 % "
+        "Wilson interval), so 2 of 2 States do not outrank 21 of 27; ties go to more need "
+        "passages. The strongest need passage and the States behind each pair are further right."
     )
+    # the numbers first and narrow, so a 1,400-pixel screen shows every one of them; the
+    # two long text columns last
     table = priorities.assign(
         share_states=priorities["share_states"] * 100,
+        of_states=priorities["need_states"].astype(str)
+        + " of "
+        + priorities["states_submitting"].astype(str),
         states=priorities["states"].map(", ".join),
         example=priorities["example_state"].fillna("")
         + " (meeting "
@@ -212,37 +218,54 @@ else:
                 "region",
                 "topic_label",
                 "share_states",
+                "of_states",
                 "priority",
-                "need_states",
-                "states_submitting",
                 "need_passages",
                 "region_offer_passages",
-                "states",
                 "example",
+                "states",
             ]
         ],
         column_config={
-            "rank": "Rank",
+            "rank": st.column_config.NumberColumn("Rank", width=50),
             "region": region_label,
             "topic_label": "Work-plan topic",
             "share_states": st.column_config.ProgressColumn(
-                "Share of States with a need", format="%.0f%%", min_value=0, max_value=100
+                "Share",
+                format="%.0f%%",
+                min_value=0,
+                max_value=100,
+                help="The share of the region's submitting States that expressed a need on "
+                "the topic.",
+                width="small",
+            ),
+            "of_states": st.column_config.TextColumn(
+                "States",
+                help="States of the region with a need on the topic, of the region's States "
+                "that submitted anything under these filters.",
+                width="small",
             ),
             "priority": st.column_config.NumberColumn(
-                "Rank score",
+                "Score",
                 format="%.2f",
                 help="The share of States with a need at the lower end of its 95 % Wilson "
                 "interval: what the share is at least, given how few States it counts.",
+                width="small",
             ),
-            "need_states": "States with a need",
-            "states_submitting": "States submitting",
-            "need_passages": "Need passages",
+            "need_passages": st.column_config.NumberColumn(
+                "Needs", help="Need passages on the topic by States of the region.", width="small"
+            ),
             "region_offer_passages": st.column_config.NumberColumn(
-                "Offers in the region",
+                "Offers",
                 help="Offer passages on the topic by States of the same region.",
+                width="small",
             ),
-            "states": "States behind it",
-            "example": st.column_config.TextColumn("Strongest need passage", width="large"),
+            "example": st.column_config.TextColumn(
+                "Strongest need passage",
+                help="Hover over a cell, or open the passages above, to read it whole.",
+                width="large",
+            ),
+            "states": st.column_config.TextColumn("States behind it", width="medium"),
         },
         hide_index=True,
         width="stretch",

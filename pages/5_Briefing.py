@@ -258,4 +258,6 @@ else:
         on_click="ignore",
         key="compilation_pdf",
         icon=":material/picture_as_pdf:",
+        help="Laid out when you click: a meeting of a thousand passages takes about six "
+        "seconds before the download starts.",
     )

@@ -290,6 +290,8 @@ def test_the_command_line_prints_and_writes_the_matches(match_db, tmp_path) -> N
     assert "2 need passages of 2 States: 1 with an offer, 1 nobody offers to meet" in text
     book = load_workbook(target)
     assert book.sheetnames == ["provenance", "matches"]
+    about = dict(book["provenance"].values)
+    assert about["database"] == match_db.path.name  # not the folders it lives in
     rows = list(book["matches"].values)
     assert rows[1][rows[0].index("Who offers")] == "France"
     assert main(["--db", str(match_db.path), "match", "--meeting", "99"], out=out) == 2

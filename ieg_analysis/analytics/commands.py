@@ -125,7 +125,7 @@ def cmd_match(args: argparse.Namespace, settings: Settings, out) -> int:
         source = data_source(db)
         about = {
             "what": "needs for capacity building and the offers that match them",
-            "database": source.path,
+            "database": source.name,
             "contents": source.description,
             "data version": str(source.data_version),
             "filters": filters.describe(load_reference()),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -87,6 +88,11 @@ class DataSource:
     @property
     def is_sample(self) -> bool:
         return self.sample_documents > 0
+
+    @property
+    def name(self) -> str:
+        """The database file's name: what the pages show (the folders are the server's)."""
+        return Path(self.path).name
 
     @property
     def description(self) -> str:

@@ -17,7 +17,7 @@ SAMPLE_NOTICE = "Illustrative sample data — not real submissions"
 
 @dataclass(frozen=True)
 class Provenance:
-    database: str  # the file's path
+    database: str  # the file's path; exports name only the file, not the server's folders
     data_version: int
     snapshot: datetime.date | None  # the day of the last ingest
     model_version: str | None
@@ -52,7 +52,7 @@ class Provenance:
         """The provenance sheet of an XLSX download."""
         about = {
             "exported": f"{self.exported:%Y-%m-%d %H:%M} UTC",
-            "database": self.database,
+            "database": self.database_name,
             "data version": str(self.data_version),
             "data snapshot (last ingest)": self.snapshot_text(),
             "model version": self.model_version or "none",

@@ -19,7 +19,9 @@ def test_overview_shows_counts_timeline_and_provenance(small_db) -> None:
     assert table.loc[table["meeting"] == 4, "explore"].item() == "explorer?meeting=4"
     assert table.loc[table["meeting"] == 5, "explore"].item() == ""  # nothing to open
     assert not app.warning  # real documents: no sample banner
-    assert any(str(small_db) in md.value for md in app.markdown)
+    provenance = next(md.value for md in app.markdown if "**Database:**" in md.value)
+    assert f"`{small_db.name}`" in provenance  # the file, not the server's folders
+    assert str(small_db.parent) not in provenance
 
 
 def test_overview_of_an_empty_database_says_what_to_do(tmp_path, monkeypatch) -> None:
