@@ -203,3 +203,24 @@ def test_output_does_not_depend_on_hash_seed() -> None:
         for hash_seed in ("1", "2")
     }
     assert len(digests) == 1
+
+
+def test_states_name_the_organisations_and_instruments_of_their_region(corpus: Corpus) -> None:
+    """A Caribbean State is not assisted by the African Union, nor a European one by the OAS."""
+    groups = {row["iso3"]: row["regional_group"] for row in generator._countries()}
+    foreign = {
+        "Latin American and Caribbean": ("African Union", "League of Arab States", "ASEAN"),
+        "Western European and other": ("Organization of American States", "African Union"),
+        "Eastern European": ("Organization of American States", "Pacific Islands Forum"),
+        "African": ("Organization of American States", "Pacific Islands Forum"),
+        "Asia-Pacific": ("Organization of American States", "African Union Convention"),
+    }
+    checked = Counter()
+    for document in corpus.documents:
+        group = groups.get(document.submitter)
+        if group is None or document.language != "en":
+            continue
+        for paragraph in _paragraphs(document):
+            checked[group] += "the " in paragraph
+            assert not [name for name in foreign[group] if name in paragraph], paragraph
+    assert set(checked) == set(foreign)

@@ -568,6 +568,11 @@ def _context(filler: _Filler, submitter: _Submitter, meeting: int) -> None:
         "next_year": lambda: str(rng.randint(year + 1, year + 3)),
         "meeting_ord_prev": lambda: ordinals[str(rng.choice(RECOMMENDATION_MEETINGS))],
     }
+    # a State is assisted by, joins and cites the organisations and instruments of its region
+    for slot, by_group in bank.raw.get("region_slots", {}).items():
+        options = by_group.get(submitter.regional_group) if slot != "_note" else None
+        if options:
+            filler.dynamic[slot] = _chooser(rng, tuple(options))
     if bank.language == "en":
         partners = _state_names()
         hints = bank.raw["region_hints"]
