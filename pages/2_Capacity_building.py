@@ -14,6 +14,7 @@ from ieg_analysis.analytics.capacity import (
     state_need_intensity,
 )
 from ieg_analysis.analytics.filters import ACTOR_TYPE_LABELS
+from ieg_analysis.analytics.topics import capacity_caveat, model_report
 from ieg_analysis.charts.capacity import need_map, needs_heatmap
 from ieg_analysis.export.compilation import plural
 from ieg_analysis.reference import REGION_SCHEMES, load_reference
@@ -75,8 +76,9 @@ measure = right.radio(
     format_func=lambda m: MEASURES[m].capitalize(),
     horizontal=True,
     key="cap_measure",
-    help="Needs without an offer: needs of a region on a topic on which no State of the same "
-    "region offered help (offers from observers have no region and do not count).",
+    help="Needs without an offer from the region: needs of a region on a topic on which no "
+    "State of the same region offered help. Offers of UNODC, observers and other regions do "
+    "not count here; the Needs and offers page matches each need with every offer.",
 )
 matrix = cached(db, source, needs_matrix, filters, value=value, measure=measure)
 if matrix.empty:
@@ -124,19 +126,18 @@ st.plotly_chart(
     selection_mode="points",
     width="stretch",
 )
+caveat = capacity_caveat(cached(db, source, model_report))
 if value == "share_states":
     st.caption(
         f"Share of submitting States: the States of the region that expressed "
         f"{MEASURES[measure]} on the topic, divided by the States of the region that submitted "
         "anything under these filters, so that a State counts once however much it wrote. A "
-        "region of few States reaches a high share easily: the hover gives the counts. Labels "
-        "come from the classifier."
+        "region of few States reaches a high share easily: the hover gives the counts. " + caveat
     )
 else:
     st.caption(
         f"{VALUES[value]}: how many {'States' if value == 'states' else 'passages'} of the "
-        f"region expressed {MEASURES[measure]} on the topic under these filters. Labels come "
-        "from the classifier."
+        f"region expressed {MEASURES[measure]} on the topic under these filters. " + caveat
     )
 
 st.subheader("The passages behind a cell")
@@ -148,7 +149,7 @@ topic = pick_topic.selectbox(
 evidence = cached(db, source, cell_evidence, filters, region, topic, measure=measure)
 if evidence.empty:
     st.info(
-        f"No {MEASURES[measure]} of {region} on {topics[topic]} under these filters. Click "
+        f"{region}: no {MEASURES[measure]} on {topics[topic]} under these filters. Click "
         "another cell, pick another region or topic, or change the measure."
     )
 else:
@@ -193,7 +194,7 @@ if priorities.empty:
 else:
     st.caption(
         "Ranked by the share of the region's submitting States that expressed a need on the "
-        "topic, discounted for small regions (the Score: the lower end of the share's 95 % "
+        "topic, discounted for small regions (Score = the lower end of the share's 95 % "
         "Wilson interval), so 2 of 2 States do not outrank 21 of 27; ties go to more need "
         "passages. The strongest need passage and the States behind each pair are further right."
     )

@@ -129,6 +129,15 @@ else:
             f"pair {chosen['min_similarity']:.2f}. Merges {chosen['merges']}."
         )
     )
+    if chosen["left_out"]:
+        st.warning(
+            escape_markdown(
+                f"The suggested wording does not name what some members ask about: "
+                f"{chosen['left_out']}. Check before accepting; split those members off if "
+                "they ask for something else."
+            ),
+            icon=":material/rule:",
+        )
     st.dataframe(
         members[["reference", "topic_short", "status", "merged_into", "similarity", "text"]]
         .fillna({"merged_into": ""})

@@ -14,6 +14,7 @@ from ieg_analysis.analytics.matching import (
     term_labels,
     unmet_needs,
 )
+from ieg_analysis.analytics.topics import capacity_caveat, model_report
 from ieg_analysis.charts.matching import providers_sankey
 from ieg_analysis.errors import IEGError
 from ieg_analysis.export.tables import to_xlsx_bytes
@@ -76,7 +77,7 @@ st.caption(
     f"Left: who offers (colour: submitter type; the 12 who meet most needs by name). "
     f"Right: the States whose needs their offers match, by {region_label}. "
     "Width, and the number beside each submitter: need passages for which it is among the "
-    "offers listed per need."
+    "offers listed per need. " + capacity_caveat(cached(db, source, model_report))
 )
 
 st.subheader("Each need with the best-matching offers")

@@ -10,7 +10,7 @@ from ieg_analysis.charts.matching import providers_sankey
 def _flows() -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "provider": ["France", "France", "UNODC", "Other providers"],
+            "provider": ["France", "France", "UNODC", "All other providers"],
             "provider_type": ["member_state", "member_state", "unodc", None],
             "region": ["African", "Asia-Pacific", "African", "African"],
             "value": [3, 1, 2, 5],
@@ -22,7 +22,7 @@ def _flows() -> pd.DataFrame:
 def test_providers_carry_their_needs_and_regions_no_double_count() -> None:
     sankey = providers_sankey(_flows(), region_label="UN regional group").data[0]
     labels = list(sankey.node.label)
-    assert labels[:3] == ["France (4)", "UNODC (2)", "Other providers (5)"]
+    assert labels[:3] == ["France (4)", "UNODC (2)", "All other providers (5)"]
     # a region's sum would count a need once per provider: no number on its label
     assert labels[3:] == ["African", "Asia-Pacific"]
     hover = list(sankey.node.customdata)
@@ -32,7 +32,7 @@ def test_providers_carry_their_needs_and_regions_no_double_count() -> None:
 
 
 def test_html_in_a_name_is_escaped() -> None:
-    flows = _flows().assign(provider=["<b>X</b>", "<b>X</b>", "UNODC", "Other providers"])
+    flows = _flows().assign(provider=["<b>X</b>", "<b>X</b>", "UNODC", "All other providers"])
     assert providers_sankey(flows).data[0].node.label[0] == "&lt;b&gt;X&lt;/b&gt; (4)"
 
 

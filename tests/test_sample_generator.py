@@ -224,3 +224,8 @@ def test_states_name_the_organisations_and_instruments_of_their_region(corpus: C
             checked[group] += "the " in paragraph
             assert not [name for name in foreign[group] if name in paragraph], paragraph
     assert set(checked) == set(foreign)
+
+
+def test_recommendations_say_upon_request_once(corpus: Corpus) -> None:
+    texts = [r.text for r in corpus.recommendations]
+    assert texts and not [t for t in texts if t.count("upon request") > 1]

@@ -39,7 +39,13 @@ VALUES = {
     "states": "States",
     "passages": "Passages",
 }
-MEASURES = {"need": "needs", "provision": "offers", "gap": "needs without an offer"}
+# "gap": needs on a topic that no State of the same region offers help on (offers of UNODC,
+# observers and other regions do not count here; the Needs and offers page counts them all)
+MEASURES = {
+    "need": "needs",
+    "provision": "offers",
+    "gap": "needs without an offer from the region",
+}
 # the topic score columns of v_passage (fixed by the schema, never from user input)
 TOPIC_COLUMNS = TOPIC_IDS
 STATE_TYPES = ("member_state", "observer_state")

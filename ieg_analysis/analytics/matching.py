@@ -56,7 +56,7 @@ from ..store.matches import (
 from .filters import ACTOR_TYPE_LABELS, Filters
 
 STATE_TYPES = ("member_state", "observer_state")
-OTHER_PROVIDERS = "Other providers"
+OTHER_PROVIDERS = "All other providers"
 RANK_ORDER = """
     topic_match desc, term_jaccard desc, shared_term_count desc, same_region desc,
     same_language desc, shared_topic_count desc, offer_score desc, provider, offer_id
@@ -458,9 +458,9 @@ def provider_region_flows(
     """Grain: one row per (provider, need region) in ``matches`` (the frame of
     :func:`need_offer_matches`): value = the need passages of the region for which the
     provider is among the ranked matches (only rank 1 with ``best_only``). The ``top``
-    providers by total value keep their names; the others are summed as "Other providers".
+    providers by total value keep their names; the others are summed as "All other providers".
     Needs of a State without a region count under "No region". Columns: provider,
-    provider_type (null for the "Other providers" row), region, value, states (distinct
+    provider_type (null for the "All other providers" row), region, value, states (distinct
     States of the region with such needs)."""
     columns = ["provider", "provider_type", "region", "value", "states"]
     if matches.empty:

@@ -185,6 +185,30 @@ def diagnostic_summary(report: dict) -> pd.DataFrame:
     return _set_scores(list((evaluation.get("diagnostic_sets") or {}).values()), "diagnostic set")
 
 
+def capacity_caveat(report: dict | None) -> str:
+    """One sentence on how far to trust the need/offer labels, from the current model's
+    evaluation: its need/offer macro-F1 on the held-out sets, and the share of the needs and
+    offers it finds (recall) in the diagnostic passages cut from whole documents."""
+    evaluation = (report or {}).get("evaluation") or {}
+    held = heldout_summary(report or {})["need / offer macro-F1"].dropna()
+    if held.empty:
+        return "Labels come from the classifier (no evaluation of this model is stored)."
+    span = f"{held.min():.2f}" if held.min() == held.max() else f"{held.min():.2f}-{held.max():.2f}"
+    text = f"Labels come from the classifier: need/offer F1 {span} on held-out passages"
+    recalls = [
+        scores["recall"]
+        for diagnostic in (evaluation.get("diagnostic_sets") or {}).values()
+        for label, scores in (diagnostic.get("capacity", {}).get("per_label") or {}).items()
+        if label in ("need", "provision")
+    ]
+    if recalls:
+        text += (
+            f", but in paragraphs cut from whole documents it finds only "
+            f"{min(recalls):.0%}-{max(recalls):.0%} of the needs and offers (Topics and the model)"
+        )
+    return text + "."
+
+
 def _set_scores(sets: list[dict], first: str) -> pd.DataFrame:
     rows = [
         {

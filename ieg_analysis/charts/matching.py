@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from .theme import OKABE_ITO, apply_layout, empty_figure
 
-OTHER_PROVIDERS = "Other providers"  # the name analytics.matching gives the rest
+OTHER_PROVIDERS = "All other providers"  # the name analytics.matching gives the rest
 
 # submitter type -> colour of its node and links (Okabe-Ito)
 TYPE_COLOURS = {
@@ -56,7 +56,7 @@ def providers_sankey(
     States whose needs they match (right).
 
     ``flows`` is :func:`ieg_analysis.analytics.matching.provider_region_flows`: one row per
-    (provider, region) with provider, provider_type (null for "Other providers"), region,
+    (provider, region) with provider, provider_type (null for "All other providers"), region,
     value (need passages), states."""
     if flows.empty:
         return empty_figure("No offer matches a need under these filters.", title=TITLE)
@@ -70,7 +70,7 @@ def providers_sankey(
     ]
     index = {name: i for i, name in enumerate(providers)}
     offset = len(providers)
-    # nodes in a fixed order, top to bottom: providers by value ("Other providers" last),
+    # nodes in a fixed order, top to bottom: providers by value ("All other providers" last),
     # regions by value (Plotly's own layout would put the largest node anywhere)
     provider_values = flows.groupby("provider")["value"].sum().reindex(providers).tolist()
     # a provider's value counts each need once; a region's sums its providers', so a need

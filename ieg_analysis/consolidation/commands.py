@@ -80,6 +80,8 @@ def cmd_consolidate(args: argparse.Namespace, settings: Settings, out) -> int:
             status = member.status + (f" into {member.merged_into}" if member.merged_into else "")
             text = textwrap.shorten(member.text, width=120, placeholder=" …")
             print(f"  {mark} {member.reference:>6} [{status}] {text}", file=out)
+        if row.left_out:
+            print(f"  Not named in the wording (*): {row.left_out}", file=out)
     if args.output:
         data, count = consolidated_draft(db, threshold)
         args.output.parent.mkdir(parents=True, exist_ok=True)

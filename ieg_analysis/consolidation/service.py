@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..nlp.terms import load_terms
 from ..store.db import Database
 from . import queries
 from .clustering import DEFAULT_THRESHOLD, cluster, mean_similarity, pairwise, representative
-from .vectors import features, similarity_matrix
+from .vectors import features, similarity_matrix, terms
 
 SUGGESTED, ACCEPTED, ALREADY_MERGED = "suggested", "accepted", "already merged"
 
@@ -104,6 +105,7 @@ def build(
     texts, languages = recs["text"].tolist(), recs["language"].tolist()
     similarity = similarity_matrix(texts, languages) if len(recs) else np.zeros((0, 0))
     bags = [set(features(t, lang)) for t, lang in zip(texts, languages, strict=True)]
+    named = [terms(t, lang) for t, lang in zip(texts, languages, strict=True)]
     groups = [[position[rid] for rid in group if rid in position] for group in (together or [])]
     forbidden = [
         tuple(position[rid] for rid in pair)
@@ -141,6 +143,7 @@ def build(
                 "topic": recs.at[rep_row, "topic"],
                 "wording": recs.at[rep_row, "text"],
                 "merges": ", ".join(others["reference"]),
+                "left_out": left_out(group, rep_row, named, recs["reference"]),
                 "state": state,
                 "decided_by": decision["user_name"] if decision is not None else None,
                 "decided_at": decision["decided_at"] if decision is not None else None,
@@ -192,6 +195,23 @@ def build(
     )
 
 
+def left_out(group: list[int], rep_row: int, named: list[list[str]], references: pd.Series) -> str:
+    """The vocabulary terms members of a group name and its suggested wording does not, each
+    with the members naming it: "phishing (4.43, 4.58)". Recommendations that share their
+    register ("UNODC should compile good practices on the criminalization of ...") can group
+    while asking about different things; this says what the wording would leave out."""
+    labels = {term.term_id: term.label for term in load_terms()}
+    kept = set(named[rep_row])
+    missing: dict[str, list[str]] = {}
+    for i in group:
+        for term_id in dict.fromkeys(named[i]):
+            if term_id not in kept:
+                missing.setdefault(term_id, []).append(str(references.iat[i]))
+    return "; ".join(
+        f"{labels.get(term_id, term_id)} ({', '.join(refs)})" for term_id, refs in missing.items()
+    )
+
+
 def _state(frame: pd.DataFrame, decisions: pd.DataFrame) -> tuple[str, int | None, dict | None]:
     """Settled when every member but one is merged into that one."""
     targets = set(frame["merged_into_id"].dropna().astype(int))
@@ -230,6 +250,7 @@ _CLUSTER_COLUMNS = [
     "topic",
     "wording",
     "merges",
+    "left_out",
     "state",
     "decided_by",
     "decided_at",
@@ -266,6 +287,7 @@ def draft_list(consolidation: Consolidation, topic_order: list[str]) -> pd.DataF
                 "representative": row.representative,
                 "sources": list(members["reference"]),
                 "merges": row.merges,
+                "left_out": row.left_out,
                 "state": row.state,
                 "also_listed_under": "; ".join(
                     t for t in dict.fromkeys(members["topic_short"]) if t != _short(members, row)
@@ -284,6 +306,7 @@ def draft_list(consolidation: Consolidation, topic_order: list[str]) -> pd.DataF
                     "representative": rec.reference,
                     "sources": [rec.reference],
                     "merges": "",
+                    "left_out": "",
                     "state": "stands alone",
                     "also_listed_under": "",
                     "first": (int(rec.meeting), int(rec.number)),
@@ -298,6 +321,7 @@ def draft_list(consolidation: Consolidation, topic_order: list[str]) -> pd.DataF
             "representative",
             "sources",
             "merges",
+            "left_out",
             "state",
             "also_listed_under",
             "first",

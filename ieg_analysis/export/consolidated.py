@@ -43,6 +43,8 @@ def source_line(row: pd.Series | dict) -> str:
         text = f"Wording of {row['representative']}; merges {', '.join(others)}"
     if row.get("also_listed_under"):
         text += f"; also listed under {row['also_listed_under']}"
+    if row.get("left_out"):
+        text += f"; not named in this wording: {row['left_out']}"
     return f"({text}{'; ' + state if state else ''}.)"
 
 

@@ -117,3 +117,45 @@ def test_a_group_is_worded_after_the_member_the_meetings_merged_others_into() ->
     clusters = build(recs, 0.2).clusters
     assert len(clusters) == 1 and clusters.iloc[0]["size"] == 3
     assert clusters.iloc[0]["representative"] == "4.2"  # not the merged 5.1, nor the fuller 4.1
+
+
+def test_a_group_says_which_vocabulary_terms_its_wording_leaves_out() -> None:
+    import pandas as pd
+
+    from ieg_analysis.consolidation.service import build, draft_list
+    from ieg_analysis.export.consolidated import source_line
+
+    texts = [  # one register, three different offences
+        "UNODC should compile good practices on the criminalization of the online grooming "
+        "of children, taking into account the needs of developing countries.",
+        "UNODC should compile good practices on the criminalization of phishing, taking into "
+        "account the needs of developing countries.",
+        "UNODC should compile good practices on the criminalization of phishing.",
+        "UNODC should continue to compile good practices on the criminalization of the online "
+        "grooming of children.",
+    ]
+    recs = pd.DataFrame(
+        {
+            "id": [1, 2, 3, 4],
+            "meeting": [4, 4, 4, 5],
+            "number": [1, 2, 3, 1],
+            "topic_id": ["criminalization"] * 4,
+            "text": texts,
+            "status": ["preliminary"] * 4,
+            "merged_into_id": [None] * 4,
+            "language": ["en"] * 4,
+            "reference": ["4.1", "4.2", "4.3", "5.1"],
+            "topic": ["Criminalization"] * 4,
+            "topic_short": ["Criminalization"] * 4,
+            "merged_into": [None] * 4,
+        }
+    )
+    result = build(recs, 0.1)
+    group = result.clusters.iloc[0]
+    assert group["size"] == 4
+    wording_names_grooming = "grooming" in group["wording"]
+    expected = "phishing (4.2, 4.3)" if wording_names_grooming else "online grooming (4.1, 5.1)"
+    assert group["left_out"] == expected
+    line = source_line(draft_list(result, ["criminalization"]).iloc[0])
+    assert f"not named in this wording: {expected}" in line
+    assert build(recs.iloc[[0, 3]], 0.1).clusters.iloc[0]["left_out"] == ""  # one subject

@@ -55,7 +55,7 @@ def test_picking_a_cell_lists_its_passages(small_db) -> None:
     assert list(evidence["state"]) == ["Ghana"]
     assert "electronic evidence" in evidence.iloc[0]["text"]
     app.selectbox(key="cap_topic").set_value("prevention").run()
-    assert any("No needs of African on Prevention" in info.value for info in app.info)
+    assert any("African: no needs on Prevention" in info.value for info in app.info)
 
 
 def test_value_and_measure_change_the_heatmap(small_db) -> None:
