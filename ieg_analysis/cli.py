@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--meeting", help="the meeting number, e.g. 5")
     ingest.add_argument("--submitter", help="a State (any UN name, alias or ISO3) or observer")
     ingest.add_argument("--kind", help=f"one of {', '.join(KINDS)}")
-    ingest.add_argument("--received", help="date received, YYYY-MM-DD")
+    ingest.add_argument("--received", help="date received, YYYY-MM-DD (not in the future)")
     ingest.add_argument(
         "--actor-type",
         choices=OBSERVER_TYPES,

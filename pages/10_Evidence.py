@@ -16,7 +16,7 @@ from ieg_analysis.charts.evidence import evidence_regions_bar, representation_ba
 from ieg_analysis.errors import IEGError
 from ieg_analysis.export.compilation import plural
 from ieg_analysis.reference import REGION_SCHEMES, load_reference
-from ui.common import cached, page_header
+from ui.common import cached, page_header, sample_tag
 from ui.filters import filter_panel
 from ui.text import escape_markdown
 
@@ -73,7 +73,9 @@ if evidence.empty:
 else:
     st.plotly_chart(
         evidence_regions_bar(
-            region_shares(evidence), reference=str(chosen["reference"]), region_label=region_label
+            region_shares(evidence),
+            reference=str(chosen["reference"]),
+            region_label=f"{region_label} (States) or submitter type",
         ),
         width="stretch",
     )
@@ -90,7 +92,11 @@ else:
         column_config={
             "rank": st.column_config.NumberColumn("Rank", format="%d"),
             "submitter": "Submitter",
-            "region": region_label,
+            "region": st.column_config.TextColumn(
+                "Region or type",
+                help=f"A State's {region_label.lower()}; for other submitters, their kind "
+                "(private sector, organization, academia, UNODC).",
+            ),
             "meeting": st.column_config.NumberColumn("Meeting", format="%d"),
             "similarity": st.column_config.NumberColumn("Similarity", format="%.2f"),
             "shared_terms": "Shared terms",
@@ -108,6 +114,7 @@ else:
             st.caption(
                 escape_markdown(
                     f"{passage['submitter']} · meeting {passage['meeting']} · {passage['document']}"
+                    + sample_tag(source)
                 )
             )
             st.markdown(escape_markdown(str(passage["text"])))

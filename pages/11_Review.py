@@ -14,7 +14,7 @@ from ieg_analysis.review.corrections import correct_labels, corrections
 from ieg_analysis.review.queue import MODES, queue_counts, review_queue
 from ieg_analysis.review.versions import model_versions
 from ui.auth import sign_in_panel, signed_in_user
-from ui.common import cached, page_header
+from ui.common import cached, page_header, sample_tag
 from ui.filters import filter_panel
 from ui.text import escape_markdown
 
@@ -90,7 +90,9 @@ else:
         f"{KIND_LABELS.get(row['kind'], row['kind'])}, "
         f"{LANGUAGE_LABELS.get(row['language'], row['language'] or 'language undetermined')}"
     )
-    st.caption(escape_markdown(f"{where}. Heading: {row['heading'] or '(none)'}"))
+    st.caption(
+        escape_markdown(f"{where}. Heading: {row['heading'] or '(none)'}{sample_tag(source)}")
+    )
     st.markdown(escape_markdown(row["text"]))
     scores = ", ".join(f"{labels[t]} {row[t]:.2f}" for t in TOPIC_IDS)
     st.caption(

@@ -18,7 +18,7 @@ from ieg_analysis.analytics.topics import capacity_caveat, model_report
 from ieg_analysis.charts.capacity import need_map, needs_heatmap
 from ieg_analysis.export.compilation import plural
 from ieg_analysis.reference import REGION_SCHEMES, load_reference
-from ui.common import cached, page_header
+from ui.common import cached, page_header, sample_tag
 from ui.filters import filter_panel
 from ui.text import escape_markdown
 
@@ -182,7 +182,7 @@ else:
             st.caption(
                 escape_markdown(
                     f"{passage['state']} · meeting {passage['meeting']} · {passage['document']}"
-                    f" · para. {passage['para_number'] or '–'}"
+                    f" · para. {passage['para_number'] or '–'}" + sample_tag(source)
                 )
             )
             st.markdown(escape_markdown(passage["text"]))

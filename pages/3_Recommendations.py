@@ -95,8 +95,10 @@ cover = cached(db, source, coverage, filters, statuses=statuses_counted)
 totals = cover.iloc[0]
 if totals["passages_in_view"] == 0:
     st.info(
-        "No submission passages match the filters. Widen the Region, State, Submitter type "
-        "or Language filter."
+        "No submission passage matches these filters ("
+        + filters.without("topics").describe(reference)
+        + "). Widen them in the sidebar (the topic filter does not narrow this page's "
+        "passages)."
     )
 elif totals["passages_labelled"] == 0:
     st.info(

@@ -16,6 +16,7 @@ from ieg_analysis.analytics.topics import (
     topic_distribution,
     unclassified_summary,
     warm_explanations,
+    without_topic,
 )
 from ieg_analysis.charts.topics import (
     calibration_chart,
@@ -23,8 +24,9 @@ from ieg_analysis.charts.topics import (
     topic_distribution_chart,
 )
 from ieg_analysis.errors import IEGError
+from ieg_analysis.export.compilation import plural
 from ieg_analysis.reference import REGION_SCHEMES, load_reference
-from ui.common import cached, page_header, settings
+from ui.common import cached, page_header, sample_tag, settings
 from ui.filters import filter_panel
 from ui.text import escape_markdown, highlight_spans
 
@@ -72,12 +74,22 @@ left.plotly_chart(
 )
 unclassified = cached(db, source, unclassified_summary, filters)
 with right:
-    st.subheader("Left unclassified")
+    st.subheader("Not classified, and no topic")
     if unclassified.empty:
-        st.caption("No passage in view was left unclassified.")
+        st.caption("Every passage in view is in a language the models cover: all were classified.")
     else:
-        st.caption("Passages in a language the models do not cover are never forced into a label.")
+        st.caption(
+            "Not classified: passages in a language the models do not cover are never forced "
+            "into a label."
+        )
         st.dataframe(unclassified, hide_index=True, width="stretch")
+    untopical = cached(db, source, without_topic, filters)
+    st.caption(
+        f"No topic: {plural(untopical, 'classified passage')} in view "
+        f"{'carries' if untopical == 1 else 'carry'} none of the six topics (procedural text, "
+        "greetings, subjects outside the work plan). The shares above count them in the "
+        "whole but in no bar."
+    )
 
 st.header("How well the model does on text it never saw")
 evaluation = report["evaluation"]
@@ -181,7 +193,7 @@ for _, row in rows.head(15).iterrows():
     with st.container(border=True):
         st.markdown(
             f"**{escape_markdown(row['actor_name'])}** · meeting {row['meeting']} · "
-            f"{labels[topic]} score **{row['score']:.2f}**"
+            f"{labels[topic]} score **{row['score']:.2f}**{sample_tag(source)}"
         )
         terms = list(row["terms"]) if row["terms"] is not None else []
         st.markdown(highlight_spans(row["text"], term_spans(row["text"], row["language"])))

@@ -103,11 +103,23 @@ def page_header(title: str, caption: str | None = None) -> tuple[Database, DataS
     return db, source
 
 
+def sample_tag(source: DataSource) -> str:
+    """Appended to the header of every passage shown, so that a passage cut out of the page
+    (a screenshot) still says it is invented: when the store holds only the sample. (A store
+    mixing real and sample documents says so in the page banner; its passages are not told
+    apart here.)"""
+    return (
+        " · illustrative sample text"
+        if source.is_sample and source.description == ("illustrative sample data")
+        else ""
+    )
+
+
 def provenance(source: DataSource, filters_text: str, query: str | None = None) -> dict:
     """What an exported table must say about itself."""
     about = {
         "exported": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "database": source.path,
+        "database": source.name,
         "contents": source.description,
         "data version": str(source.data_version),
         "last ingest": str(source.last_ingest or ""),

@@ -136,6 +136,19 @@ def unclassified_summary(db: Database, filters: Filters) -> pd.DataFrame:
     return db.query(sql, params)
 
 
+def without_topic(db: Database, filters: Filters) -> int:
+    """Classified passages in view that carry no topic label (procedural text, greetings,
+    a subject outside the six topics): unlike unclassified ones, the model did read them."""
+    predicate, params = filters.where("v")
+    # the predicate comes from Filters.where: fixed columns, bound values
+    sql = (
+        "select cast(coalesce(sum(n), 0) as bigint) as passages "  # noqa: S608
+        f"from {cube_source(db)} v where {predicate} and classified "
+        "and len(topic_labels) = 0"
+    )
+    return int(db.query(sql, params)["passages"].iloc[0])
+
+
 def model_report(db: Database) -> dict | None:
     """The current model version with its training metadata and held-out evaluation."""
     frame = db.query(

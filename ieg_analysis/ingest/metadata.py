@@ -33,11 +33,14 @@ def parse_date(value: str | date | None, *, field: str = "received date") -> dat
     if not text:
         return None
     try:
-        return date.fromisoformat(text[:10])
+        day = date.fromisoformat(text[:10])
     except ValueError as error:
         raise InvalidValueError(
             f"The {field} '{text}' is not a date; write it as YYYY-MM-DD."
         ) from error
+    if day > date.today():  # a typo that would count the document as very late
+        raise InvalidValueError(f"The {field} {day:%Y-%m-%d} is in the future.")
+    return day
 
 
 def parse_actor_type(value: str | None) -> str | None:

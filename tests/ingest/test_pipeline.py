@@ -131,6 +131,12 @@ BAD_INPUTS = [
     ("bad-meeting.txt", b"1. Some text.", {"meeting": 12}, "Meeting '12' does not exist"),
     ("bad-kind.txt", b"1. Some text.", {"kind": "novel"}, "not a document kind"),
     ("bad-date.txt", b"1. Some text.", {"received": "yesterday"}, "YYYY-MM-DD"),
+    (
+        "future-date.txt",
+        b"1. Some text.",
+        {"received": "2999-01-01"},
+        "2999-01-01 is in the future",
+    ),
     ("too-big.txt", b"a" * (3 * 1024 * 1024), {}, "over the 2 MB limit"),
 ]
 

@@ -44,3 +44,15 @@ def test_the_entry_point_routes_to_the_overview(small_db) -> None:
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
     assert not app.exception
     assert app.title[0].value == "IEG Analysis: Overview"
+
+
+def test_passages_of_a_sample_store_are_tagged_one_by_one() -> None:
+    from dataclasses import replace
+
+    from ieg_analysis.analytics.overview import DataSource
+    from ui.common import sample_tag
+
+    real = DataSource("db.duckdb", 10, 90, 3, 0, 5, 4, 0, None, 1)
+    assert sample_tag(real) == ""
+    assert sample_tag(replace(real, sample_documents=10)) == " · illustrative sample text"
+    assert sample_tag(replace(real, sample_documents=4)) == ""  # mixed: the banner says so

@@ -82,3 +82,12 @@ def test_an_empty_database_says_how_to_add_recommendations(tmp_path, monkeypatch
     assert not app.exception
     assert "No recommendations are stored yet" in app.info[0].value
     st.cache_resource.clear()
+
+
+def test_no_passages_names_the_filters_that_are_set(small_db) -> None:
+    app = _app().run()
+    app.sidebar.multiselect[0].set_value([5]).run()  # meeting 5 received nothing
+    assert not app.exception
+    assert any(
+        "No submission passage matches these filters (meeting 5)" in info.value for info in app.info
+    )

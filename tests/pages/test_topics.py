@@ -18,6 +18,15 @@ def test_distribution_passages_and_missing_evaluation(small_db) -> None:
     assert "no evaluation report" in app.info[0].value
     text = "\n".join(m.value for m in app.markdown)
     assert "**Ghana**" in text  # a passage on legislation, with its score
+    untopical = (
+        Database(small_db)
+        .query("select count(*) as n from v_passage where classified and len(topic_labels) = 0")[
+            "n"
+        ]
+        .item()
+    )
+    assert untopical > 0  # the fixture has procedural text
+    assert any(c.value.startswith(f"No topic: {untopical} classified") for c in app.caption)
 
 
 def test_a_topic_filter_narrows_the_chart_and_picks_the_passages_topic(small_db) -> None:
