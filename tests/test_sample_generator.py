@@ -229,3 +229,14 @@ def test_states_name_the_organisations_and_instruments_of_their_region(corpus: C
 def test_recommendations_say_upon_request_once(corpus: Corpus) -> None:
     texts = [r.text for r in corpus.recommendations]
     assert texts and not [t for t in texts if t.count("upon request") > 1]
+
+
+def test_state_names_read_as_running_text(corpus: Corpus) -> None:
+    """'the Parliament of the Russian Federation', never 'of Russian Federation' or
+    'of Iran (Islamic Republic of)'."""
+    assert generator.prose_name("Iran (Islamic Republic of)") == "the Islamic Republic of Iran"
+    assert generator.prose_name("Niger") == "the Niger"
+    assert generator.prose_name("Nigeria") == "Nigeria"
+    text = "\n".join(p for d in corpus.documents if d.language == "en" for p in _paragraphs(d))
+    assert "of Russian Federation" not in text and "the Russian Federation" in text
+    assert "(Islamic Republic of)" not in text and "(Kingdom of the)" not in text

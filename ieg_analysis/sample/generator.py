@@ -250,9 +250,31 @@ def _observers() -> tuple[_Submitter, ...]:
     )
 
 
+# States whose English name takes "the" in running text (UN usage: "the Parliament of the
+# Russian Federation", "the Philippines considers")
+_THE = frozenset(
+    {
+        "Bahamas", "Central African Republic", "Comoros", "Congo", "Czech Republic",
+        "Dominican Republic", "Gambia", "Lao People's Democratic Republic", "Maldives",
+        "Marshall Islands", "Niger", "Philippines", "Russian Federation", "Solomon Islands",
+        "Sudan", "Syrian Arab Republic",
+    }
+)  # fmt: skip
+_THE_PREFIXES = ("Democratic ", "Republic of ", "United ")
+
+
+def prose_name(name: str) -> str:
+    """A State's name as English running text writes it: "Iran (Islamic Republic of)" is
+    "the Islamic Republic of Iran", "Russian Federation" is "the Russian Federation"."""
+    if name.endswith(")") and " (" in name:
+        short, long = name[:-1].split(" (", 1)
+        return f"the {long} {short}"
+    return f"the {name}" if name in _THE or name.startswith(_THE_PREFIXES) else name
+
+
 @cache
 def _state_names() -> tuple[str, ...]:
-    return tuple(state.name for state in _states())
+    return tuple(prose_name(state.name) for state in _states())
 
 
 # ------------------------------------------------------------------ text filling
@@ -552,9 +574,10 @@ def _context(filler: _Filler, submitter: _Submitter, meeting: int) -> None:
     bank = filler.bank
     year = _meeting_dates()[meeting][0].year
     ordinals = bank.raw["ordinals"]
+    prose = prose_name(submitter.name) if submitter.is_state else submitter.name
     filler.static = {
-        "actor": submitter.name,
-        "state": submitter.name,
+        "actor": prose,
+        "state": prose,
         "meeting_ord": ordinals[str(meeting)],
     }
     names = bank.raw.get("state_names", {}).get(submitter.code)
@@ -579,7 +602,7 @@ def _context(filler: _Filler, submitter: _Submitter, meeting: int) -> None:
         group_hints = hints.get(submitter.regional_group) or [
             hint for values in hints.values() for hint in values
         ]
-        filler.dynamic["partner"] = lambda: _partner(rng, partners, submitter.name)
+        filler.dynamic["partner"] = lambda: _partner(rng, partners, prose)
         filler.dynamic["region_hint"] = lambda: rng.choice(group_hints)
     else:
         own = names or ()
