@@ -92,9 +92,18 @@ def needs_heatmap(
             zmax=zmax,
             xgap=2,
             ygap=2,
+            # a horizontal key above the grid, right-aligned: on a narrow screen the cells
+            # keep the width a vertical bar would take
             colorbar={
-                "title": {"text": value_label, "side": "right"},
+                "title": {"text": value_label, "side": "top"},
                 "tickformat": ".0%" if kind == "share_states" else ",d",
+                "orientation": "h",
+                "x": 1,
+                "xanchor": "right",
+                "y": 1.0,
+                "yanchor": "bottom",
+                "len": 0.35,
+                "thickness": 10,
             },
             hoverinfo="skip",
         )
