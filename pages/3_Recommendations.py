@@ -93,7 +93,15 @@ counted = st.radio(
 statuses_counted = STANDING if counted == "standing" else ()
 cover = cached(db, source, coverage, filters, statuses=statuses_counted)
 totals = cover.iloc[0]
-if totals["passages_in_view"] == 0:
+if (
+    totals["passages_in_view"] == 0
+    and cached(db, source, coverage, Filters()).iloc[0]["passages_in_view"] == 0
+):
+    st.info(
+        "No submission passage is stored yet, so there is nothing to compare the "
+        "recommendations with. Add written submissions on the Data page."
+    )
+elif totals["passages_in_view"] == 0:
     st.info(
         "No submission passage matches these filters ("
         + filters.without("topics").describe(reference)

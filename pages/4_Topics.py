@@ -83,7 +83,7 @@ with right:
             "into a label."
         )
         st.dataframe(unclassified, hide_index=True, width="stretch")
-    untopical = cached(db, source, without_topic, filters)
+    untopical = cached(db, source, without_topic, filters, by)
     st.caption(
         f"No topic: {plural(untopical, 'classified passage')} in view "
         f"{'carries' if untopical == 1 else 'carry'} none of the six topics (procedural text, "

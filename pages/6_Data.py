@@ -2,6 +2,8 @@
 is stored; store and classify them with visible progress; list and delete documents; the
 audit log. Reading the list is open; every write needs a signed-in Secretariat user."""
 
+import datetime
+
 import pandas as pd
 import streamlit as st
 
@@ -43,7 +45,7 @@ def upload_form() -> None:
             format_func=lambda n: reference.meetings[n].name,
         )
         kind = middle.selectbox("Kind", KINDS, format_func=lambda k: k.replace("_", " "))
-        received = right.date_input("Received", value=None)
+        received = right.date_input("Received", value=None, max_value=datetime.date.today())
         submitter = left.text_input("Submitter (a State, or an observer)", max_chars=200)
         actor_type = middle.selectbox(
             "Actor type, for a new observer",

@@ -132,9 +132,14 @@ else:
     if chosen["left_out"]:
         st.warning(
             escape_markdown(
-                f"The suggested wording does not name what some members ask about: "
-                f"{chosen['left_out']}. Check before accepting; split those members off if "
-                "they ask for something else."
+                f"The {'suggested ' if chosen['state'] == SUGGESTED else ''}wording does not "
+                f"name what some members ask about: {chosen['left_out']}. "
+                + (
+                    "Check before accepting; split those members off if they ask for "
+                    "something else."
+                    if chosen["state"] == SUGGESTED
+                    else "The group is settled; split those members off if it should not be."
+                )
             ),
             icon=":material/rule:",
         )

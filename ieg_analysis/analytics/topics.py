@@ -125,8 +125,9 @@ def _matched_terms(db: Database, frame: pd.DataFrame) -> dict:
 
 
 def unclassified_summary(db: Database, filters: Filters) -> pd.DataFrame:
-    """grain: one row per reason a passage was left unclassified (e.g. its language)."""
-    predicate, params = filters.where("v")
+    """grain: one row per reason a passage was left unclassified (e.g. its language). The
+    topic filter does not apply: an unclassified passage has no topic."""
+    predicate, params = filters.without("topics").where("v")
     # the predicate comes from Filters.where: fixed columns, bound values
     sql = (
         "select unclassified_reason as reason, cast(sum(n) as bigint) as passages "  # noqa: S608
@@ -136,15 +137,17 @@ def unclassified_summary(db: Database, filters: Filters) -> pd.DataFrame:
     return db.query(sql, params)
 
 
-def without_topic(db: Database, filters: Filters) -> int:
-    """Classified passages in view that carry no topic label (procedural text, greetings,
-    a subject outside the six topics): unlike unclassified ones, the model did read them."""
-    predicate, params = filters.where("v")
-    # the predicate comes from Filters.where: fixed columns, bound values
+def without_topic(db: Database, filters: Filters, by: str = "meeting") -> int:
+    """Classified passages that carry no topic label (procedural text, greetings, a subject
+    outside the six topics), counted as ``topic_distribution`` counts its whole: submissions
+    only, every topic (a topic filter would leave none), a known group for ``by``."""
+    group = "meeting" if by == "meeting" else filters.region_column
+    predicate, params = filters.without("topics").where("v")
+    # the predicate comes from Filters.where: fixed columns, bound values; group is fixed
     sql = (
         "select cast(coalesce(sum(n), 0) as bigint) as passages "  # noqa: S608
         f"from {cube_source(db)} v where {predicate} and classified "
-        "and len(topic_labels) = 0"
+        f"and kind <> 'recommendation_list' and {group} is not null and len(topic_labels) = 0"
     )
     return int(db.query(sql, params)["passages"].iloc[0])
 
@@ -212,12 +215,14 @@ def capacity_caveat(report: dict | None) -> str:
         scores["recall"]
         for diagnostic in (evaluation.get("diagnostic_sets") or {}).values()
         for label, scores in (diagnostic.get("capacity", {}).get("per_label") or {}).items()
-        if label in ("need", "provision")
+        if label in ("need", "provision") and scores.get("support")
     ]
     if recalls:
+        low, high = f"{min(recalls):.0%}", f"{max(recalls):.0%}"
         text += (
-            f", but in paragraphs cut from whole documents it finds only "
-            f"{min(recalls):.0%}-{max(recalls):.0%} of the needs and offers (Topics and the model)"
+            "; in paragraphs cut from whole documents it finds "
+            f"{low if low == high else f'{low}-{high}'} of the needs and offers "
+            "(see the Topics page)"
         )
     return text + "."
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from datetime import date
+from datetime import date, timedelta
 
 from ..errors import InvalidValueError, UnknownSubmitterError
 from ..records import KINDS, OBSERVER_TYPES, Actor, DocumentMeta
@@ -27,18 +27,24 @@ def parse_kind(value: str) -> str:
 
 
 def parse_date(value: str | date | None, *, field: str = "received date") -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    text = str(value).strip()
-    if not text:
+    """A date given as text (YYYY-MM-DD) or as a date; refused when after tomorrow (a typo
+    that would count the document as years late; tomorrow: the sender's day may be ahead
+    of the server's)."""
+    if value is None:
         return None
-    try:
-        day = date.fromisoformat(text[:10])
-    except ValueError as error:
-        raise InvalidValueError(
-            f"The {field} '{text}' is not a date; write it as YYYY-MM-DD."
-        ) from error
-    if day > date.today():  # a typo that would count the document as very late
+    if isinstance(value, date):
+        day = value
+    else:
+        text = str(value).strip()
+        if not text:
+            return None
+        try:
+            day = date.fromisoformat(text[:10])
+        except ValueError as error:
+            raise InvalidValueError(
+                f"The {field} '{text}' is not a date; write it as YYYY-MM-DD."
+            ) from error
+    if day > date.today() + timedelta(days=1):
         raise InvalidValueError(f"The {field} {day:%Y-%m-%d} is in the future.")
     return day
 

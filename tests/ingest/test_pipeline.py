@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -137,6 +138,7 @@ BAD_INPUTS = [
         {"received": "2999-01-01"},
         "2999-01-01 is in the future",
     ),
+    ("future-day.txt", b"1. Some text.", {"received": date(2999, 1, 1)}, "is in the future"),
     ("too-big.txt", b"a" * (3 * 1024 * 1024), {}, "over the 2 MB limit"),
 ]
 

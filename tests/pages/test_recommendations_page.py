@@ -91,3 +91,21 @@ def test_no_passages_names_the_filters_that_are_set(small_db) -> None:
     assert any(
         "No submission passage matches these filters (meeting 5)" in info.value for info in app.info
     )
+
+
+def test_recommendations_without_any_submission_say_so(tmp_path, monkeypatch) -> None:
+    import streamlit as st
+
+    from ieg_analysis.sample.database import create_database
+    from ieg_analysis.settings import Settings
+    from tests.consolidation.conftest import build_recommendation_db
+
+    path = tmp_path / "recs.duckdb"
+    create_database(path, Settings(db_path=path, model_dir=tmp_path), sample=False)
+    build_recommendation_db(path)
+    monkeypatch.setenv("IEG_DB", str(path))
+    st.cache_resource.clear()
+    app = _app().run()
+    assert not app.exception
+    assert any("No submission passage is stored yet" in info.value for info in app.info)
+    st.cache_resource.clear()
