@@ -11,6 +11,7 @@ def test_pages_of_the_document_list_make_up_the_whole_list(sample_db) -> None:
     every = document_list(sample_db)
     assert document_count(sample_db) == len(every) > 100
     assert every["id"].is_monotonic_decreasing  # newest first
+    assert every["is_sample"].all()  # the Data page tells sample documents apart
     pages = [
         document_list(sample_db, offset=start, limit=100) for start in range(0, len(every), 100)
     ]

@@ -55,7 +55,7 @@ def document_list(
         select d.id, d.meeting, a.name as submitter, d.kind, d.language, d.received,
                d.source_name, d.source_format, d.n_passages,
                coalesce(r.n, 0) as recommendations,
-               d.ingested_at
+               d.ingested_at, d.is_sample
         from listed d
         join actor a on a.id = d.actor_id
         left join recommendations r on r.document_id = d.id

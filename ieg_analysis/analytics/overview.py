@@ -87,7 +87,13 @@ class DataSource:
 
     @property
     def is_sample(self) -> bool:
+        """Some of the documents are the illustrative sample."""
         return self.sample_documents > 0
+
+    @property
+    def sample_only(self) -> bool:
+        """Every document is the illustrative sample."""
+        return self.documents > 0 and self.sample_documents == self.documents
 
     @property
     def name(self) -> str:
@@ -98,7 +104,7 @@ class DataSource:
     def description(self) -> str:
         if not self.documents:
             return "empty"
-        if self.sample_documents == self.documents:
+        if self.sample_only:
             return "illustrative sample data"
         if self.sample_documents:
             return "real documents mixed with illustrative sample data"

@@ -56,3 +56,15 @@ def test_passages_of_a_sample_store_are_tagged_one_by_one() -> None:
     assert sample_tag(real) == ""
     assert sample_tag(replace(real, sample_documents=10)) == " · illustrative sample text"
     assert sample_tag(replace(real, sample_documents=4)) == ""  # mixed: the banner says so
+
+
+def test_a_store_mixing_real_and_sample_documents_says_so(small_db) -> None:
+    from ieg_analysis.store.db import Database
+    from ieg_analysis.store.writer import Writer
+
+    with Writer(Database(small_db)) as writer:
+        writer.con.execute("update document set is_sample = true where id = 1")
+    app = AppTest.from_file(str(ROOT / "pages" / "0_Overview.py"), default_timeout=60).run()
+    assert not app.exception
+    assert "Partly illustrative sample data" in app.warning[0].value
+    assert "1 of the documents" in app.warning[0].value
