@@ -81,12 +81,25 @@ def render(fig: go.Figure, fmt: str, *, width: int = WIDTH, scale: int = SCALE) 
         raise ExportFormatError(f"'{fmt}' is not an image format; use png or svg.")
     import kaleido
 
-    _start()
     height = int(fig.layout.height or 420)
     scale = 1 if fmt == "svg" else scale  # vector: the scale would only enlarge its size
     opts = {"format": fmt, "width": width, "height": height, "scale": scale}
     topojson = STATIC_DIR.as_uri() + "/"
-    return kaleido.calc_fig_sync(fig, opts=opts, topojson=topojson)
+    # the headless browser can drop a message under load (choreographer's JSONError, seen
+    # once on a busy machine): start it afresh and try once more
+    try:
+        _start()
+        return kaleido.calc_fig_sync(fig, opts=opts, topojson=topojson)
+    except Exception:  # noqa: BLE001 - any failure of the browser or its channel
+        stop()
+    try:
+        _start()
+        return kaleido.calc_fig_sync(fig, opts=opts, topojson=topojson)
+    except Exception as error:  # noqa: BLE001
+        stop()
+        raise RendererError(
+            f"The headless browser failed to draw the chart ({type(error).__name__}); try again."
+        ) from error
 
 
 def for_export(fig: go.Figure, *, title: str | None = None, drop_title: bool = False) -> go.Figure:
@@ -97,6 +110,8 @@ def for_export(fig: go.Figure, *, title: str | None = None, drop_title: bool = F
         out.update_layout(title=None, margin={"t": 20})
     elif title:
         out.update_layout(title={"text": html.escape(title)})
+    if not drop_title:  # the page's title sits at its edge; an image's is inset like its footer
+        out.update_layout(title={"x": 0.015})
     return out
 
 

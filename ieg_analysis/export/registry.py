@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..analytics import capacity, overview, recommendations, topics
+from ..analytics import capacity, matching, overview, recommendations, topics, tracker
 from ..analytics.filters import Filters
 from ..charts import capacity as capacity_charts
+from ..charts import matching as matching_charts
 from ..charts import overview as overview_charts
 from ..charts import recommendations as recommendation_charts
 from ..charts import topics as topic_charts
+from ..charts import tracker as tracker_charts
 from ..reference import REGION_SCHEMES, load_reference
 from ..store.db import Database
 from .errors import ChartOptionError, UnknownChartError
@@ -111,6 +113,23 @@ def _calibration_data(db: Database, filters: Filters, options: Mapping[str, str]
     return pd.DataFrame(bins)
 
 
+def _meetings() -> dict[str, str]:
+    return {str(n): m.name for n, m in sorted(load_reference().meetings.items())}
+
+
+def _timeliness_default(db: Database, filters: Filters) -> dict[str, str]:
+    """The last of the filters' meetings, else the last meeting with written submissions."""
+    if filters.meetings:
+        return {"meeting": str(max(filters.meetings))}
+    timely = tracker.submissions_timeliness(db, filters)
+    return {"meeting": str(int(timely["meeting"].max()))} if len(timely) else {}
+
+
+def _timeliness_data(db: Database, filters: Filters, options: Mapping[str, str]) -> pd.DataFrame:
+    timely = tracker.submissions_timeliness(db, filters)
+    return timely[timely["meeting"] == int(options["meeting"])].reset_index(drop=True)
+
+
 _MEASURE = Option(
     "measure",
     "Measure",
@@ -173,6 +192,48 @@ CHARTS: dict[str, ChartSpec] = {
                 topojson_url=TOPOJSON_URL,
             ),
             empty=_when_empty("no State submitted anything."),
+        ),
+        ChartSpec(
+            name="matching.providers",
+            title="Who offers what the needs ask for",
+            page="Needs and offers",
+            dimensions=ALL,
+            options=(
+                Option(
+                    "per_need",
+                    "Offers listed per need",
+                    {str(n): str(n) for n in (1, 2, 3, 5, 10)},
+                    "3",
+                ),
+                Option(
+                    "offers",
+                    "Offers drawn",
+                    {"listed": "Every offer listed", "best": "Only the best offer of each need"},
+                    "listed",
+                ),
+            ),
+            data=lambda db, f, o: matching.match_flows(
+                db, f, per_need=int(o["per_need"]), best_only=o["offers"] == "best"
+            ),
+            figure=lambda df, f, o: matching_charts.providers_sankey(
+                df, region_label=REGION_SCHEMES[f.region_column]
+            ),
+            empty=_when_empty("no offer matches a need."),
+        ),
+        ChartSpec(
+            name="tracker.timeliness",
+            title="Written submissions on time and late, per region",
+            page="Work-plan tracker",
+            dimensions=tuple(d for d in ALL if d != "kinds"),
+            options=(Option("meeting", "Meeting", _meetings(), "7"),),
+            default_options=_timeliness_default,
+            data=_timeliness_data,
+            figure=lambda df, f, o: tracker_charts.timeliness_bars(
+                df,
+                meeting_label=_meetings()[o["meeting"]].lower(),
+                region_label=REGION_SCHEMES[f.region_column],
+            ),
+            empty=_when_empty("no written submission for the meeting."),
         ),
         ChartSpec(
             name="recommendations.outcomes",

@@ -90,3 +90,28 @@ def test_an_empty_chart_is_never_drawn(export_db) -> None:
     spec = PackSpec(title="x", items=(PackItem("capacity.heatmap"),), filters=result.filters)
     with pytest.raises(EmptyChartError):
         build_pack(export_db, spec)
+
+
+def test_a_failing_browser_is_restarted_once_then_named(monkeypatch) -> None:
+    import kaleido
+    import plotly.graph_objects as go
+
+    from ieg_analysis.export.errors import RendererError
+
+    calls = []
+    monkeypatch.setattr(images, "_start", lambda: calls.append("start"))
+    monkeypatch.setattr(images, "stop", lambda: calls.append("stop"))
+    outcomes = [RuntimeError("dropped"), b"png"]
+
+    def draw(*args, **kwargs):
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    monkeypatch.setattr(kaleido, "calc_fig_sync", draw)
+    assert images.render(go.Figure(), "png") == b"png"
+    assert calls == ["start", "stop", "start"]
+    outcomes[:] = [RuntimeError("dropped"), RuntimeError("dropped again")]
+    with pytest.raises(RendererError, match="failed to draw the chart \\(RuntimeError\\)"):
+        images.render(go.Figure(), "png")

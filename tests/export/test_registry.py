@@ -3,7 +3,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import pytest
 
-from ieg_analysis.analytics import recommendations
+from ieg_analysis.analytics import matching, recommendations
 from ieg_analysis.analytics.filters import Filters
 from ieg_analysis.export.errors import ChartOptionError, UnknownChartError
 from ieg_analysis.export.registry import CHARTS, _coverage_empty, build_chart
@@ -51,3 +51,15 @@ def test_coverage_without_recommendations_is_flagged_not_drawn(export_db) -> Non
     # the stock-taking meeting lists no recommendation of its own: nothing to compare
     none_listed = cover.assign(recommendations=0)
     assert "no recommendation" in _coverage_empty(none_listed)
+
+
+def test_the_needs_and_offers_and_timeliness_charts_take_their_options(export_db) -> None:
+    sankey = build_chart(export_db, "matching.providers", Filters(), {"offers": "best"})
+    assert sankey.options == {"per_need": "3", "offers": "best"}
+    expected = matching.match_flows(export_db, Filters(), per_need=3, best_only=True)
+    assert sankey.data.equals(expected)
+    assert sankey.is_empty == expected.empty
+    timely = build_chart(export_db, "tracker.timeliness", Filters(meetings=(4, 6)))
+    assert timely.options == {"meeting": "6"}  # the last of the filters' meetings
+    assert timely.filters_text.endswith("(meeting: Sixth meeting)")
+    assert list(timely.data["meeting"]) == [6]  # Japan
