@@ -36,7 +36,12 @@ columns[2].metric(
     help="Organizations, private sector, academia and UNODC programmes that sent at least "
     "one document.",
 )
-columns[3].metric("Passages", f"{source.passages:,}")
+columns[3].metric(
+    "Passages",
+    f"{source.passages:,}",
+    help="The paragraphs of every stored document, the recommendation lists' included; the "
+    "analysis pages count the submissions' passages only.",
+)
 columns[4].metric("Recommendations", f"{source.recommendations:,}")
 
 st.plotly_chart(workplan_timeline(cached(db, source, workplan)), width="stretch")

@@ -22,7 +22,8 @@ from ui.text import escape_markdown, highlight
 st.set_page_config(page_title="Explorer · IEG Analysis", page_icon="🔎", layout="wide")
 db, source = page_header(
     "Submissions explorer",
-    "Search what States and observers submitted, narrow it with the filters, open the whole "
+    "Search what States and observers submitted (the recommendation lists too, unless the "
+    "Document kind filter leaves them out), narrow it with the filters, open the whole "
     "document behind any passage, and download the view.",
 )
 reference = load_reference()
