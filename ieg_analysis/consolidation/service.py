@@ -18,7 +18,7 @@ from ..nlp.terms import load_terms
 from ..store.db import Database
 from . import queries
 from .clustering import DEFAULT_THRESHOLD, cluster, mean_similarity, pairwise, representative
-from .vectors import features, similarity_matrix, terms
+from .vectors import features, similarity_matrix
 
 SUGGESTED, ACCEPTED, ALREADY_MERGED = "suggested", "accepted", "already merged"
 
@@ -105,7 +105,7 @@ def build(
     texts, languages = recs["text"].tolist(), recs["language"].tolist()
     similarity = similarity_matrix(texts, languages) if len(recs) else np.zeros((0, 0))
     bags = [set(features(t, lang)) for t, lang in zip(texts, languages, strict=True)]
-    named = [terms(t, lang) for t, lang in zip(texts, languages, strict=True)]
+    named = [sorted(f.removeprefix("term:") for f in bag if f.startswith("term:")) for bag in bags]
     groups = [[position[rid] for rid in group if rid in position] for group in (together or [])]
     forbidden = [
         tuple(position[rid] for rid in pair)

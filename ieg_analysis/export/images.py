@@ -90,11 +90,15 @@ def render(fig: go.Figure, fmt: str, *, width: int = WIDTH, scale: int = SCALE) 
     try:
         _start()
         return kaleido.calc_fig_sync(fig, opts=opts, topojson=topojson)
+    except RendererError:
+        raise  # no browser to start: the sentence already says what to install
     except Exception:  # noqa: BLE001 - any failure of the browser or its channel
         stop()
     try:
         _start()
         return kaleido.calc_fig_sync(fig, opts=opts, topojson=topojson)
+    except RendererError:
+        raise
     except Exception as error:  # noqa: BLE001
         stop()
         raise RendererError(

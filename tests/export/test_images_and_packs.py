@@ -115,3 +115,16 @@ def test_a_failing_browser_is_restarted_once_then_named(monkeypatch) -> None:
     outcomes[:] = [RuntimeError("dropped"), RuntimeError("dropped again")]
     with pytest.raises(RendererError, match="failed to draw the chart \\(RuntimeError\\)"):
         images.render(go.Figure(), "png")
+
+
+def test_a_missing_browser_is_named_not_retried(monkeypatch) -> None:
+    import plotly.graph_objects as go
+
+    from ieg_analysis.export.errors import RendererError
+
+    def no_browser() -> None:
+        raise RendererError("Static images need Chromium.")
+
+    monkeypatch.setattr(images, "_start", no_browser)
+    with pytest.raises(RendererError, match="^Static images need Chromium"):
+        images.render(go.Figure(), "png")
