@@ -38,7 +38,12 @@ counts = cached(db, source, queue_counts, filters)
 columns = st.columns(4)
 columns[0].metric("To review", f"{counts['review']:,}", help="Unsure, or heading disagrees")
 columns[1].metric("Heading disagrees", f"{counts['disagree']:,}")
-columns[2].metric("Not reviewed yet", f"{counts['uncertain']:,}")
+columns[2].metric(
+    "Not reviewed yet",
+    f"{counts['uncertain']:,}",
+    help="Classified passages under these filters that nobody has reviewed, the "
+    "recommendation lists' paragraphs included (the analysis pages leave those out).",
+)
 columns[3].metric("Reviewed", f"{counts['corrected']:,}")
 left, right = st.columns([3, 1], vertical_alignment="bottom")
 mode = left.radio("Queue", list(MODES), format_func=MODES.get, horizontal=True)

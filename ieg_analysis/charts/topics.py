@@ -61,12 +61,12 @@ def confidence_histogram(df: pd.DataFrame) -> go.Figure:
                 x=part["bin"] + 0.025,
                 y=part["passages"],
                 name=score,
-                width=0.045,
                 marker_color=OKABE_ITO[index * 2],
                 hovertemplate="%{x:.2f}: %{y:,} passages<extra>" + score + "</extra>",
             )
         )
-    fig.update_layout(barmode="group")
+    # side by side in each 0.05 bin: overlaid, the taller series hid the other
+    fig.update_layout(barmode="group", bargap=0.15, bargroupgap=0.0)
     fig.update_xaxes(title_text="Score (0 to 1)", range=[0, 1], dtick=0.1)
     fig.update_yaxes(title_text="Passages (count)")
     return apply_layout(fig, title=title, height=360)

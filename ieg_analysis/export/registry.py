@@ -54,6 +54,8 @@ class ChartSpec:
     default_options: Callable[[Database, Filters], dict[str, str]] = field(
         default=lambda db, filters: {}
     )
+    # the title for the chosen options, when they change what the chart is about
+    title_for: Callable[[Mapping[str, str]], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,9 @@ CHARTS: dict[str, ChartSpec] = {
             dimensions=tuple(d for d in ALL if d != "kinds"),
             options=(Option("meeting", "Meeting", _meetings(), "7"),),
             default_options=_timeliness_default,
+            title_for=lambda o: (
+                f"{_meetings()[o['meeting']]}: written submissions on time and late"
+            ),
             data=_timeliness_data,
             figure=lambda df, f, o: tracker_charts.timeliness_bars(
                 df,
@@ -389,7 +394,7 @@ def build_chart(
     data = spec.data(db, scoped, chosen)
     return ChartResult(
         name=spec.name,
-        title=spec.title,
+        title=spec.title_for(chosen) if spec.title_for else spec.title,
         figure=spec.figure(data, scoped, chosen),
         data=data,
         filters=scoped,

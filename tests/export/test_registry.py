@@ -63,3 +63,4 @@ def test_the_needs_and_offers_and_timeliness_charts_take_their_options(export_db
     assert timely.options == {"meeting": "6"}  # the last of the filters' meetings
     assert timely.filters_text.endswith("(meeting: Sixth meeting)")
     assert list(timely.data["meeting"]) == [6]  # Japan
+    assert timely.title == "Sixth meeting: written submissions on time and late"  # slide title
