@@ -272,6 +272,25 @@ def prose_name(name: str) -> str:
     return f"the {name}" if name in _THE or name.startswith(_THE_PREFIXES) else name
 
 
+# a sentence in which the writer pays for something ("has funded", "finances", "is funding")
+# (not the nouns: "lacks multi-year funding" is a need any State may have)
+_FUNDS = re.compile(r"\b(?:funds|funded|is funding|finances|financed)\b")
+
+
+@cache
+def _funding_states() -> frozenset[str]:
+    return frozenset(_profiles()["funding_states"]["iso3"])
+
+
+def _observer_prose(submitter: _Submitter) -> str:
+    """An observer in running text: "the UNODC Global Programme on Cybercrime", "the
+    University of Northbridge Cybercrime Lab"; a company keeps its bare name."""
+    name = submitter.name
+    if submitter.actor_type == "private_sector" or name.startswith("The "):
+        return name
+    return f"the {name}"
+
+
 @cache
 def _state_names() -> tuple[str, ...]:
     return tuple(prose_name(state.name) for state in _states())
@@ -301,8 +320,17 @@ class _Filler:
         if len(template) == 1:
             return template[0]
         parts = list(template)
+        drawn: dict[str, set[str]] = {}
         for index in range(1, len(parts), 2):
-            parts[index] = self._slot(parts[index], slots, topic)
+            name = parts[index]
+            value = self._slot(name, slots, topic)
+            if name not in self.static:  # a slot used twice draws two different values
+                for _ in range(5):  # ("the national unit and the national unit")
+                    if value not in drawn.get(name, ()):
+                        break
+                    value = self._slot(name, slots, topic)
+                drawn.setdefault(name, set()).add(value)
+            parts[index] = value
         return "".join(parts)
 
     def _slot(self, name: str, slots: dict, topic: str) -> str:
@@ -355,6 +383,8 @@ class _Writer:
         return self.filler.bank
 
     def paragraph(self, pool: Sequence[Template], topic: str, most: int = 5) -> str:
+        if self.submitter.is_state and self.submitter.code not in _funding_states():
+            pool = [t for t in pool if not _FUNDS.search("".join(t[::2]))] or pool
         counts, weights = SENTENCES_PER_PARAGRAPH
         count = min(most, self.rng.choices(counts, weights)[0])
         fresh = [template for template in pool if id(template) not in self.used]
@@ -574,7 +604,7 @@ def _context(filler: _Filler, submitter: _Submitter, meeting: int) -> None:
     bank = filler.bank
     year = _meeting_dates()[meeting][0].year
     ordinals = bank.raw["ordinals"]
-    prose = prose_name(submitter.name) if submitter.is_state else submitter.name
+    prose = prose_name(submitter.name) if submitter.is_state else _observer_prose(submitter)
     filler.static = {
         "actor": prose,
         "state": prose,
@@ -891,11 +921,40 @@ def _comments(
         for rec in sorted(chosen, key=lambda r: (r.meeting, r.number)):
             siblings = [r for r in recommendations if r.topic == rec.topic and r != rec]
             filler.static["ref"] = _reference(rec, ordinals)
-            filler.static["ref2"] = _reference(rng.choice(siblings), ordinals)
+            # "merge with" / "duplicates": the sibling closest in wording
+            filler.static["ref2"] = _reference(_closest(rec, siblings), ordinals)
             received = start + timedelta(days=rng.randint(0, (end - start).days))
-            text = filler.fill(rng.choice(pool), rec.topic)
+            fitting = [t for t in pool if _comment_fits(t, rec, submitter)]
+            text = filler.fill(rng.choice(fitting or pool), rec.topic)
             comments.append(Comment(rec.meeting, rec.number, submitter.code, received, text))
     return tuple(comments)
+
+
+def _words(text: str) -> set[str]:
+    return {word for word in re.findall(r"[a-z]+", text.lower()) if len(word) > 3}
+
+
+def _closest(rec: Recommendation, siblings: Sequence[Recommendation]) -> Recommendation:
+    """The sibling whose wording shares most words with ``rec`` (Jaccard), the first on ties."""
+    words = _words(rec.text)
+
+    def overlap(other: Recommendation) -> float:
+        theirs = _words(other.text)
+        return len(words & theirs) / len(words | theirs)
+
+    return max(siblings, key=overlap)
+
+
+def _comment_fits(template: Template, rec: Recommendation, submitter: _Submitter) -> bool:
+    """A comment that makes sense for this recommendation and this submitter: only States
+    take positions on a new instrument; "replace 'should'" needs a "should"; a call for human
+    rights safeguards is not made on a text that already has them."""
+    literal = "".join(template[::2])
+    if "cannot support" in literal and not submitter.is_state:
+        return False
+    if '"should"' in literal and "should" not in rec.text:
+        return False
+    return not ("human rights" in literal and "human rights" in rec.text.lower())
 
 
 def _comment_documents(
