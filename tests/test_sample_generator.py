@@ -298,3 +298,15 @@ def test_observers_take_the_article_companies_do_not(corpus: Corpus) -> None:
     assert "The UNODC Global Programme on Cybercrime" in text
     assert not re.search(r"(?:^|\n|\d\. )UNODC Global Programme", text)
     assert "the Northwind Security Solutions" not in text
+
+
+def test_topics_differ_in_their_stock_taking_outcomes(corpus: Corpus) -> None:
+    """Not 17 adopted / 6 merged / 4 pending / 3 withdrawn under every topic."""
+    outcomes = {
+        (meeting, topic): Counter(
+            r.status for r in corpus.recommendations if (r.meeting, r.topic) == (meeting, topic)
+        )
+        for meeting, topic in {(r.meeting, r.topic) for r in corpus.recommendations}
+        if sum(1 for r in corpus.recommendations if (r.meeting, r.topic) == (meeting, topic)) > 10
+    }
+    assert len(outcomes) >= 6 and len({tuple(sorted(c.items())) for c in outcomes.values()}) > 3

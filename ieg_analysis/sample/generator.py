@@ -831,9 +831,14 @@ def _near_duplicate(
     return text
 
 
-def _status_quota(count: int) -> list[str]:
+def _status_quota(count: int, rng: random.Random) -> list[str]:
+    """The outcomes of one topic's ``count`` recommendations: the profile's shares, each
+    drawn between 0.5 and 1.5 times its weight so that topics differ (a stock-taking meeting
+    merges more on one topic and withdraws more on another)."""
     weights = _profiles()["recommendations"]["status_weights"]
-    quota = {status: round(weights[status] * count) for status in STATUSES[1:]}
+    quota = {
+        status: round(weights[status] * count * rng.uniform(0.5, 1.5)) for status in STATUSES[1:]
+    }
     quota["adopted"] = count - sum(quota.values())
     return [status for status in STATUSES for _ in range(quota[status])]
 
@@ -850,7 +855,7 @@ def _recommendations(seed: int) -> tuple[Recommendation, ...]:
     for meeting in RECOMMENDATION_MEETINGS:
         number = 0
         for topic in MEETING_TOPICS[meeting]:
-            statuses = _status_quota(per_topic)
+            statuses = _status_quota(per_topic, rng)
             merged_count = statuses.count("merged")
             fresh = _fresh_recommendations(filler, topic, per_topic - merged_count, seen)
             own = [s for s in statuses if s != "merged"]
