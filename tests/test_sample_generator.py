@@ -310,3 +310,22 @@ def test_topics_differ_in_their_stock_taking_outcomes(corpus: Corpus) -> None:
         if sum(1 for r in corpus.recommendations if (r.meeting, r.topic) == (meeting, topic)) > 10
     }
     assert len(outcomes) >= 6 and len({tuple(sorted(c.items())) for c in outcomes.values()}) > 3
+
+
+def test_comments_fit_the_recommendation_they_cite(corpus: Corpus) -> None:
+    """A term to clarify is one the recommendation uses; a reference to add is one it lacks;
+    'replace "should"' only where it says should."""
+    recs = {(r.meeting, r.number): r.text for r in corpus.recommendations}
+    checked = Counter()
+    for comment in corpus.comments:
+        text = recs[(comment.meeting, comment.number)].lower()
+        if added := re.search(r"adding a reference to (.+)\.$", comment.text):
+            checked["added"] += 1
+            assert added.group(1).lower() not in text, comment.text
+        if term := re.search(r'clarification of the term "(.+)"', comment.text):
+            checked["term"] += 1
+            assert term.group(1).lower() in text, comment.text
+        if '"should"' in comment.text:
+            checked["should"] += 1
+            assert "should" in text, comment.text
+    assert min(checked.values(), default=0) > 0 and len(checked) == 3, checked

@@ -930,7 +930,17 @@ def _comments(
             filler.static["ref2"] = _reference(_closest(rec, siblings), ordinals)
             received = start + timedelta(days=rng.randint(0, (end - start).days))
             fitting = [t for t in pool if _comment_fits(t, rec, submitter)]
-            text = filler.fill(rng.choice(fitting or pool), rec.topic)
+            template = rng.choice(fitting or pool)
+            # a comment's subject is what the recommendation is about, when it names one;
+            # what it proposes to add is something the recommendation does not name
+            named = _named_subject(filler.bank, rec)
+            if "adding a reference" in "".join(template[::2]):
+                others = _other_subjects(filler.bank, rec)
+                named = rng.choice(others) if others else None
+            if named:
+                filler.static["subject"] = named
+            text = filler.fill(template, rec.topic)
+            filler.static.pop("subject", None)
             comments.append(Comment(rec.meeting, rec.number, submitter.code, received, text))
     return tuple(comments)
 
@@ -948,6 +958,25 @@ def _closest(rec: Recommendation, siblings: Sequence[Recommendation]) -> Recomme
         return len(words & theirs) / len(words | theirs)
 
     return max(siblings, key=overlap)
+
+
+def _subject_phrases(bank: _Bank, topic: str) -> list[str]:
+    slots = bank.raw["topics"][topic]["slots"]
+    return [p for key in ("subject", "offence") for p in slots.get(key, []) if "{" not in p]
+
+
+def _named_subject(bank: _Bank, rec: Recommendation) -> str | None:
+    """The topic's subject or offence phrase that the recommendation's text contains."""
+    text = rec.text.lower()
+    phrases = sorted(_subject_phrases(bank, rec.topic), key=len, reverse=True)
+    return next((p for p in phrases if p.lower() in text), None)
+
+
+def _other_subjects(bank: _Bank, rec: Recommendation) -> list[str]:
+    """The topic's subject phrases the recommendation does not name."""
+    text = rec.text.lower()
+    return [p for p in bank.raw["topics"][rec.topic]["slots"].get("subject", [])
+            if "{" not in p and p.lower() not in text]  # fmt: skip
 
 
 def _comment_fits(template: Template, rec: Recommendation, submitter: _Submitter) -> bool:
