@@ -140,6 +140,8 @@ def _join_lines(lines: list[str]) -> str:
             text = line
         elif text.endswith("-") and _LETTER.match(text[-2:-1]) and line[:1].islower():
             text = text[:-1] + line  # a word hyphenated across lines
+        elif text.endswith("-") and _LETTER.match(text[-2:-1]) and line[:1].isupper():
+            text += line  # a compound broken at its own hyphen: "South-" + "East Asia"
         else:
             text = f"{text} {line}"
     return _SPACES.sub(" ", text).strip()

@@ -15,7 +15,8 @@ def test_numbering_headings_and_hyphenation() -> None:
         "\n"
         "1. The national law on cybercrime was adopted in 2016 and establishes the investi-\n"
         "gative powers of the police.\n"
-        "2. It was amended in 2019.\n"
+        "2. It was amended in 2019 with States of South-\n"
+        "East Asia.\n"
         "(a) A first sub-item;\n"
         "(b) A second one.\n"
     )
@@ -23,6 +24,7 @@ def test_numbering_headings_and_hyphenation() -> None:
     assert [p.para_number for p in passages] == ["1", "2", "(a)", "(b)"]
     assert passages[0].heading == "II. Legislation and frameworks"
     assert "investigative powers" in passages[0].text
+    assert passages[1].text.endswith("with States of South-East Asia.")  # not "South- East"
     assert passages[0].text.startswith("The national law")
     assert all(p.heading == "II. Legislation and frameworks" for p in passages)
 
