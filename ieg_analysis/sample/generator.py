@@ -272,9 +272,13 @@ def prose_name(name: str) -> str:
     return f"the {name}" if name in _THE or name.startswith(_THE_PREFIXES) else name
 
 
-# a sentence in which the writer pays for something ("has funded", "finances", "is funding")
-# (not the nouns: "lacks multi-year funding" is a need any State may have)
-_FUNDS = re.compile(r"\b(?:funds|funded|is funding|finances|financed)\b")
+# a sentence in which the writer pays or gives ("has funded", "finances", "has donated",
+# "through its development agency", "has supported the review ... in 12 countries"): only a
+# donor State writes it (not the nouns: "lacks multi-year funding" is a need any State has)
+_FUNDS = re.compile(
+    r"\b(?:funds|funded|is funding|finances|financed|donated|donate|contributed)\b"
+    r"|experts and funding|development (?:cooperation )?agency|has supported the review"
+)
 
 
 @cache
