@@ -286,6 +286,12 @@ def _funding_states() -> frozenset[str]:
     return frozenset(_profiles()["funding_states"]["iso3"])
 
 
+@cache
+def _pays(template: Template) -> bool:
+    """The template's literal text says its writer pays or gives (once per template)."""
+    return _FUNDS.search("".join(template[::2])) is not None
+
+
 def _observer_prose(submitter: _Submitter) -> str:
     """An observer in running text: "the UNODC Global Programme on Cybercrime", "the
     University of Northbridge Cybercrime Lab"; a company keeps its bare name."""
@@ -388,7 +394,7 @@ class _Writer:
 
     def paragraph(self, pool: Sequence[Template], topic: str, most: int = 5) -> str:
         if self.submitter.is_state and self.submitter.code not in _funding_states():
-            pool = [t for t in pool if not _FUNDS.search("".join(t[::2]))] or pool
+            pool = [t for t in pool if not _pays(t)] or pool
         counts, weights = SENTENCES_PER_PARAGRAPH
         count = min(most, self.rng.choices(counts, weights)[0])
         fresh = [template for template in pool if id(template) not in self.used]
@@ -964,9 +970,12 @@ def _closest(rec: Recommendation, siblings: Sequence[Recommendation]) -> Recomme
     return max(siblings, key=overlap)
 
 
-def _subject_phrases(bank: _Bank, topic: str) -> list[str]:
+def _subject_phrases(
+    bank: _Bank, topic: str, keys: Sequence[str] = ("subject", "offence")
+) -> list[str]:
+    """The topic's plain (slot-free) phrases of the given slots."""
     slots = bank.raw["topics"][topic]["slots"]
-    return [p for key in ("subject", "offence") for p in slots.get(key, []) if "{" not in p]
+    return [p for key in keys for p in slots.get(key, []) if "{" not in p]
 
 
 def _named_subject(bank: _Bank, rec: Recommendation) -> str | None:
@@ -979,8 +988,7 @@ def _named_subject(bank: _Bank, rec: Recommendation) -> str | None:
 def _other_subjects(bank: _Bank, rec: Recommendation) -> list[str]:
     """The topic's subject phrases the recommendation does not name."""
     text = rec.text.lower()
-    return [p for p in bank.raw["topics"][rec.topic]["slots"].get("subject", [])
-            if "{" not in p and p.lower() not in text]  # fmt: skip
+    return [p for p in _subject_phrases(bank, rec.topic, ("subject",)) if p.lower() not in text]
 
 
 def _comment_fits(template: Template, rec: Recommendation, submitter: _Submitter) -> bool:
