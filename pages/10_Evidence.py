@@ -16,7 +16,7 @@ from ieg_analysis.charts.evidence import evidence_regions_bar, representation_ba
 from ieg_analysis.errors import IEGError
 from ieg_analysis.export.compilation import plural
 from ieg_analysis.reference import REGION_SCHEMES, load_reference
-from ui.common import cached, page_header, sample_tag
+from ui.common import cached, page_header, sample_tagger
 from ui.filters import filter_panel
 from ui.text import escape_markdown
 
@@ -108,13 +108,14 @@ else:
         selection_mode="single-row",
         key="ev_table",
     )
+    tag = sample_tagger(db, source, evidence["passage_id"].iloc[list(shown.selection.rows)])
     for row in shown.selection.rows:
         passage = evidence.iloc[row]
         with st.container(border=True):
             st.caption(
                 escape_markdown(
                     f"{passage['submitter']} · meeting {passage['meeting']} · {passage['document']}"
-                    + sample_tag(source)
+                    + tag(passage["passage_id"])
                 )
             )
             st.markdown(escape_markdown(str(passage["text"])))

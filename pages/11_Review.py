@@ -14,7 +14,7 @@ from ieg_analysis.review.corrections import correct_labels, corrections
 from ieg_analysis.review.queue import MODES, queue_counts, review_queue
 from ieg_analysis.review.versions import model_versions
 from ui.auth import sign_in_panel, signed_in_user
-from ui.common import cached, page_header, sample_tag
+from ui.common import cached, page_header, sample_tagger
 from ui.filters import filter_panel
 from ui.text import escape_markdown
 
@@ -90,14 +90,13 @@ else:
     pid = int(row["passage_id"])
     now = list(row["topic_labels"])
     st.subheader(f"Passage {pid}")
+    tag = sample_tagger(db, source, [pid])
     where = (
         f"{row['actor_name']}, meeting {row['meeting']}, "
         f"{KIND_LABELS.get(row['kind'], row['kind'])}, "
         f"{LANGUAGE_LABELS.get(row['language'], row['language'] or 'language undetermined')}"
     )
-    st.caption(
-        escape_markdown(f"{where}. Heading: {row['heading'] or '(none)'}{sample_tag(source)}")
-    )
+    st.caption(escape_markdown(f"{where}. Heading: {row['heading'] or '(none)'}{tag(pid)}"))
     st.markdown(escape_markdown(row["text"]))
     scores = ", ".join(f"{labels[t]} {row[t]:.2f}" for t in TOPIC_IDS)
     st.caption(

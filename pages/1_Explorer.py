@@ -15,7 +15,7 @@ from ieg_analysis.analytics.filters import ACTOR_TYPE_LABELS
 from ieg_analysis.export.compilation import plural
 from ieg_analysis.export.tables import to_csv_bytes, to_xlsx_bytes
 from ieg_analysis.reference import load_reference
-from ui.common import cached, page_header, provenance, sample_tag
+from ui.common import cached, page_header, provenance, sample_tag, sample_tagger
 from ui.filters import filter_panel
 from ui.text import escape_markdown, highlight
 
@@ -61,7 +61,7 @@ def show_document(document_id: int) -> None:
             f" · received {info['received'] or 'unknown'}"
             + (" (after the deadline)" if late else "")
             + f" · {info['source_name']} · {plural(int(info['n_passages']), 'passage')}"
-            + sample_tag(source)
+            + sample_tag(source, bool(info["is_sample"]))
         )
     )
     heading = None
@@ -129,6 +129,7 @@ if page != result.page:
 
 terms = SearchQuery.parse(query).highlight_terms
 rows = result.rows.astype(object).where(result.rows.notna(), None)
+tag = sample_tagger(db, source, rows["passage_id"])
 for _, row in rows.iterrows():
     with st.container(border=True):
         where = row["regional_group"] or ACTOR_TYPE_LABELS.get(row["actor_type"], "")
@@ -137,7 +138,7 @@ for _, row in rows.iterrows():
         head[0].markdown(
             f"**{escape_markdown(row['actor_name'])}** · {escape_markdown(where)} · meeting "
             f"{row['meeting']} · {escape_markdown(row['title'] or row['source_name'])}"
-            f"{escape_markdown(number)}{sample_tag(source)}"
+            f"{escape_markdown(number)}{tag(row['passage_id'])}"
         )
         if head[1].button("Open document", key=f"open-{row['passage_id']}"):
             st.query_params["doc"] = str(row["document_id"])

@@ -18,7 +18,7 @@ from ieg_analysis.analytics.topics import capacity_caveat, model_report
 from ieg_analysis.charts.capacity import need_map, needs_heatmap
 from ieg_analysis.export.compilation import plural
 from ieg_analysis.reference import REGION_SCHEMES, load_reference
-from ui.common import cached, page_header, sample_tag
+from ui.common import cached, page_header, sample_tagger
 from ui.filters import filter_panel
 from ui.text import escape_markdown
 
@@ -176,13 +176,14 @@ else:
         selection_mode="single-row",
         key="cap_evidence",
     )
+    tag = sample_tagger(db, source, evidence["passage_id"].iloc[list(shown.selection.rows)])
     for row in shown.selection.rows:
         passage = evidence.iloc[row]
         with st.container(border=True):
             st.caption(
                 escape_markdown(
                     f"{passage['state']} · meeting {passage['meeting']} · {passage['document']}"
-                    f" · para. {passage['para_number'] or '–'}" + sample_tag(source)
+                    f" · para. {passage['para_number'] or '–'}" + tag(passage["passage_id"])
                 )
             )
             st.markdown(escape_markdown(passage["text"]))

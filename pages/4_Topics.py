@@ -26,7 +26,7 @@ from ieg_analysis.charts.topics import (
 from ieg_analysis.errors import IEGError
 from ieg_analysis.export.compilation import plural
 from ieg_analysis.reference import REGION_SCHEMES, load_reference
-from ui.common import cached, page_header, sample_tag, settings
+from ui.common import cached, page_header, sample_tagger, settings
 from ui.filters import filter_panel
 from ui.text import escape_markdown, highlight_spans
 
@@ -188,12 +188,13 @@ passages = cached(db, source, labelled_passages, filters, topic, order=order)
 if passages.empty:
     st.info("No passage in view carries this topic; clear a filter in the sidebar.")
     st.stop()
-rows = passages.astype(object).where(passages.notna(), None)
-for _, row in rows.head(15).iterrows():
+rows = passages.astype(object).where(passages.notna(), None).head(15)
+tag = sample_tagger(db, source, rows["passage_id"])
+for _, row in rows.iterrows():
     with st.container(border=True):
         st.markdown(
             f"**{escape_markdown(row['actor_name'])}** · meeting {row['meeting']} · "
-            f"{labels[topic]} score **{row['score']:.2f}**{sample_tag(source)}"
+            f"{labels[topic]} score **{row['score']:.2f}**{tag(row['passage_id'])}"
         )
         terms = list(row["terms"]) if row["terms"] is not None else []
         st.markdown(highlight_spans(row["text"], term_spans(row["text"], row["language"])))

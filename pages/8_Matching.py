@@ -19,7 +19,7 @@ from ieg_analysis.charts.matching import providers_sankey
 from ieg_analysis.errors import IEGError
 from ieg_analysis.export.tables import to_xlsx_bytes
 from ieg_analysis.reference import REGION_SCHEMES, load_reference
-from ui.common import cached, page_header, provenance, sample_tag
+from ui.common import cached, page_header, provenance, sample_tagger
 from ui.filters import filter_panel
 from ui.text import escape_markdown
 
@@ -185,6 +185,7 @@ else:
     )
     for row in shown.selection.rows:
         match = matches.iloc[row]
+        tag = sample_tagger(db, source, [match["need_id"], match["offer_id"]])
         reasons = [
             f"shared topics: {_labels(match['shared_topics'], topics) or 'none'}",
             f"shared terms: {_labels(match['shared_terms'], terms)} "
@@ -211,7 +212,7 @@ else:
                 escape_markdown(
                     f"meeting {match[f'{prefix}_meeting']} · {match[f'{prefix}_document']}"
                     f" · para. {para if isinstance(para, str) and para else '–'}"
-                    + sample_tag(source)
+                    + tag(match[f"{prefix}_id"])
                 )
             )
             box.markdown(escape_markdown(str(match[f"{prefix}_text"])))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ieg_analysis.analytics.documents import document_count, document_list
+from ieg_analysis.analytics.documents import document_count, document_list, sample_passage_ids
 
 
 def test_pages_of_the_document_list_make_up_the_whole_list(sample_db) -> None:
@@ -33,3 +33,10 @@ def test_the_list_narrows_to_a_meeting_and_to_words(sample_db) -> None:
     # LIKE's wildcards are literal characters here
     assert document_count(sample_db, search="%") == 0  # no name holds a per cent sign
     assert document_list(sample_db, meeting=99).empty
+
+
+def test_sample_passages_are_found_by_id(sample_db) -> None:
+    ids = sample_db.query("select id from passage order by id limit 1500")["id"].tolist()
+    assert sample_passage_ids(sample_db, tuple(reversed(ids))) == frozenset(ids)  # 2 chunks
+    assert sample_passage_ids(sample_db, (10**9,)) == frozenset()  # no such passage
+    assert sample_passage_ids(sample_db, ()) == frozenset()

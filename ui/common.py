@@ -8,8 +8,10 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import pandas as pd
 import streamlit as st
 
+from ieg_analysis.analytics.documents import sample_passage_ids
 from ieg_analysis.analytics.overview import DataSource, data_source
 from ieg_analysis.errors import IEGError
 from ieg_analysis.settings import Settings, load_settings
@@ -111,12 +113,25 @@ def page_header(title: str, caption: str | None = None) -> tuple[Database, DataS
     return db, source
 
 
-def sample_tag(source: DataSource) -> str:
+SAMPLE_TAG = " · illustrative sample text"
+
+
+def sample_tag(source: DataSource, is_sample: bool = False) -> str:
     """Appended to the header of every passage shown, so that a passage cut out of the page
-    (a screenshot) still says it is invented: when the store holds only the sample. (A store
-    mixing real and sample documents says so in its own page banner; its passages are not
-    told apart here.)"""
-    return " · illustrative sample text" if source.sample_only else ""
+    (a screenshot) still says it is invented: every passage of a store that holds only the
+    sample, and in a store that mixes ingested and sample documents the passages whose
+    document is a sample one (``is_sample``; see :func:`sample_tagger`)."""
+    return SAMPLE_TAG if source.sample_only or (source.is_sample and is_sample) else ""
+
+
+def sample_tagger(db: Database, source: DataSource, passage_ids) -> Callable[[Any], str]:
+    """``sample_tag`` for each of the passages a page is about to show, by passage id: the
+    sample documents' passages are looked up only when the store mixes both kinds."""
+    if source.sample_only or not source.is_sample:
+        return lambda _passage_id: sample_tag(source)
+    ids = tuple(sorted({int(i) for i in passage_ids if pd.notna(i)}))
+    sample = cached(db, source, sample_passage_ids, ids)
+    return lambda passage_id: sample_tag(source, pd.notna(passage_id) and int(passage_id) in sample)
 
 
 def provenance(source: DataSource, filters_text: str, query: str | None = None) -> dict:

@@ -71,3 +71,21 @@ def audit_entries(db: Database, limit: int = 500) -> pd.DataFrame:
         "order by id desc limit ?",
         [limit],
     )
+
+
+def sample_passage_ids(db: Database, passage_ids: tuple[int, ...]) -> frozenset[int]:
+    """Which of ``passage_ids`` belong to an illustrative sample document: what a page
+    showing passages from a store that mixes ingested and sample documents tags one by one.
+    Read by id, in chunks (a page shows tens of passages, not the store)."""
+    ids = sorted({int(i) for i in passage_ids})
+    found: set[int] = set()
+    for first in range(0, len(ids), 1000):
+        chunk = ids[first : first + 1000]
+        placeholders = ", ".join("?" for _ in chunk)
+        rows = db.query(
+            "select p.id from passage p join document d on d.id = p.document_id "  # noqa: S608 - placeholders only
+            f"where d.is_sample and p.id in ({placeholders})",
+            chunk,
+        )
+        found.update(int(i) for i in rows["id"])
+    return frozenset(found)

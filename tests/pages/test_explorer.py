@@ -73,6 +73,26 @@ def test_document_view_and_unknown_document(small_db) -> None:
     assert "There is no document 999" in app.error[0].value
 
 
+def test_a_mixed_store_tags_only_the_sample_documents_passages(small_db) -> None:
+    from ieg_analysis.store.db import Database
+    from ieg_analysis.store.writer import Writer
+
+    with Writer(Database(small_db)) as writer:
+        writer.con.execute("update document set is_sample = true where source_name = 'chile.docx'")
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not app.exception
+    heads = [m.value for m in app.markdown if m.value.startswith("**") and " · meeting " in m.value]
+    chile = [h for h in heads if h.startswith("**Chile**")]
+    ghana = [h for h in heads if h.startswith("**Ghana**")]
+    assert chile and ghana
+    assert all(h.endswith("· illustrative sample text") for h in chile)
+    assert not any("illustrative sample text" in h for h in ghana)
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    app.query_params["doc"] = "1"  # ghana.pdf: an ingested document
+    app.run()
+    assert "illustrative sample text" not in app.caption[0].value + app.caption[1].value
+
+
 def test_script_in_a_passage_is_shown_as_text(small_db) -> None:
     from ieg_analysis.ingest.pipeline import IngestRequest, ingest
     from ieg_analysis.settings import Settings

@@ -55,7 +55,10 @@ def test_passages_of_a_sample_store_are_tagged_one_by_one() -> None:
     real = DataSource("db.duckdb", 10, 90, 3, 0, 5, 4, 0, None, 1)
     assert sample_tag(real) == ""
     assert sample_tag(replace(real, sample_documents=10)) == " · illustrative sample text"
-    assert sample_tag(replace(real, sample_documents=4)) == ""  # mixed: the banner says so
+    mixed = replace(real, sample_documents=4)  # mixed: each passage by its own document
+    assert sample_tag(mixed) == ""
+    assert sample_tag(mixed, is_sample=True) == " · illustrative sample text"
+    assert sample_tag(real, is_sample=True) == ""  # no sample document: nothing to tag
 
 
 def test_a_store_mixing_real_and_sample_documents_says_so(small_db) -> None:
