@@ -5,7 +5,7 @@ import streamlit as st
 
 from ieg_analysis.analytics.overview import meeting_counts, workplan
 from ieg_analysis.charts.overview import submissions_per_meeting, workplan_timeline
-from ui.common import cached, page_header
+from ui.common import cached, metric_row, page_header
 
 st.set_page_config(page_title="IEG Analysis", page_icon="🌐", layout="wide")
 db, source = page_header(
@@ -23,26 +23,26 @@ if source.documents == 0:
     st.stop()
 
 counts = cached(db, source, meeting_counts)
-columns = st.columns(5)
-columns[0].metric("Documents", f"{source.documents:,}")
-columns[1].metric(
+figures = metric_row()
+figures.metric("Documents", f"{source.documents:,}")
+figures.metric(
     "Submitting States",
     f"{source.states:,}",
     help="States that sent at least one submission, statement or comment.",
 )
-columns[2].metric(
+figures.metric(
     "Observers",
     f"{source.submitters - source.states:,}",
     help="Organizations, private sector, academia and UNODC programmes that sent at least "
     "one document.",
 )
-columns[3].metric(
+figures.metric(
     "Passages",
     f"{source.passages:,}",
     help="The paragraphs of every stored document, the recommendation lists' included; the "
     "analysis pages count the submissions' passages only.",
 )
-columns[4].metric("Recommendations", f"{source.recommendations:,}")
+figures.metric("Recommendations", f"{source.recommendations:,}")
 
 st.plotly_chart(workplan_timeline(cached(db, source, workplan)), width="stretch")
 

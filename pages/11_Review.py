@@ -14,7 +14,7 @@ from ieg_analysis.review.corrections import correct_labels, corrections
 from ieg_analysis.review.queue import MODES, queue_counts, review_queue
 from ieg_analysis.review.versions import model_versions
 from ui.auth import sign_in_panel, signed_in_user
-from ui.common import cached, page_header, sample_tagger
+from ui.common import cached, metric_row, page_header, sample_tagger
 from ui.filters import filter_panel
 from ui.text import escape_markdown
 
@@ -35,16 +35,16 @@ if NOTICE in st.session_state:
     st.success(st.session_state.pop(NOTICE))
 
 counts = cached(db, source, queue_counts, filters)
-columns = st.columns(4)
-columns[0].metric("To review", f"{counts['review']:,}", help="Unsure, or heading disagrees")
-columns[1].metric("Heading disagrees", f"{counts['disagree']:,}")
-columns[2].metric(
+figures = metric_row()
+figures.metric("To review", f"{counts['review']:,}", help="Unsure, or heading disagrees")
+figures.metric("Heading disagrees", f"{counts['disagree']:,}")
+figures.metric(
     "Not reviewed yet",
     f"{counts['uncertain']:,}",
     help="Classified passages under these filters that nobody has reviewed, the "
     "recommendation lists' paragraphs included (the analysis pages leave those out).",
 )
-columns[3].metric("Reviewed", f"{counts['corrected']:,}")
+figures.metric("Reviewed", f"{counts['corrected']:,}")
 left, right = st.columns([3, 1], vertical_alignment="bottom")
 mode = left.radio("Queue", list(MODES), format_func=MODES.get, horizontal=True)
 include = right.checkbox("Include reviewed passages")

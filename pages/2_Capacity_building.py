@@ -18,7 +18,7 @@ from ieg_analysis.analytics.topics import capacity_caveat, model_report
 from ieg_analysis.charts.capacity import need_map, needs_heatmap
 from ieg_analysis.export.compilation import plural
 from ieg_analysis.reference import REGION_SCHEMES, load_reference
-from ui.common import cached, page_header, sample_tagger
+from ui.common import cached, metric_row, page_header, sample_tagger
 from ui.filters import filter_panel
 from ui.text import escape_markdown
 
@@ -50,19 +50,19 @@ if totals["states"] == 0:
     )
     st.stop()
 
-columns = st.columns(4)
-columns[0].metric("Submitting States", f"{totals['states']:,}")
-columns[1].metric(
+figures = metric_row()
+figures.metric("Submitting States", f"{totals['states']:,}")
+figures.metric(
     "Need passages",
     f"{totals['need_passages']:,}",
     help="Passages of States that the model labels as a need for capacity building.",
 )
-columns[2].metric(
+figures.metric(
     "Offer passages",
     f"{totals['offer_passages']:,}",
     help="Passages of any submitter (States and observers) labelled as an offer of help.",
 )
-columns[3].metric(
+figures.metric(
     "Needs without a topic",
     f"{totals['untopical_needs']:,}",
     help="Need passages that name no work-plan topic; they appear in no cell below.",

@@ -22,7 +22,7 @@ from ieg_analysis.analytics.recommendations import (
 from ieg_analysis.charts.recommendations import coverage_chart, gaps_chart, outcomes_bar
 from ieg_analysis.export.compilation import plural
 from ieg_analysis.reference import load_reference
-from ui.common import cached, page_header
+from ui.common import cached, metric_row, page_header
 from ui.filters import filter_panel
 from ui.text import escape_markdown
 
@@ -65,12 +65,10 @@ if outcomes.empty:
     )
 else:
     by_outcome = outcomes.groupby("outcome")["recommendations"].sum()
-    columns = st.columns(5)
-    columns[0].metric("Recommendations", f"{by_outcome.sum():,}")
-    for column, label in zip(
-        columns[1:], ("Adopted", "Merged", "Withdrawn", "Pending"), strict=True
-    ):
-        column.metric(
+    figures = metric_row()
+    figures.metric("Recommendations", f"{by_outcome.sum():,}")
+    for label in ("Adopted", "Merged", "Withdrawn", "Pending"):
+        figures.metric(
             label,
             f"{by_outcome.get(label, 0):,}",
             help="Pending: still preliminary, not yet decided at the stock-taking meeting."

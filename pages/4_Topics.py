@@ -26,7 +26,7 @@ from ieg_analysis.charts.topics import (
 from ieg_analysis.errors import IEGError
 from ieg_analysis.export.compilation import plural
 from ieg_analysis.reference import REGION_SCHEMES, load_reference
-from ui.common import cached, page_header, sample_tagger, settings
+from ui.common import cached, metric_row, page_header, sample_tagger, settings
 from ui.filters import filter_panel
 from ui.text import escape_markdown, highlight_spans
 
@@ -105,18 +105,18 @@ if not evaluation:
 else:
     summary = heldout_summary(report)
     main = summary.iloc[0]
-    meta_cols = st.columns(3)
-    meta_cols[0].metric(
+    figures = metric_row()
+    figures.metric(
         "Topic macro-F1",
         f"{main['topic macro-F1']:.4f}",
         help="Mean F1 over the six topics; the target is 0.85 or more.",
     )
-    meta_cols[1].metric(
+    figures.metric(
         "Need / offer macro-F1",
         f"{main['need / offer macro-F1']:.4f}",
         help="Mean F1 of the need and offer labels; the target is 0.80 or more.",
     )
-    meta_cols[2].metric("Held-out passages", f"{int(main['passages']):,}")
+    figures.metric("Held-out passages", f"{int(main['passages']):,}")
     if len(summary) > 1:
         st.caption(
             "Every held-out set the model was scored on, each written independently of the "

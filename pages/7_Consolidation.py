@@ -20,7 +20,7 @@ from ieg_analysis.export.compilation import plural
 from ieg_analysis.export.consolidated import consolidated_draft
 from ieg_analysis.reference import load_reference
 from ui.auth import sign_in_panel, signed_in_user
-from ui.common import cached, page_header
+from ui.common import cached, metric_row, page_header
 from ui.text import escape_markdown
 
 NOTICE = "consolidation_notice"
@@ -60,11 +60,11 @@ shown_states = middle.multiselect(
 across = right.checkbox("Only groups spanning several meetings")
 result = cached(db, source, consolidate, threshold)
 clusters = result.clusters
-columns = st.columns(4)
-columns[0].metric("Recommendations", f"{result.recommendations:,}", help="Withdrawn ones left out")
-columns[1].metric("Groups", f"{len(clusters):,}")
-columns[2].metric("In a group", f"{int(clusters['size'].sum()) if len(clusters) else 0:,}")
-columns[3].metric("Standing alone", f"{result.singletons:,}")
+figures = metric_row()
+figures.metric("Recommendations", f"{result.recommendations:,}", help="Withdrawn ones left out")
+figures.metric("Groups", f"{len(clusters):,}")
+figures.metric("In a group", f"{int(clusters['size'].sum()) if len(clusters) else 0:,}")
+figures.metric("Standing alone", f"{result.singletons:,}")
 if shown_states:
     clusters = clusters[clusters["state"].isin(shown_states)]
 if across:

@@ -19,7 +19,7 @@ from ieg_analysis.charts.matching import providers_sankey
 from ieg_analysis.errors import IEGError
 from ieg_analysis.export.tables import to_xlsx_bytes
 from ieg_analysis.reference import REGION_SCHEMES, load_reference
-from ui.common import cached, page_header, provenance, sample_tagger
+from ui.common import cached, metric_row, page_header, provenance, sample_tagger
 from ui.filters import filter_panel
 from ui.text import escape_markdown
 
@@ -51,11 +51,11 @@ if totals["needs"] == 0:
         "comments of States."
     )
     st.stop()
-columns = st.columns(4)
-columns[0].metric("Need passages", f"{totals['needs']:,}", help="Of States, under the filters.")
-columns[1].metric("Needs with an offer", f"{totals['matched']:,}")
-columns[2].metric("Needs nobody offers to meet", f"{totals['unmet']:,}")
-columns[3].metric(
+figures = metric_row()
+figures.metric("Need passages", f"{totals['needs']:,}", help="Of States, under the filters.")
+figures.metric("Needs with an offer", f"{totals['matched']:,}")
+figures.metric("Needs nobody offers to meet", f"{totals['unmet']:,}")
+figures.metric(
     "Offering submitters",
     f"{totals['providers']:,}",
     help="Submitters with an offer that shares a work-plan topic or a vocabulary term with at "

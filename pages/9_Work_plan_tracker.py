@@ -14,7 +14,7 @@ from ieg_analysis.analytics.tracker import (
 )
 from ieg_analysis.charts.tracker import comments_bars, timeliness_bars
 from ieg_analysis.reference import REGION_SCHEMES, load_reference
-from ui.common import cached, page_header
+from ui.common import cached, metric_row, page_header
 from ui.filters import filter_panel
 
 st.set_page_config(page_title="Work-plan tracker · IEG Analysis", page_icon="🌐", layout="wide")
@@ -156,11 +156,11 @@ if recommendations.empty:
         "comments (kind 'comment')."
     )
     st.stop()
-columns = st.columns(4)
-columns[0].metric("Preliminary recommendations", f"{len(recommendations):,}")
-columns[1].metric("With a comment", f"{int((recommendations['comments'] > 0).sum()):,}")
-columns[2].metric("Comments", f"{int(recommendations['comments'].sum()):,}")
-columns[3].metric(
+figures = metric_row()
+figures.metric("Preliminary recommendations", f"{len(recommendations):,}")
+figures.metric("With a comment", f"{int((recommendations['comments'] > 0).sum()):,}")
+figures.metric("Comments", f"{int(recommendations['comments'].sum()):,}")
+figures.metric(
     "Comments after the deadline",
     f"{int(recommendations['late'].sum()):,}",
     help="Received after the stock-taking meeting's submission deadline.",

@@ -113,6 +113,13 @@ def page_header(title: str, caption: str | None = None) -> tuple[Database, DataS
     return db, source
 
 
+def metric_row():
+    """A row for a page's headline figures (``figures = metric_row()``, then
+    ``figures.metric(...)``): they share the width like columns, and wrap onto a second line
+    in a narrow window, where ``st.columns`` cut labels and figures to "Submi…" and "5,…"."""
+    return st.container(horizontal=True, gap="medium")
+
+
 SAMPLE_TAG = " · illustrative sample text"
 
 

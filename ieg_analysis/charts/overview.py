@@ -88,9 +88,10 @@ def workplan_timeline(workplan: pd.DataFrame) -> go.Figure:
     last = pd.Timestamp(meetings["end_date"].max())
     end = last + pd.Timedelta(days=2300)  # room for the topics written right of the marker
     years = range(start.year + 1, last.year + 2)  # no ticks where no meeting can be
-    step = max(1, len(years) // 8)
+    step = max(1, -(-len(years) // 6))  # at most six ticks: level, in a narrow window too
+    # no axis title: the ticks are years, and in a narrow window the title ran into the legend
     fig.update_xaxes(
-        title_text="Date",
+        tickangle=0,
         range=[start, end],
         tickvals=[pd.Timestamp(year=y, month=1, day=1) for y in years][::step],
         tickformat="%Y",
