@@ -49,7 +49,30 @@ def test_the_threshold_sets_how_much_is_grouped(threshold: float, expected: int)
     similarity = similarity_matrix(TEXTS)
     if threshold == 0.0:
         similarity = similarity + 0.01  # everything above a zero threshold
-    assert len(cluster(similarity, threshold)) == expected
+    assert len(cluster(similarity, threshold, floor=0.0)) == expected
+
+
+def test_no_cluster_holds_a_pair_that_shares_almost_nothing() -> None:
+    # 2 is close to 1 and far from 0: the mean (0.475) would join it, the pair 0-2 does not
+    similarity = np.array([[1.0, 0.9, 0.05], [0.9, 1.0, 0.9], [0.05, 0.9, 1.0]])
+    assert cluster(similarity, 0.4) == [[0, 1], [2]]
+    assert cluster(similarity, 0.4, floor=0.0) == [[0, 1, 2]]
+    # a group the Secretariat put together stands, whatever its own pairs (and 1, close to
+    # both its members, joins it)
+    assert cluster(similarity, 0.4, together=[[0, 2]]) == [[0, 1, 2]]
+    assert cluster(similarity, 0.95, together=[[0, 2]]) == [[0, 2], [1]]
+
+
+def test_the_shared_ask_weighs_less_than_the_subject() -> None:
+    texts = [
+        "States should adopt standard operating procedures for the tracing of virtual currency.",
+        "UNODC should support States in establishing units for tracing virtual currency.",
+        "States should adopt standard operating procedures for undercover investigations online.",
+        "States should adopt standard operating procedures for open-source intelligence.",
+        "States should adopt standard operating procedures for the identification of victims.",
+    ]
+    similarity = similarity_matrix(texts)
+    assert similarity[0, 1] > max(similarity[0, 2], similarity[0, 3], similarity[0, 4])
 
 
 def test_average_linkage_does_not_chain() -> None:
