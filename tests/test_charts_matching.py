@@ -29,6 +29,8 @@ def test_providers_carry_their_needs_and_regions_no_double_count() -> None:
     assert hover[0] == "Member State<br>4 needs"
     assert hover[3].startswith("UN regional group<br>10 needs × the providers")
     assert sankey.textfont.color == "#1a1a1a" and "#fff" in sankey.textfont.shadow
+    key = providers_sankey(_flows()).layout.annotations[0].text
+    assert key.endswith("(n): the needs a provider's offers match")  # the numbers' unit
 
 
 def test_html_in_a_name_is_escaped() -> None:

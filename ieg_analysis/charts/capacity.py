@@ -151,7 +151,9 @@ def needs_heatmap(
             yref="y",
             line={"color": SELECTED, "width": 4},
         )
-    fig.update_xaxes(title_text="Work-plan topic", side="bottom", showgrid=False)
+    # no axis title: the ticks are topics (the chart title says so), and under two-line ticks
+    # Plotly drew the title between them
+    fig.update_xaxes(title_text="", side="bottom", showgrid=False)
     fig.update_yaxes(title_text=region_label, autorange="reversed", showgrid=False)
     fig.update_layout(clickmode="event+select", dragmode=False, hovermode="closest")
     height = 140 + 46 * len(regions)
@@ -191,6 +193,9 @@ def need_map(df: pd.DataFrame, *, topic_label: str, topojson_url: str) -> go.Fig
             colorbar={
                 "title": {"text": "Needs on the topic<br>(% of the State's passages)"},
                 "tickformat": ".0%",
+                "len": 0.8,  # room above for the two-line title, at any size
+                "y": 0.4,
+                "yanchor": "middle",
             },
             hovertext=hover,
             hovertemplate="%{hovertext}<extra></extra>",
@@ -208,6 +213,17 @@ def need_map(df: pd.DataFrame, *, topic_label: str, topojson_url: str) -> go.Fig
         lataxis_range=[-58, 85],
     )
     fig.update_layout(meta={"topojsonURL": topojson_url})
+    fig.add_annotation(  # the land colour's meaning: not in the colour scale
+        text="Grey: no submission in view",
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xanchor="left",
+        yanchor="bottom",
+        showarrow=False,
+        font={"size": 12, "color": "#555555"},
+    )
     fig = apply_layout(fig, title=title, height=460)
     fig.update_layout(margin={"l": 0, "r": 0, "t": 60, "b": 0})
     return fig

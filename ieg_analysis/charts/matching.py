@@ -126,6 +126,7 @@ def providers_sankey(
     )
     if OTHER_PROVIDERS in providers:
         key += f'   <span style="color:{OTHER_COLOUR}">■</span> {OTHER_PROVIDERS}'
+    key += f"   (n): the {value_label} a provider's offers match"
     fig.add_annotation(
         text=key,
         showarrow=False,

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..analytics.recommendations import THIN_RATIO
 from .theme import OKABE_ITO, apply_layout, empty_figure
 
 # outcome -> colour (Okabe-Ito: distinguishable with the common colour-vision deficiencies)
@@ -132,9 +133,11 @@ def coverage_chart(df: pd.DataFrame) -> go.Figure:
         + ("" if on_agenda else " · off the agenda")
         for ratio, is_thin, on_agenda in zip(data["coverage_ratio"], thin, agenda, strict=True)
     ]
+    # the ratios in a column of their own right of the plot (an axis of their own), so that
+    # the share axis ends where the data does
     fig.add_trace(
         go.Scatter(
-            x=[top * 1.12] * len(topics),
+            x=[0.0] * len(topics),
             y=topics,
             mode="text",
             text=labels,
@@ -142,10 +145,26 @@ def coverage_chart(df: pd.DataFrame) -> go.Figure:
             showlegend=False,
             hoverinfo="skip",
             textfont={"color": "#333333"},
+            xaxis="x2",
         )
     )
-    fig.update_xaxes(
-        title_text="Share of the topic total (%)", tickformat=".0%", range=[0, top * 1.7]
+    fig.add_annotation(
+        text=f"Ratio of the shares (thin: below {THIN_RATIO:g})",
+        xref="x2 domain",
+        x=0,
+        xanchor="left",
+        yref="paper",
+        y=1.0,
+        yanchor="bottom",
+        showarrow=False,
+        font={"size": 12, "color": "#555555"},
+    )
+    fig.update_layout(
+        xaxis={"domain": [0, 0.74]},
+        xaxis2={"domain": [0.76, 1.0], "range": [0, 1], "visible": False, "fixedrange": True},
+    )
+    fig.layout.xaxis.update(
+        title_text="Share of the topic total (%)", tickformat=".0%", range=[0, top * 1.1]
     )
     fig.update_yaxes(
         title_text="", autorange="reversed", categoryorder="array", categoryarray=topics

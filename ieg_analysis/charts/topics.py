@@ -44,7 +44,10 @@ def topic_distribution_chart(
             )
         )
     fig.update_layout(barmode="group")
-    fig.update_xaxes(title_text="Share of the group's classified passages (%)")
+    # a passage can carry several topics: a group's bars can add up to more than 100%
+    fig.update_xaxes(
+        title_text="Share of the group's classified passages (%; a passage can have several topics)"
+    )
     fig.update_yaxes(title_text=group_label, autorange="reversed")
     return apply_layout(fig, title=title, height=max(360, 90 * len(groups) + 120))
 
