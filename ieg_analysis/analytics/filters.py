@@ -47,6 +47,9 @@ _PARAMS = {
 }
 
 
+NO_FILTERS_TEXT = "no filters (everything)"
+
+
 @dataclass(frozen=True)
 class Filters:
     """What a user has narrowed the view to. Empty means "all"."""
@@ -125,7 +128,7 @@ class Filters:
             parts.append(
                 "languages: " + ", ".join(LANGUAGE_LABELS[lang] for lang in self.languages)
             )
-        return "; ".join(parts) or "no filters (everything)"
+        return "; ".join(parts) or NO_FILTERS_TEXT
 
 
 def _values(raw: object) -> list[str]:

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..analytics import capacity, matching, overview, recommendations, topics, tracker
-from ..analytics.filters import Filters
+from ..analytics.filters import NO_FILTERS_TEXT, Filters
 from ..charts import capacity as capacity_charts
 from ..charts import matching as matching_charts
 from ..charts import overview as overview_charts
@@ -369,9 +369,25 @@ def resolve_options(
     }
 
 
-def describe(spec: ChartSpec, filters: Filters, options: Mapping[str, str]) -> str:
-    """The filters and the chart's options in words (the provenance's "filters")."""
-    words = filters.describe(load_reference()) if spec.dimensions else "not filtered"
+def describe(
+    spec: ChartSpec,
+    filters: Filters,
+    options: Mapping[str, str],
+    requested: Filters | None = None,
+) -> str:
+    """The filters and the chart's options in words (the provenance's "filters").
+    ``filters`` are the ones the chart honours; when ``requested`` (those asked for, e.g. a
+    briefing pack's) set others, the words say that this chart ignores them."""
+    reference = load_reference()
+    words = filters.describe(reference)
+    asked = requested or Filters()
+    ignored = [d for d in ALL if d not in spec.dimensions and getattr(asked, d)]
+    if ignored:
+        left_out = asked.without(*(d for d in ALL if d not in ignored)).describe(reference)
+        them = "them" if len(ignored) > 1 else "it"
+        words = ("" if words == NO_FILTERS_TEXT else words + "; ") + (
+            f"not filtered by {left_out} (this chart ignores {them})"
+        )
     if filters.region_scheme != "regional_group" and "regions" in spec.dimensions:
         words += f"; regions by {REGION_SCHEMES[filters.region_column]}"
     shown = [
@@ -398,7 +414,7 @@ def build_chart(
         figure=spec.figure(data, scoped, chosen),
         data=data,
         filters=scoped,
-        filters_text=describe(spec, scoped, chosen),
+        filters_text=describe(spec, scoped, chosen, requested=filters),
         options=chosen,
         empty_message=spec.empty(data),
     )

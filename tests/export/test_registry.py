@@ -22,9 +22,13 @@ def test_filters_a_chart_ignores_are_not_claimed(export_db) -> None:
         export_db, "recommendations.outcomes", Filters(meetings=(4,), languages=("fr",))
     )
     assert outcomes.filters == Filters(meetings=(4,))
-    assert outcomes.filters_text == "meeting 4"
+    assert (
+        outcomes.filters_text
+        == "meeting 4; not filtered by languages: French (this chart ignores it)"
+    )
     timeline = build_chart(export_db, "overview.timeline", Filters(meetings=(4,)))
-    assert timeline.filters_text == "not filtered"
+    assert timeline.filters_text == "not filtered by meeting 4 (this chart ignores it)"
+    assert build_chart(export_db, "overview.timeline").filters_text == "no filters (everything)"
 
 
 def test_options_are_checked_and_described(export_db) -> None:
