@@ -130,6 +130,19 @@ def _looks_like_heading(line: str, *, isolated: bool, following: str | None = No
     return isolated and len(text) <= 90 and text[0].isupper() and len(text.split()) <= 14
 
 
+def _foot_of_page_heading(text: str, after: str | None) -> bool:
+    """Whether a line alone at the foot of a page is a heading: a short title (a paragraph's
+    first line runs the width of the page) followed on the next page by a new sentence or a
+    numbered paragraph."""
+    stripped = text.strip()
+    return (
+        len(stripped) <= 60
+        and len(stripped.split()) <= 8
+        and after is not None
+        and (after[:1].isupper() or bool(PARA_NUMBER.match(after)))
+    )
+
+
 def _join_lines(lines: list[str]) -> str:
     text = ""
     for raw in lines:
@@ -192,8 +205,10 @@ def _paragraphs(blocks: list[Block]) -> list[_Paragraph]:
             # a paragraph whose last line ends a sentence ends with its page
             following = next((b.text.strip() for b in lines[index + 1 :] if b.text.strip()), "")
             if current and not following[:1].islower():
-                if current.lines[-1].strip().endswith((".", ";", ":", "!", "?", ")")):
-                    close()
+                if current.heading_style or current.lines[-1].strip().endswith(
+                    (".", ";", ":", "!", "?", ")")
+                ):
+                    close()  # (or a heading at the foot of the page: see below)
             continue
         if block.style in ("para", "heading"):
             close()
@@ -216,17 +231,19 @@ def _paragraphs(blocks: list[Block]) -> list[_Paragraph]:
         if current is None:
             current = _Paragraph([], block.page)
         current.lines.append(text)
-        # a line that ends its page is not a heading of its own: the paragraph may go on
+        # a line that ends its page is not a heading of its own (the paragraph may go on),
+        # unless it is a short title over a new sentence: a heading left at the foot of a page
         following = lines[index + 1] if index + 1 < len(lines) else None
-        next_blank = following is None or (
-            following.style != "pagebreak" and not following.text.strip()
-        )
-        if len(current.lines) == 1 and next_blank:
+        ends_page = following is not None and following.style == "pagebreak"
+        next_blank = following is None or (not ends_page and not following.text.strip())
+        if len(current.lines) == 1 and (next_blank or ends_page):
             prev_blank = index == 0 or not lines[index - 1].text.strip()
             if prev_blank:
                 rest = itertools.islice(lines, index + 1, None)  # no copy of the rest
                 after = next((b.text.strip() for b in rest if b.text.strip()), None)
-                if _looks_like_heading(text, isolated=True, following=after):
+                if _looks_like_heading(text, isolated=True, following=after) and (
+                    next_blank or _foot_of_page_heading(text, after)
+                ):
                     current.heading_style = True
     close()
     if paragraphs and not paragraphs[0].heading_style:

@@ -115,6 +115,23 @@ def test_a_paragraph_running_over_a_page_break_stays_whole() -> None:
     assert passages[0].heading == "Written submission of a State to the fifth meeting"
 
 
+def test_a_heading_left_at_the_foot_of_a_page_heads_the_next_page() -> None:
+    blocks = _lines(
+        "Written submission of a State to the fifth meeting\n\n"
+        "The unit opened in 2019 and handled many cases.\n\n"
+        "Proposed recommendations\n\n\n7",
+        page=1,
+    )
+    blocks += [Block("", page=1, style="pagebreak")]
+    blocks += _lines("UNODC/CCPCJ/EG.5/2019/CRP.2\n\nThe State remains committed.\n\n8", page=2)
+    passages = segment(blocks)
+    assert [p.text for p in passages] == [
+        "The unit opened in 2019 and handled many cases.",
+        "The State remains committed.",
+    ]
+    assert passages[1].heading == "Proposed recommendations"
+
+
 def test_numbered_headings_and_questionnaire_questions_head_the_passages_below() -> None:
     blocks = _lines(
         "1. Legislation and frameworks\n\n"
