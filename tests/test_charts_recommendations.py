@@ -76,7 +76,7 @@ def test_coverage_chart_marks_thin_topics_and_writes_the_ratio() -> None:
     # the ratios have a column (and an axis) of their own, explained in its heading; the
     # share axis ends just past the largest share
     assert text.xaxis == "x2" and fig.layout.xaxis2.visible is False
-    assert "thin: below 0.8" in fig.layout.annotations[0].text
+    assert fig.layout.annotations[0].text == "Ratio; thin: below 0.8"
     largest = max(_coverage()["passage_share"].max(), _coverage()["recommendation_share"].max())
     assert largest < fig.layout.xaxis.range[1] <= largest * 1.1 + 1e-9
     legend = {t.name for t in fig.data if t.showlegend is not False}

@@ -149,7 +149,7 @@ def coverage_chart(df: pd.DataFrame) -> go.Figure:
         )
     )
     fig.add_annotation(
-        text=f"Ratio of the shares (thin: below {THIN_RATIO:g})",
+        text=f"Ratio; thin: below {THIN_RATIO:g}",
         xref="x2 domain",
         x=0,
         xanchor="left",
