@@ -11,6 +11,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt, RGBColor
 
 from .compilation import Compilation, day, plural
+from .docx_layout import TableOfContents, page_numbers, update_fields_on_open
 from .provenance import SAMPLE_NOTICE
 
 NOTICE = RGBColor(0x8A, 0x1C, 0x00)
@@ -50,6 +51,7 @@ def to_docx(compilation: Compilation) -> bytes:
     )
     footer.runs[0].font.size = Pt(8)
     footer.runs[0].font.color.rgb = NOTICE if provenance.is_sample else GREY
+    page_numbers(section.footer)
 
     document.add_heading(compilation.title, level=0)
     if provenance.is_sample:
@@ -64,20 +66,20 @@ def to_docx(compilation: Compilation) -> bytes:
         f"Written submissions were due on {day(compilation.deadline)}."
     )
 
-    document.add_heading("Contents", level=1)
-    for head in contents(compilation):
-        document.add_paragraph(head, style="List Bullet")
+    # a Word table of contents; "Contents" itself is not a heading it lists
+    document.add_paragraph("Contents", style="TOC Heading")
+    toc = TableOfContents(document)
 
-    document.add_heading("Introduction", level=1)
+    toc.add_heading("Introduction", level=1)
     for text in compilation.introduction():
         document.add_paragraph(text)
 
-    document.add_heading("Contributors by regional group", level=1)
+    toc.add_heading("Contributors by regional group", level=1)
     for group, names in compilation.contributors.items():
         document.add_heading(f"{group} ({len(names)})", level=2)
         document.add_paragraph(", ".join(names))
 
-    document.add_heading("Submissions received after the deadline", level=1)
+    toc.add_heading("Submissions received after the deadline", level=1)
     if compilation.late:
         document.add_paragraph(
             f"{plural(len(compilation.late), 'written submission')} arrived after "
@@ -106,7 +108,7 @@ def to_docx(compilation: Compilation) -> bytes:
         )
 
     for index, part in enumerate(compilation.sections, start=1):
-        document.add_heading(f"{index}. {part.title}", level=1)
+        toc.add_heading(f"{index}. {part.title}", level=1)
         agenda = " (on the meeting's agenda)" if part.on_agenda else ""
         note = document.add_paragraph()
         run = note.add_run(
@@ -124,6 +126,8 @@ def to_docx(compilation: Compilation) -> bytes:
                 run.italic = True
                 run.font.size = Pt(8.5)
                 run.font.color.rgb = GREY
+    toc.finish()
+    update_fields_on_open(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -131,3 +131,17 @@ def test_cli_evaluate_reports_precision_and_recall() -> None:
     out = io.StringIO()
     assert main(["consolidate", "--evaluate"], out=out) == 0
     assert "Test half" in out.getvalue() and "precision" in out.getvalue()
+
+
+def test_the_draft_numbers_its_pages() -> None:
+    import pandas as pd
+    from docx.oxml.ns import qn
+
+    from ieg_analysis.export.consolidated import to_docx
+
+    empty = pd.DataFrame(columns=["topic", "text", "sources", "representative", "state"])
+    document = docx.Document(io.BytesIO(to_docx(empty, threshold=0.4, is_sample=False)))
+    footer = document.sections[0].footer
+    codes = " ".join(t.text for t in footer._element.iter(qn("w:instrText")))
+    assert "PAGE" in codes and "NUMPAGES" in codes
+    assert footer.paragraphs[-1].text == "Page 1 of 1"

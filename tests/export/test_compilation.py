@@ -4,11 +4,12 @@ import io
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from ieg_analysis.errors import UnknownMeetingError
 from ieg_analysis.export.compilation import UNLINKED, compilation_summary, compile_meeting
-from ieg_analysis.export.compilation_docx import to_docx
+from ieg_analysis.export.compilation_docx import contents, to_docx
 from ieg_analysis.export.compilation_pdf import to_pdf
 from ieg_analysis.export.errors import EmptyCompilationError
 
@@ -51,7 +52,7 @@ def test_unknown_or_empty_meetings_are_refused(export_db) -> None:
 def test_docx_has_headings_contributors_and_sample_notice(export_db) -> None:
     document = Document(io.BytesIO(to_docx(compile_meeting(export_db, 4))))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert "Contents" in headings
+    assert "Contents" in [p.text for p in document.paragraphs if p.style.name == "TOC Heading"]
     assert "Contributors by regional group" in headings
     assert "Submissions received after the deadline" in headings
     assert "1. Legislation and frameworks" in headings
@@ -86,3 +87,34 @@ def test_the_summary_counts_what_the_compilation_holds(export_db) -> None:
         compilation_summary(export_db, 5)
     with pytest.raises(UnknownMeetingError):
         compilation_summary(export_db, 12)
+
+
+def _field_codes(element) -> str:
+    return " ".join(t.text for t in element.iter(qn("w:instrText")))
+
+
+def test_docx_numbers_its_pages_and_has_a_word_table_of_contents(export_db) -> None:
+    compilation = compile_meeting(export_db, 4)
+    document = Document(io.BytesIO(to_docx(compilation)))
+    footer = document.sections[0].footer
+    assert "Illustrative sample data" in footer.paragraphs[0].text  # provenance first
+    codes = _field_codes(footer._element)
+    assert "PAGE" in codes and "NUMPAGES" in codes
+    assert footer.paragraphs[-1].text == "Page 1 of 1"  # until Word updates the fields
+    body = document.element.body
+    assert 'TOC \\o "1-1"' in _field_codes(body)
+    # the field's cached result: the hint, then every first-level heading as a link to it
+    links = {
+        link.get(qn("w:anchor")): "".join(t.text for t in link.iter(qn("w:t")))
+        for link in body.iter(qn("w:hyperlink"))
+    }
+    assert list(links.values()) == contents(compilation)
+    marks = {mark.get(qn("w:name")) for mark in body.iter(qn("w:bookmarkStart"))}
+    assert set(links) <= marks
+    text = [p.text for p in document.paragraphs]
+    assert any(line.startswith("Right-click to update the table of contents") for line in text)
+    begins = [c for c in body.iter(qn("w:fldChar")) if c.get(qn("w:fldCharType")) == "begin"]
+    ends = [c for c in body.iter(qn("w:fldChar")) if c.get(qn("w:fldCharType")) == "end"]
+    assert len(begins) == len(ends) == 1
+    assert [p.text for p in document.paragraphs if p.style.name == "TOC Heading"] == ["Contents"]
+    assert document.settings.element.find(qn("w:updateFields")) is not None
