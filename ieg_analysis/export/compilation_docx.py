@@ -11,7 +11,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt, RGBColor
 
 from .compilation import Compilation, day, plural
-from .docx_layout import TableOfContents, page_numbers, update_fields_on_open
+from .docx_layout import TableOfContents, page_numbers, set_up, update_fields_on_open
 from .provenance import SAMPLE_NOTICE
 
 NOTICE = RGBColor(0x8A, 0x1C, 0x00)
@@ -41,6 +41,7 @@ def to_docx(compilation: Compilation) -> bytes:
     styles["Normal"].font.name = "Calibri"
     styles["Normal"].font.size = Pt(10.5)
 
+    set_up(document, title=compilation.title)
     section = document.sections[0]
     footer = section.footer.paragraphs[0]
     footer.text = (

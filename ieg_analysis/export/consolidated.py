@@ -16,7 +16,7 @@ from ..analytics.overview import data_source
 from ..consolidation.service import consolidate, draft_list
 from ..reference import load_reference
 from ..store.db import Database
-from .docx_layout import page_numbers
+from .docx_layout import page_numbers, set_up
 
 TITLE = "Consolidated draft list of conclusions and recommendations"
 SAMPLE_TEXT = (
@@ -63,6 +63,7 @@ def to_docx(
     document = Document()
     document.styles["Normal"].font.name = "Calibri"
     document.styles["Normal"].font.size = Pt(11)
+    set_up(document, title=TITLE)
     footer = document.sections[0].footer.paragraphs[0]  # on every page, unlike the notice
     footer.text = (
         "Illustrative sample data, not the Expert Group's text. " if is_sample else ""

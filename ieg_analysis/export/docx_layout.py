@@ -1,5 +1,5 @@
-"""Parts shared by the Word exports (python-docx): "Page N of M" in the footer and a Word
-table of contents.
+"""Page set-up shared by the Word exports (python-docx): A4 pages, the document's
+properties, "Page N of M" in the footer and a Word table of contents.
 
 Word fields are written with the text they show until Word updates them (their cached
 result): the page fields show "1", and the table of contents shows its headings as links
@@ -9,13 +9,33 @@ opening, which adds the page numbers."""
 
 from __future__ import annotations
 
+import datetime
+
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
+AUTHOR = "IEG Analysis"
 TOC_HINT = "Right-click to update the table of contents (Update Field) and show page numbers."
 _TOC_INSTRUCTION = ' TOC \\o "1-1" \\h \\z \\u '
+
+
+def set_up(document, *, title: str, margin_mm: float = 25) -> None:
+    """A4 portrait pages with ``margin_mm`` margins; title, author (the tool, not the
+    library), creation time."""
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Mm(margin_mm))
+    properties = document.core_properties
+    now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    properties.title = title
+    properties.author = AUTHOR
+    properties.last_modified_by = AUTHOR
+    properties.comments = ""
+    properties.created = now
+    properties.modified = now
 
 
 def _run(

@@ -145,3 +145,16 @@ def test_the_draft_numbers_its_pages() -> None:
     codes = " ".join(t.text for t in footer._element.iter(qn("w:instrText")))
     assert "PAGE" in codes and "NUMPAGES" in codes
     assert footer.paragraphs[-1].text == "Page 1 of 1"
+
+
+def test_the_draft_is_a4_and_titled() -> None:
+    import pandas as pd
+
+    from ieg_analysis.export.consolidated import TITLE, to_docx
+
+    empty = pd.DataFrame(columns=["topic", "text", "sources", "representative", "state"])
+    document = docx.Document(io.BytesIO(to_docx(empty, threshold=0.4, is_sample=False)))
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert document.core_properties.title == TITLE
+    assert document.core_properties.author == "IEG Analysis"

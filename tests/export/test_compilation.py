@@ -118,3 +118,16 @@ def test_docx_numbers_its_pages_and_has_a_word_table_of_contents(export_db) -> N
     assert len(begins) == len(ends) == 1
     assert [p.text for p in document.paragraphs if p.style.name == "TOC Heading"] == ["Contents"]
     assert document.settings.element.find(qn("w:updateFields")) is not None
+
+
+def test_docx_is_a4_and_says_what_it_is(export_db) -> None:
+    compilation = compile_meeting(export_db, 4)
+    document = Document(io.BytesIO(to_docx(compilation)))
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert round(section.left_margin.mm) == round(section.top_margin.mm) == 25
+    properties = document.core_properties
+    assert properties.title == compilation.title
+    assert properties.author == "IEG Analysis"
+    assert "python-docx" not in (properties.comments or "")
+    assert properties.created.year >= 2024
