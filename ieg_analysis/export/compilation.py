@@ -13,6 +13,7 @@ nothing submitted is left out.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -68,7 +69,7 @@ order by a.name, d.id
 class Entry:
     submitter: str
     document: str
-    paragraph: str  # "para. 12", or "passage 4" where the document numbers none
+    paragraph: str  # "para. 12", "para. 8 (c)", "p. 3", "unnumbered paragraph 4"
     heading: str
     text: str
 
@@ -126,7 +127,9 @@ class Compilation:
             "three weeks before the meeting opens.",
             "The passages are grouped by work-plan topic, and under each topic by the State "
             "or observer that submitted them; each passage gives its source (submitter, "
-            "document, paragraph number). The topic of a passage is the one stored for it: "
+            "document, paragraph number; a subparagraph with the paragraph it belongs to, "
+            "and a passage without a number with its page, or its position counted from the "
+            "start of the document). The topic of a passage is the one stored for it: "
             f"the label of the IEG Analysis topic classifier (model {model}), or a human "
             f"correction where one has been recorded. {MODES[self.mode]} Passages that the "
             f"classifier links to no work-plan topic are compiled in the last section, "
@@ -148,11 +151,33 @@ def day(value: datetime.date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def _paragraph(row: pd.Series) -> str:
-    number = row["para_number"]
-    if isinstance(number, str) and number.strip():
-        return f"para. {number.strip().rstrip('.')}"
-    return f"passage {int(row['seq']) + 1}"
+_TOP_LEVEL = re.compile(r"\d+(?:\.\d+)*")
+
+
+def paragraph_references(passages: pd.DataFrame) -> pd.Series:
+    """Where a delegate finds each passage in its document, by ``passage_id``: "para. 8";
+    a subparagraph under its parent, "para. 8 (c)" (the parent is the last top-level number
+    before it in the same document, in reading order); a passage without a number by its
+    page, "p. 3", or where no page is stored (a Word document) by its position,
+    "unnumbered paragraph 4" (the fourth paragraph of the document)."""
+    references: dict[object, str] = {}
+    for _, document in passages.sort_values(["document_id", "seq"]).groupby(
+        "document_id", sort=False
+    ):
+        parent = ""
+        for position, row in enumerate(document.itertuples(index=False), start=1):
+            number = row.para_number.strip().rstrip(".") if isinstance(row.para_number, str) else ""
+            if number and _TOP_LEVEL.fullmatch(number):
+                parent = number
+                reference = f"para. {number}"
+            elif number:
+                reference = f"para. {parent} {number}" if parent else f"para. {number}"
+            elif pd.notna(row.page):
+                reference = f"p. {int(row.page)}"
+            else:
+                reference = f"unnumbered paragraph {position}"
+            references[row.passage_id] = reference
+    return pd.Series(references, dtype=object)
 
 
 def _topics_of(row: pd.Series, mode: str) -> list[str]:
@@ -242,11 +267,12 @@ def compile_meeting(db: Database, meeting: object, *, mode: str = "primary") -> 
     states_first = passages.assign(_observer=~passages["actor_type"].isin(STATE_TYPES)).sort_values(
         ["_observer", "actor_name", "document_id", "seq"], kind="stable"
     )
+    references = paragraph_references(passages)
     for _, row in states_first.iterrows():
         entry = Entry(
             submitter=str(row["actor_name"]),
             document=_title(row),
-            paragraph=_paragraph(row),
+            paragraph=references[row["passage_id"]],
             heading=str(row["heading"] or ""),
             text=str(row["text"]),
         )

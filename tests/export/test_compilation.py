@@ -2,13 +2,19 @@ from __future__ import annotations
 
 import io
 
+import pandas as pd
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from ieg_analysis.errors import UnknownMeetingError
-from ieg_analysis.export.compilation import UNLINKED, compilation_summary, compile_meeting
+from ieg_analysis.export.compilation import (
+    UNLINKED,
+    compilation_summary,
+    compile_meeting,
+    paragraph_references,
+)
 from ieg_analysis.export.compilation_docx import contents, to_docx
 from ieg_analysis.export.compilation_pdf import to_pdf
 from ieg_analysis.export.errors import EmptyCompilationError
@@ -131,3 +137,32 @@ def test_docx_is_a4_and_says_what_it_is(export_db) -> None:
     assert properties.author == "IEG Analysis"
     assert "python-docx" not in (properties.comments or "")
     assert properties.created.year >= 2024
+
+
+def test_references_name_the_parent_paragraph_or_the_page() -> None:
+    passages = pd.DataFrame(
+        [
+            # a numbered document: subparagraphs (a), (b) under paragraph 8
+            (1, 10, 1, "8.", 1),
+            (2, 10, 2, "(a)", 1),
+            (3, 10, 3, "(b)", 2),
+            (4, 10, 4, "9", 2),
+            (5, 10, 5, None, 2),
+            # a PDF without numbers, then a Word document without numbers or pages
+            (6, 11, 1, None, 3),
+            (7, 12, 2, None, None),
+            (8, 12, 1, None, None),
+        ],
+        columns=["passage_id", "document_id", "seq", "para_number", "page"],
+    )
+    references = paragraph_references(passages)
+    assert references.to_dict() == {
+        1: "para. 8",
+        2: "para. 8 (a)",
+        3: "para. 8 (b)",
+        4: "para. 9",
+        5: "p. 2",
+        6: "p. 3",
+        8: "unnumbered paragraph 1",
+        7: "unnumbered paragraph 2",
+    }
