@@ -15,6 +15,7 @@ from ieg_analysis.export.compilation import (
 )
 from ieg_analysis.export.compilation_docx import to_docx
 from ieg_analysis.export.compilation_pdf import to_pdf as compilation_pdf
+from ieg_analysis.export.dates import day
 from ieg_analysis.export.errors import EmptyCompilationError, RendererError
 from ieg_analysis.export.images import find_browser
 from ieg_analysis.export.pack import (
@@ -239,7 +240,7 @@ else:
         f"{plural(compilation.documents, 'written submission')}, "
         f"{plural(compilation.passages, 'passage')}, "
         f"{compilation.late:,} received after the deadline "
-        f"({compilation.deadline:%d %b %Y}). {MODES[mode]}"
+        f"({day(compilation.deadline)}). {MODES[mode]}"
     )
     columns = st.columns(3)
     columns[0].download_button(

@@ -14,6 +14,7 @@ import streamlit as st
 from ieg_analysis.analytics.documents import sample_passage_ids
 from ieg_analysis.analytics.overview import DataSource, data_source
 from ieg_analysis.errors import IEGError
+from ieg_analysis.export.dates import minute_utc
 from ieg_analysis.settings import Settings, load_settings
 from ieg_analysis.store.db import Database
 
@@ -148,7 +149,7 @@ def provenance(source: DataSource, filters_text: str, query: str | None = None) 
         "database": source.name,
         "contents": source.description,
         "data version": str(source.data_version),
-        "last ingest": str(source.last_ingest or ""),
+        "last ingest": minute_utc(source.last_ingest),
         "filters": filters_text,
     }
     if query:

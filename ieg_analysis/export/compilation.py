@@ -21,6 +21,7 @@ import pandas as pd
 from ..analytics.filters import ACTOR_TYPE_LABELS
 from ..reference import REGIONAL_GROUPS, Meeting, load_reference
 from ..store.db import Database
+from .dates import day, day_range
 from .errors import EmptyCompilationError, ExportFormatError
 from .provenance import Provenance, provenance_of
 
@@ -120,9 +121,11 @@ class Compilation:
         """The paragraphs that say what the compilation is and how it was made."""
         agenda = "; ".join(self.agenda) or self.meeting.agenda or "no work-plan topics"
         model = self.provenance.model_version or "no model (nothing classified yet)"
+        name = self.meeting.name[:1].lower() + self.meeting.name[1:]  # in running text
+        held = day_range(self.meeting.start_date, self.meeting.end_date)
         return [
             f"This document compiles the {plural(self.documents, 'written submission')} "
-            f"received for the {self.meeting.name} ({day(self.meeting.start_date)}), whose "
+            f"received for the {name}, {held}, whose "
             f"agenda covers: {agenda}. Written submissions were due on {day(self.deadline)}, "
             "three weeks before the meeting opens.",
             "The passages are grouped by work-plan topic, and under each topic by the State "
@@ -145,10 +148,6 @@ def _title(row: pd.Series) -> str:
 
 def plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}" + ("" if count == 1 else "s")
-
-
-def day(value: datetime.date) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 _TOP_LEVEL = re.compile(r"\d+(?:\.\d+)*")

@@ -27,6 +27,7 @@ from ..analytics.filters import Filters, parse_filters
 from ..reference import load_reference
 from ..store.db import Database
 from . import images
+from .dates import day
 from .errors import EmptyChartError, PackSpecError
 from .provenance import Provenance, provenance_of
 from .registry import CHARTS, ChartResult, build_chart, chart_spec
@@ -78,7 +79,7 @@ class Pack:
     @property
     def cover_line(self) -> str:
         charts = f"{len(self.charts)} chart" + ("" if len(self.charts) == 1 else "s")
-        return f"{charts} · prepared {self.provenance.exported:%d %B %Y} with IEG Analysis"
+        return f"{charts} · prepared {day(self.provenance.exported)} with IEG Analysis"
 
     @property
     def filters_text(self) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..analytics.overview import data_source
 from ..analytics.recommendations import model_status
 from ..store.db import Database
+from .dates import day
 
 SAMPLE_NOTICE = "Illustrative sample data — not real submissions"
 
@@ -29,7 +30,7 @@ class Provenance:
         return Path(self.database).name
 
     def snapshot_text(self) -> str:
-        return f"{self.snapshot:%d %b %Y}" if self.snapshot else "no ingest yet"
+        return day(self.snapshot) if self.snapshot else "no ingest yet"
 
     def line(self, filters_text: str) -> str:
         """One line for a chart's footer: where the data came from and what it shows."""

@@ -71,3 +71,24 @@ def test_a_store_mixing_real_and_sample_documents_says_so(small_db) -> None:
     assert not app.exception
     assert "Partly illustrative sample data" in app.warning[0].value
     assert "1 of the documents" in app.warning[0].value
+
+
+def test_a_table_download_gives_the_last_ingest_to_the_minute_in_utc() -> None:
+    import pandas as pd
+
+    from ieg_analysis.analytics.overview import DataSource
+    from ui.common import provenance
+
+    source = DataSource(
+        path="/srv/ieg.duckdb",
+        documents=1,
+        passages=1,
+        recommendations=0,
+        comments=0,
+        submitters=1,
+        states=1,
+        sample_documents=0,
+        last_ingest=pd.Timestamp("2026-12-07 21:51:56.251395"),
+        data_version=3,
+    )
+    assert provenance(source, "all")["last ingest"] == "2026-12-07 21:51 UTC"
