@@ -1,11 +1,14 @@
 """Tables for download: CSV and XLSX, safe to open in a spreadsheet (cells that a
-spreadsheet would run as a formula are neutralised), XLSX with a provenance sheet first."""
+spreadsheet would run as a formula are neutralised), XLSX with a provenance sheet first. A
+cell holding a list ("Angola", "Burundi") is written "Angola; Burundi", an empty list as an
+empty cell, never as Python's "['Angola', 'Burundi']"."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -19,11 +22,26 @@ def neutralise(value: object) -> object:
     return value
 
 
+def flatten(value: object) -> object:
+    """A list, tuple, set or array cell as "a; b"; an empty one as None (an empty cell)."""
+    if isinstance(value, list | tuple | set | frozenset | np.ndarray | pd.Series):
+        items = [str(item) for item in value if item is not None and not _missing(item)]
+        return "; ".join(items) or None
+    return value
+
+
+def _missing(item: object) -> bool:
+    try:
+        return bool(pd.isna(item))
+    except (TypeError, ValueError):
+        return False
+
+
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(neutralise)
+            out[column] = out[column].map(flatten).map(neutralise)
     out.columns = [str(neutralise(str(c))) for c in out.columns]
     return out
 
