@@ -9,10 +9,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..reference import load_reference
 from ..store.db import Database
 from ..store.facts import LIVE_VIEW, passage_source
-from .filters import Filters
+from .filters import ACTOR_TYPE_LABELS, KIND_LABELS, Filters
 from .search_plan import Plan, plan_search
+from .topics import CAPACITY_NAMES
 
 PAGE_SIZE = 20
 EXPORT_ROW_CAP = 50_000
@@ -413,13 +415,25 @@ def _paged(
 
 def export_passages(db: Database, filters: Filters, text: str | None = None) -> pd.DataFrame:
     """Every passage of the current view, for download (at most EXPORT_ROW_CAP rows), with
-    readable column names."""
+    readable column names and the labels a reader knows: "Member State", "Written
+    submission", "Offer", the topics by name in work-plan order joined with "; "."""
     query = SearchQuery.parse(text)
     sql, params = _search_sql(db, filters, query)
     frame = db.query(_rows_sql(db, sql, bool(query.words)), [*params, EXPORT_ROW_CAP, 0])
-    frame["topic_labels"] = frame["topic_labels"].map(
-        lambda labels: ", ".join(labels) if labels is not None else ""
-    )
+    topics = load_reference().topics  # in work-plan order
+    order = {topic_id: index for index, topic_id in enumerate(topics)}
+
+    def topic_names(labels: object) -> str:
+        ids = sorted(labels if labels is not None else [], key=lambda t: order.get(t, len(order)))
+        return "; ".join(topics[t].label if t in topics else str(t) for t in ids)
+
+    frame["topic_labels"] = frame["topic_labels"].map(topic_names)
+    for column, names in (
+        ("actor_type", ACTOR_TYPE_LABELS),
+        ("kind", KIND_LABELS),
+        ("capacity_label", CAPACITY_NAMES),
+    ):
+        frame[column] = frame[column].map(lambda value, names=names: names.get(value, value))
     return frame[
         [
             "meeting",
