@@ -162,10 +162,12 @@ with st.expander("Download this view (CSV or Excel)"):
             to_csv_bytes(table, about.get("notice")),
             "ieg-passages.csv",
             mime="text/csv",
+            on_click="ignore",  # a rerun would drop both buttons until prepared again
         )
         columns[1].download_button(
             "Excel (XLSX)",
             to_xlsx_bytes(table, about, sheet="passages"),
             "ieg-passages.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            on_click="ignore",
         )

@@ -222,6 +222,7 @@ else:
         file_name="ieg-needs-and-offers.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="match_download",
+        on_click="ignore",  # the page need not be recomputed for a download
     )
 
 st.subheader("Needs nobody offers to meet")

@@ -112,3 +112,13 @@ def test_script_in_a_passage_is_shown_as_text(small_db) -> None:
     shown = [m for m in app.markdown if "script" in m.value]
     assert shown and "\\<script\\>" in shown[0].value
     assert all(not m.allow_html for m in app.markdown if "script" in m.value)
+
+
+def test_downloading_one_format_keeps_the_other_button(small_db) -> None:
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    next(b for b in app.button if b.label == "Prepare the download").click().run()
+    assert not app.exception
+    buttons = app.get("download_button")
+    assert [b.proto.label for b in buttons] == ["CSV", "Excel (XLSX)"]
+    # a click must not rerun the page: the buttons exist only in the run that prepared them
+    assert all(b.proto.ignore_rerun for b in buttons)

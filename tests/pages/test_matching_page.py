@@ -58,6 +58,7 @@ def test_a_need_with_its_offer_side_by_side(offer_db) -> None:
     assert table.iloc[0]["shared_topics"] == "Electronic evidence and criminal justice"
     assert any("Every need" in s.value for s in app.success)
     assert [b.label for b in app.get("download_button")] == ["Download the matches (XLSX)"]
+    assert app.get("download_button")[0].proto.ignore_rerun  # a download does not rerun
     app.toggle(key="match_best_only").set_value(True)
     app.slider(key="match_per_need").set_value(1).run()
     assert not app.exception
