@@ -55,6 +55,10 @@ class TrainingResult:
     seconds: float
 
 
+def _and_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
 def train_task(
     lang: str,
     task: str,
@@ -232,6 +236,14 @@ def train_all(
     shared_threshold = bool(config.get("ieg", {}).get("shared_threshold", False))
     seeds = {task: _average_seeds(config_dir / f"{task}.cfg") for task in COMPONENTS}
     train, dev = split(passages, dev_percent=dev_percent)
+    # refuse before the model directory is touched: a language without training passages
+    # would be replaced by an untrained model
+    missing = [lang for lang in languages if not any(p.lang == lang for p in train)]
+    if missing:
+        raise TrainingError(
+            f"There are no training passages in {_and_list(missing)} in {training_dir} "
+            f'(each line needs "lang": one of {", ".join(LANGUAGES)}), so nothing was trained.'
+        )
     staging = model_dir.with_name(model_dir.name + ".new")
     if staging.exists():
         shutil.rmtree(staging)

@@ -116,3 +116,37 @@ def test_the_capacity_model_averaged_over_seeds_scores_with_their_mean_logits(
     topics = [train_task("en", "topics", **kwargs).nlp for _ in range(2)]
     with pytest.raises(TrainingError, match="Only a linear"):
         average_linear_weights(topics, "textcat_multilabel")
+
+
+@pytest.mark.parametrize(
+    ("langs", "missing"),
+    [(["EN", "FR", "ES"], "en, fr or es"), (["xx"], "en, fr or es"), (["en"], "fr or es")],
+)
+def test_training_without_passages_in_a_language_is_refused_and_models_kept(
+    tmp_path: Path, capsys, langs: list[str], missing: str
+):
+    data = tmp_path / "training"
+    data.mkdir()
+    rows = [
+        {
+            "id": f"t-{i}",
+            "text": "We request training.",
+            "lang": lang,
+            "topics": [],
+            "capacity": "need",
+        }
+        for i, lang in enumerate(langs * 20)
+    ]
+    (data / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    output = tmp_path / "models"
+    output.mkdir()
+    (output / "evaluation.json").write_text("{}", encoding="utf-8")
+    code = main(
+        ["train", "--training-data", str(data), "--max-steps", "1", "--output", str(output)]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"There are no training passages in {missing} in {data}" in err
+    assert "Internal error" not in err and err.count("\n") == 1
+    assert [p.name for p in output.iterdir()] == ["evaluation.json"]
+    assert not (tmp_path / "models.new").exists()
