@@ -239,28 +239,34 @@ def ingest(
         pending.clear()
         last_flush = time.monotonic()
 
-    for index, request in enumerate(items):
-        outcome, parsed = _prepare(
-            request, settings, reference, observers, stored_hashes, is_sample
-        )
-        if outcome is not None:
-            finish(index, outcome)
-            continue
-        assert parsed is not None
-        stored_hashes.add(parsed.content_hash)
-        for actor in [parsed.meta.actor, *(c.actor for c in parsed.comments)]:
-            if actor.actor_type in OBSERVER_TYPES:  # known to the rest of the batch
-                observers.setdefault(normalise_name(actor.name), actor)
-        pending.append((index, parsed))
-        pending_passages += len(parsed.passages)
-        if (
-            len(pending) >= CHUNK_DOCUMENTS
-            or pending_passages >= CHUNK_PASSAGES
-            or time.monotonic() - last_flush >= FLUSH_SECONDS
-        ):
-            flush()
-            pending_passages = 0
-    flush()
+    try:
+        for index, request in enumerate(items):
+            outcome, parsed = _prepare(
+                request, settings, reference, observers, stored_hashes, is_sample
+            )
+            if outcome is not None:
+                finish(index, outcome)
+                continue
+            assert parsed is not None
+            stored_hashes.add(parsed.content_hash)
+            for actor in [parsed.meta.actor, *(c.actor for c in parsed.comments)]:
+                if actor.actor_type in OBSERVER_TYPES:  # known to the rest of the batch
+                    observers.setdefault(normalise_name(actor.name), actor)
+            pending.append((index, parsed))
+            pending_passages += len(parsed.passages)
+            if (
+                len(pending) >= CHUNK_DOCUMENTS
+                or pending_passages >= CHUNK_PASSAGES
+                or time.monotonic() - last_flush >= FLUSH_SECONDS
+            ):
+                flush()
+                pending_passages = 0
+        flush()
+    except BaseException:
+        # an internal fault or an interrupt: the run is closed with what was stored, the
+        # files not stored counted as refused, so no run is left looking unfinished
+        _close_failed_run(db, run_id, outcomes)
+        raise
     report = BatchReport([o for o in outcomes if o is not None])
     with Writer(db) as writer:
         if report.count("stored"):  # whole already, unless a run was killed mid-chunk
@@ -273,6 +279,21 @@ def ingest(
             skipped=report.count("skipped"),
         )
     return report
+
+
+def _close_failed_run(db: Database, run_id: int, outcomes: list[FileOutcome | None]) -> None:
+    done = BatchReport([o for o in outcomes if o is not None])
+    try:
+        with Writer(db) as writer:
+            writer.finish_run(
+                run_id,
+                added=done.count("stored"),
+                passages=done.passages,
+                refused=len(outcomes) - done.count("stored") - done.count("skipped"),
+                skipped=done.count("skipped"),
+            )
+    except Exception:  # noqa: S110  (the fault being raised is the one to report)
+        pass
 
 
 def validate(

@@ -53,11 +53,26 @@ def _require(name: str, rows: tuple[dict, ...], columns: tuple[str, ...]) -> Non
         )
 
 
+# the store keeps meeting and recommendation numbers as 32-bit integers
+MAX_NUMBER = 2**31 - 1
+
+
 def _int(name: str, row_no: int, field: str, value: str) -> int:
     try:
-        return int(str(value).strip())
+        number = int(str(value).strip())
     except ValueError as error:
         raise InputFileError(name, f"row {row_no}: {field} '{value}' is not a number.") from error
+    return _in_range(name, row_no, field, number)
+
+
+def _in_range(name: str, row_no: int, field: str, number: int) -> int:
+    if not 1 <= number <= MAX_NUMBER:
+        raise InputFileError(
+            name,
+            f"row {row_no}: {field} {number} is out of range; recommendation and meeting "
+            f"numbers must be positive integers up to {MAX_NUMBER}.",
+        )
+    return number
 
 
 def _merged_into(name: str, row_no: int, value: str, meeting: int) -> tuple[int, int] | None:
@@ -69,7 +84,11 @@ def _merged_into(name: str, row_no: int, value: str, meeting: int) -> tuple[int,
         raise InputFileError(
             name, f"row {row_no}: merged_into '{text}' should be MEETING.NUMBER, e.g. 4.12."
         )
-    return (int(match.group(1)) if match.group(1) else meeting, int(match.group(2)))
+    into_meeting = int(match.group(1)) if match.group(1) else meeting
+    return (
+        _in_range(name, row_no, "meeting", into_meeting),
+        _in_range(name, row_no, "merged_into", int(match.group(2))),
+    )
 
 
 def _topic(name: str, row_no: int, value: str, reference: Reference) -> str:
@@ -148,9 +167,14 @@ def comments_from_rows(
         except IEGError as error:
             raise InputFileError(name, f"row {row_no}: {error}") from error
         merged = _merged_into(name, row_no, row[number_column], meeting or meta.meeting)
+        if merged is None:
+            raise InputFileError(
+                name,
+                f"row {row_no}: the {number_column} is missing; give the recommendation the "
+                "comment is about as MEETING.NUMBER, e.g. 4.12.",
+            )
         if not row["text"]:
             raise InputFileError(name, f"row {row_no}: the comment text is empty.")
-        assert merged is not None
         drafts.append(CommentDraft(merged[0], merged[1], actor, row["text"], received))
     return drafts
 

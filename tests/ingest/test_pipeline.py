@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from ieg_analysis.errors import ManifestError
-from ieg_analysis.ingest.pipeline import IngestRequest, ingest, read_manifest
+from ieg_analysis.ingest import pipeline
+from ieg_analysis.ingest.pipeline import IngestRequest, ingest, read_manifest, validate
 from tests.factories import SUBMISSION_PARAGRAPHS, make_blank_pdf, make_docx, make_pdf
 
 
@@ -140,6 +141,24 @@ BAD_INPUTS = [
     ),
     ("future-day.txt", b"1. Some text.", {"received": date(2999, 1, 1)}, "is in the future"),
     ("too-big.txt", b"a" * (3 * 1024 * 1024), {}, "over the 2 MB limit"),
+    (
+        "null-recommendation.json",
+        b'[{"recommendation": null, "text": "We agree."}]',
+        {"kind": "comment", "meeting": 7},
+        "row 2: the recommendation is missing",
+    ),
+    (
+        "huge-number.csv",
+        b"number,topic,text\n99999999999999999999,criminalization,States should act.\n",
+        {"kind": "recommendation_list"},
+        "number 99999999999999999999 is out of range",
+    ),
+    (
+        "huge-merged-into.csv",
+        b"number,topic,text,status,merged_into\n1,prevention,A.,merged,4.99999999999\n",
+        {"kind": "recommendation_list"},
+        "merged_into 99999999999 is out of range",
+    ),
 ]
 
 
@@ -307,3 +326,26 @@ def test_manifest_batch(tmp_path: Path, db, settings) -> None:
     bad.write_text("path,meeting\nx.pdf,4\n", encoding="utf-8")
     with pytest.raises(ManifestError, match="lacks the columns submitter, kind"):
         read_manifest(bad)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "options", "expected"), BAD_INPUTS[-3:], ids=[c[0] for c in BAD_INPUTS[-3:]]
+)
+def test_the_check_refuses_what_storing_would_refuse(
+    db, settings, name, data, options, expected
+) -> None:
+    (outcome,) = validate(db, [_request(name, data, **options)], settings=settings)
+    assert outcome.status == "refused" and expected in outcome.message
+
+
+def test_a_fault_while_storing_closes_the_run(db, settings, monkeypatch) -> None:
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(pipeline, "_store_chunk", fail)
+    with pytest.raises(RuntimeError):
+        ingest(db, [_request("good.txt", b"1. Awareness campaigns.")], settings=settings)
+    runs = db.query("select finished_at, documents_added, refused from ingest_run")
+    assert len(runs) == 1 and runs["finished_at"].notna().all()
+    assert (int(runs["documents_added"][0]), int(runs["refused"][0])) == (0, 1)
+    assert _counts(db) == (0, 0)
