@@ -26,10 +26,14 @@ def parse_kind(value: str) -> str:
     return kind
 
 
+# no document of the Expert Group (first meeting: 2011) can be older: an earlier date is a typo
+EARLIEST_DATE = date(2010, 1, 1)
+
+
 def parse_date(value: str | date | None, *, field: str = "received date") -> date | None:
     """A date given as text (YYYY-MM-DD) or as a date; refused when after tomorrow (a typo
     that would count the document as years late; tomorrow: the sender's day may be ahead
-    of the server's)."""
+    of the server's) or before :data:`EARLIEST_DATE`."""
     if value is None:
         return None
     if isinstance(value, date):
@@ -46,6 +50,11 @@ def parse_date(value: str | date | None, *, field: str = "received date") -> dat
             ) from error
     if day > date.today() + timedelta(days=1):
         raise InvalidValueError(f"The {field} {day:%Y-%m-%d} is in the future.")
+    if day < EARLIEST_DATE:
+        raise InvalidValueError(
+            f"The {field} {day:%Y-%m-%d} is before {EARLIEST_DATE:%Y-%m-%d}; the Expert Group "
+            "first met in 2011."
+        )
     return day
 
 

@@ -484,7 +484,7 @@ def read_manifest(path: Path) -> list[IngestRequest]:
             "(and may have received, actor_type, title, is_sample)."
         )
     requests = []
-    for row in reader:
+    for row_no, row in enumerate(reader, start=2):
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k}
         if not row.get("path"):
             continue
@@ -501,9 +501,19 @@ def read_manifest(path: Path) -> list[IngestRequest]:
                 received=row.get("received") or None,
                 actor_type=row.get("actor_type") or None,
                 title=row.get("title") or None,
-                is_sample=row.get("is_sample", "").lower() in ("true", "yes", "1"),
+                is_sample=_flag(path, row_no, "is_sample", row.get("is_sample", "")),
             )
         )
     if not requests:
         raise ManifestError(f"The manifest {path.name} lists no files.")
     return requests
+
+
+def _flag(path: Path, row_no: int, column: str, value: str) -> bool:
+    text = value.strip().lower()
+    if text not in ("true", "yes", "1", "false", "no", "0", ""):
+        raise ManifestError(
+            f"Row {row_no} of the manifest {path.name} has {column} '{value}'; use true or "
+            "false (or yes/no, 1/0, or leave it empty)."
+        )
+    return text in ("true", "yes", "1")

@@ -136,10 +136,27 @@ def read_json(name: str, data: bytes) -> RawDocument:
     if not payload:
         raise InputFileError(name, "the JSON list is empty.")
     rows = tuple(
-        {_column(k): "" if v is None else str(v).strip() for k, v in item.items()}
-        for item in payload
+        {_column(k): _json_value(name, row_no, _column(k), v) for k, v in item.items()}
+        for row_no, item in enumerate(payload, start=2)
     )
     return RawDocument((), rows=rows)
+
+
+# columns that hold prose: a number or true/false there is a mistake, not text
+TEXT_COLUMNS = ("text", "heading", "title")
+
+
+def _json_value(name: str, row_no: int, column: str, value: object) -> str:
+    """A JSON row's value as the text the CSV reader would give (rows are numbered as in
+    a CSV with a header, from 2); a list or object, or a non-string text, is refused."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, (list, dict)) or column in TEXT_COLUMNS:
+        what = {list: "a list", dict: "an object", bool: "true/false"}.get(type(value), "a number")
+        raise InputFileError(name, f"row {row_no}: {column} is {what}, not a string.")
+    return str(value)
 
 
 def _column(name: str | None) -> str:

@@ -16,7 +16,7 @@ from ..records import (
 )
 from ..reference import Reference
 from .language import detect_language
-from .metadata import parse_date, resolve_actor
+from .metadata import parse_actor_type, parse_date, resolve_actor
 
 
 def recommendations_from_passages(
@@ -161,7 +161,7 @@ def comments_from_rows(
                     row["submitter"],
                     reference=reference,
                     observers=observers,
-                    actor_type=(row.get("actor_type") or None),
+                    actor_type=parse_actor_type(row.get("actor_type")),
                 )
             received = parse_date(row.get("received")) or meta.received
         except IEGError as error:

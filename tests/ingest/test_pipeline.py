@@ -141,6 +141,34 @@ BAD_INPUTS = [
     ),
     ("future-day.txt", b"1. Some text.", {"received": date(2999, 1, 1)}, "is in the future"),
     ("too-big.txt", b"a" * (3 * 1024 * 1024), {}, "over the 2 MB limit"),
+    ("old-date.txt", b"1. Some text.", {"received": "1900-01-01"}, "1900-01-01 is before 2010"),
+    ("old-day.txt", b"1. Some text.", {"received": date(2009, 12, 31)}, "is before 2010"),
+    (
+        "alien-comment.csv",
+        b"recommendation,submitter,actor_type,text\n4.1,Example Cloud Ltd,alien,We agree.\n",
+        {"kind": "comment", "meeting": 7},
+        "row 2: 'alien' is not an observer type",
+    ),
+    (
+        "negative-number.csv",
+        b"number,topic,text\n-5,prevention,States should act.\n",
+        {"kind": "recommendation_list"},
+        "number -5 is out of range",
+    ),
+    ("list-text.json", b'[{"text": ["We", "agree."]}]', {}, "row 2: text is a list, not a string"),
+    ("number-text.json", b'[{"text": 5}]', {}, "row 2: text is a number, not a string"),
+    (
+        "object-heading.json",
+        b'[{"heading": {"a": 1}, "text": "Schools teach safety."}]',
+        {},
+        "row 2: heading is an object, not a string",
+    ),
+    (
+        "list-number.json",
+        b'[{"number": [1], "topic": "prevention", "text": "States should act."}]',
+        {"kind": "recommendation_list"},
+        "row 2: number is a list, not a string",
+    ),
     (
         "null-recommendation.json",
         b'[{"recommendation": null, "text": "We agree."}]',
@@ -349,3 +377,32 @@ def test_a_fault_while_storing_closes_the_run(db, settings, monkeypatch) -> None
     assert len(runs) == 1 and runs["finished_at"].notna().all()
     assert (int(runs["documents_added"][0]), int(runs["refused"][0])) == (0, 1)
     assert _counts(db) == (0, 0)
+
+
+def test_a_number_in_a_json_number_column_is_read(db, settings) -> None:
+    rows = b'[{"number": 3, "topic": "prevention", "text": "States should act."}]'
+    report = ingest(db, [_request("r.json", rows, kind="recommendation_list")], settings=settings)
+    assert report.exit_code == 0, report.outcomes
+    assert int(db.scalar("select number from recommendation")) == 3
+
+
+@pytest.mark.parametrize(("value", "expected"), [("yes", True), ("0", False), ("", False)])
+def test_manifest_is_sample_flag(tmp_path: Path, value: str, expected: bool) -> None:
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(
+        f"path,meeting,submitter,kind,is_sample\na.txt,5,Chile,statement,{value}\n",
+        encoding="utf-8",
+    )
+    assert read_manifest(manifest)[0].is_sample is expected
+
+
+def test_manifest_is_sample_must_be_true_or_false(tmp_path: Path) -> None:
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(
+        "path,meeting,submitter,kind,is_sample\na.txt,5,Chile,statement,maybe\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        ManifestError, match="Row 2 of the manifest manifest.csv has is_sample 'maybe'"
+    ):
+        read_manifest(manifest)
