@@ -322,3 +322,16 @@ def test_matches_from_passage_fact_equal_those_from_the_live_view(
     for got, want in zip(fact[:3], live[:3], strict=True):
         pd.testing.assert_frame_equal(got, want)
     assert fact[3] == live[3]
+
+
+@pytest.mark.parametrize("command", ["match", "tracker"])
+def test_an_unknown_region_is_refused_not_an_empty_result(match_db, command, capsys) -> None:
+    import io
+
+    from ieg_analysis.cli import main
+
+    args = ["--db", str(match_db.path), command, "--region", "Atlantis"]
+    assert main(args, out=io.StringIO()) == 2
+    assert capsys.readouterr().err == "'Atlantis' is not a known region.\n"
+    known = ["--db", str(match_db.path), command, "--region", "African"]
+    assert main(known, out=io.StringIO()) == 0

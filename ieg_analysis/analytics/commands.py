@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import InvalidValueError
 from ..reference import REGION_SCHEMES, load_reference
 from ..settings import Settings
 from ..store.db import Database
-from .filters import Filters
+from .filters import Filters, known_regions
 
 
 def register(subparsers) -> None:
@@ -68,6 +69,10 @@ def _filters(args: argparse.Namespace) -> Filters:
     reference = load_reference()
     for number in args.meeting or ():
         reference.meeting(number)  # an unknown meeting: one sentence, exit 2
+    regions = known_regions(reference, args.scheme)
+    for region in args.region or ():
+        if region not in regions:  # as export chart says it, not an empty result
+            raise InvalidValueError(f"'{region}' is not a known region.")
     return Filters(
         meetings=tuple(args.meeting or ()),
         region_scheme=args.scheme,

@@ -141,6 +141,11 @@ def _values(raw: object) -> list[str]:
     return values[:300]  # a URL cannot make us loop without bound
 
 
+def known_regions(reference: Reference, scheme: str) -> set[str]:
+    """The regions of a region scheme (those its States belong to)."""
+    return {getattr(c, scheme) for c in reference.countries.values()} - {""}
+
+
 def parse_filters(params: Mapping[str, object], reference: Reference) -> Filters:
     """Filters from URL query parameters. Anything unknown is dropped with a notice;
     nothing in a URL is ever evaluated."""
@@ -167,7 +172,7 @@ def parse_filters(params: Mapping[str, object], reference: Reference) -> Filters
     elif scheme:
         notices.append(f"Ignored the unknown region scheme '{scheme[0][:40]}' in the link.")
     region_scheme = str(chosen.get("region_scheme", "regional_group"))
-    regions = {getattr(c, region_scheme) for c in reference.countries.values()} - {""}
+    regions = known_regions(reference, region_scheme)
     keep("meetings", _values(params.get("meeting")), set(reference.meetings), "meeting", int)
     keep("topics", _values(params.get("topic")), set(reference.topics), "topic")
     keep("regions", _values(params.get("region")), regions, "region")
