@@ -145,6 +145,15 @@ def evaluate(path: Path = PAIRS_PATH, *, threshold: float | None = None) -> Repo
     pairs = load_pairs(path)
     tune = [p for p in pairs if p.split == "tune"]
     test = [p for p in pairs if p.split != "tune"]
+    if not test:  # scores of nothing would read as a perfect 1.000
+        raise InputFileError(
+            str(path), "there are no labelled pairs outside the tuning split, so nothing to score."
+        )
+    if not tune and threshold is None:
+        raise InputFileError(
+            str(path),
+            "there are no pairs in the tuning split to choose the threshold on; give --threshold.",
+        )
     sweep = choose_threshold(tune)
     chosen = threshold if threshold is not None else best(sweep).threshold
     tune_scores = _Half(tune).scores(chosen)

@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import CAPACITY_LABELS, TOPICS
+from . import CAPACITY_LABELS, LANGUAGES, TOPICS
 from .classifier import Classification, Classifier
-from .data import HELDOUT_PATH, Passage, read_passages
+from .data import HELDOUT_PATH, LabelledDataError, Passage, read_passages
 
 REPORT_NAME = "evaluation.json"
 BINS = 10
@@ -128,8 +128,15 @@ def evaluate(classifier: Classifier, *, path: Path = HELDOUT_PATH) -> dict:
     everything = read_passages(path, headings=True)
     passages = [p for p in everything if not p.heading]
     headings = len(everything) - len(passages)
+    if not passages:  # zeros for nothing would read as a report
+        raise LabelledDataError(f"{path} holds no labelled passages, so there is nothing to score.")
     results = classifier.classify([p.text for p in passages], [p.lang for p in passages])
     pairs = [(p, r) for p, r in zip(passages, results, strict=True) if r.classified]
+    if not pairs:
+        raise LabelledDataError(
+            f"None of the {len(passages)} passages in {path} is in a language the models "
+            f"cover ({', '.join(LANGUAGES)}), so there is nothing to score."
+        )
     gold = [p for p, _ in pairs]
     predicted = [r for _, r in pairs]
     report = {

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections import Counter
+
+import pytest
 
 from ieg_analysis.consolidation.clustering import DEFAULT_THRESHOLD
 from ieg_analysis.consolidation.evaluation import PAIRS_PATH, evaluate, load_pairs
@@ -37,3 +40,24 @@ def test_the_default_threshold_is_the_one_chosen_on_the_tuning_half() -> None:
     assert report.test.precision >= 0.8
     assert report.test.recall >= 0.7
     assert report.test_pairs + report.tune_pairs == len(load_pairs())
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ([], "no labelled pairs outside the tuning split"),
+        (['{"id": "p1", "a": "A.", "b": "B.", "label": "same", "split": "tune"}'], "nothing"),
+        (
+            ['{"id": "p1", "a": "A.", "b": "B.", "label": "same", "split": "test"}'],
+            "no pairs in the tuning split",
+        ),
+    ],
+)
+def test_evaluating_without_pairs_to_score_is_refused(tmp_path, capsys, lines, expected):
+    from ieg_analysis.cli import main
+
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    code = main(["consolidate", "--evaluate", "--pairs", str(pairs)], out=io.StringIO())
+    err = capsys.readouterr().err
+    assert code == 2 and expected in err and err.count("\n") == 1

@@ -118,3 +118,24 @@ def test_evaluate_knows_the_held_out_set_by_a_relative_path(tmp_path: Path, monk
     diagnostic = report["diagnostic_sets"]["documents.jsonl"]
     assert diagnostic["passages"] > 2000 and diagnostic["headings_left_out"] > 900
     assert "Diagnostic (not a held-out set)" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ([], "holds no labelled passages, so there is nothing to score."),
+        (
+            [
+                '{"id": "x1", "text": "Wir fordern Schulungen.", "lang": "de", "topics": [], '
+                '"capacity": "need"}'
+            ],
+            "None of the 1 passages in",
+        ),
+    ],
+)
+def test_evaluate_refuses_data_with_nothing_to_score(tmp_path: Path, capsys, lines, expected):
+    data = _write(tmp_path / "empty.jsonl", lines)
+    args = ["evaluate", "--models", str(REPO_ROOT / "models"), "--data", str(data)]
+    assert main(args, out=io.StringIO()) == 2
+    err = capsys.readouterr().err
+    assert expected in err and err.count("\n") == 1
