@@ -150,16 +150,25 @@ def cmd_init(args: argparse.Namespace, settings: Settings, out) -> int:
     if db.exists() and not args.force:
         print(f"{db.path} already exists; use --force to replace it.", file=sys.stderr)
         return 2
+    if db.path.is_dir():
+        print(f"Cannot create the database {db.path}: it is a folder.", file=sys.stderr)
+        return 2
     started = time.perf_counter()
     progress = _progress_bar(0, "ingesting sample") if args.sample else None
-    summary = create_database(
-        db.path,
-        settings.with_db(db.path),
-        sample=args.sample,
-        seed=args.seed,
-        scale=args.scale,
-        progress=progress,
-    )
+    try:
+        summary = create_database(
+            db.path,
+            settings.with_db(db.path),
+            sample=args.sample,
+            seed=args.seed,
+            scale=args.scale,
+            progress=progress,
+        )
+    except OSError as error:  # a folder that cannot hold it (missing, read-only, /proc...)
+        reason = (error.strerror or str(error)).lower()
+        problem = _path_problem(error) or f"Cannot create the database {db.path}: {reason}."
+        print(problem, file=sys.stderr)
+        return 2
     elapsed = time.perf_counter() - started
     print(f"Created {db.path} in {elapsed:.1f} s. {summary}", file=out)
     return 0
@@ -287,6 +296,28 @@ COMMANDS = {
 }
 
 
+def _path_problem(error: Exception) -> str | None:
+    """One sentence for a file or folder path that cannot be used (an output in a missing
+    folder or on a folder, a folder that is a file, no permission); ``None`` for anything
+    else, an internal fault (a missing file whose folder exists, e.g. data of the product)."""
+    if not isinstance(error, OSError) or not error.filename:
+        return None
+    path = Path(os.fsdecode(error.filename))
+    if isinstance(error, FileNotFoundError):
+        if path.parent.is_dir():
+            return None
+        return f"Cannot write {path}: the folder {path.parent} does not exist."
+    if isinstance(error, IsADirectoryError):
+        return f"Cannot write {path}: it is a folder; give a file name."
+    if isinstance(error, NotADirectoryError):
+        return f"Cannot use {path}: part of its folder path is a file, not a folder."
+    if isinstance(error, FileExistsError):
+        return f"Cannot use {path} as a folder: it is a file."
+    if isinstance(error, PermissionError):
+        return f"Cannot write {path}: permission denied."
+    return None
+
+
 def main(argv: list[str] | None = None, *, out=None) -> int:
     out = out or sys.stdout
     args = build_parser().parse_args(argv)
@@ -303,6 +334,10 @@ def main(argv: list[str] | None = None, *, out=None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as error:  # an internal fault: say so in one line, keep the detail
+        problem = _path_problem(error)
+        if problem is not None:  # unless a path given cannot be used
+            print(problem, file=sys.stderr)
+            return 2
         print(
             f"Internal error ({type(error).__name__}: {error}). Please report it.", file=sys.stderr
         )

@@ -131,3 +131,55 @@ def test_sample_files_with_a_manifest_are_stored_as_sample(tmp_path: Path, empty
     from ieg_analysis.store.db import Database
 
     assert Database(empty_db).scalar("select count(*) from document where is_sample") == 3
+
+
+def _paths(tmp_path: Path) -> dict[str, Path]:
+    (tmp_path / "folder.xlsx").mkdir()
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    return {"tmp": tmp_path}
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["match", "--output", "{tmp}/missing/m.xlsx"], "the folder {tmp}/missing does not exist."),
+        (["match", "--output", "{tmp}/folder.xlsx"], "it is a folder; give a file name."),
+        (["match", "--output", "{tmp}/m.csv"], "Cannot tell the format from 'm.csv'"),
+        (["consolidate", "--output", "{tmp}/c.txt"], "give an output ending in .docx."),
+        (["sample-files", "{tmp}/a-file"], "Cannot use {tmp}/a-file as a folder: it is a file."),
+    ],
+)
+def test_unusable_output_paths_are_refused_in_one_sentence(
+    tmp_path: Path, empty_db: Path, capsys, argv: list[str], expected: str
+) -> None:
+    paths = _paths(tmp_path)
+    code, _ = run("--db", str(empty_db), *[a.format(**paths) for a in argv])
+    err = capsys.readouterr().err
+    assert code == 2 and expected.format(**paths) in err and err.count("\n") == 1
+    assert not (tmp_path / "m.csv").exists() and not (tmp_path / "c.txt").exists()
+
+
+@pytest.mark.parametrize(
+    ("db", "expected"),
+    [
+        ("{tmp}/a-file/x.duckdb", "Cannot use {tmp}/a-file as a folder: it is a file."),
+        ("{tmp}/folder.xlsx", "Cannot create the database {tmp}/folder.xlsx"),
+        ("/proc/x.duckdb", "Cannot create the database /proc/x.duckdb"),
+    ],
+)
+def test_a_database_path_that_cannot_be_created_is_refused(
+    tmp_path: Path, capsys, db: str, expected: str
+) -> None:
+    if db.startswith("/proc") and not Path("/proc/self").exists():
+        pytest.skip("no /proc here")
+    paths = _paths(tmp_path)
+    code, _ = run("--db", db.format(**paths), "init")
+    err = capsys.readouterr().err
+    assert code == 2 and expected.format(**paths) in err and err.count("\n") == 1
+
+
+def test_a_missing_file_in_an_existing_folder_is_still_an_internal_fault(tmp_path: Path) -> None:
+    from ieg_analysis.cli import _path_problem
+
+    error = FileNotFoundError(2, "No such file or directory", str(tmp_path / "gone.csv"))
+    assert _path_problem(error) is None

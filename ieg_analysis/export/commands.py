@@ -91,12 +91,28 @@ def register(subparsers) -> None:
 
 
 def _format(args: argparse.Namespace, allowed: tuple[str, ...]) -> str:
-    fmt = args.format if getattr(args, "format", None) else args.output.suffix.lower().lstrip(".")
+    if getattr(args, "format", None):
+        fmt = args.format
+        if fmt not in allowed:
+            raise ExportFormatError(
+                f"Cannot tell the format from '{args.output.name}'; give --format "
+                f"({', '.join(allowed)}) or an output ending in one of them."
+            )
+        return fmt
+    return output_format(args.output, allowed, option=True)
+
+
+def output_format(output: Path, allowed: tuple[str, ...], *, option: bool = False) -> str:
+    """The format an output file's extension names, one of ``allowed``; refused otherwise
+    (``option``: the command also takes --format), so no file gets a misleading name."""
+    fmt = output.suffix.lower().lstrip(".")
     if fmt not in allowed:
-        raise ExportFormatError(
-            f"Cannot tell the format from '{args.output.name}'; give --format "
-            f"({', '.join(allowed)}) or an output ending in one of them."
+        hint = (
+            f"give --format ({', '.join(allowed)}) or an output ending in one of them"
+            if option
+            else "give an output ending in " + " or ".join(f".{a}" for a in allowed)
         )
+        raise ExportFormatError(f"Cannot tell the format from '{output.name}'; {hint}.")
     return fmt
 
 
