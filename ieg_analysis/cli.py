@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from . import __version__
+from .argtypes import positive_int, positive_number
 from .errors import IEGError
 from .ingest.sniff import EXTENSIONS
 from .records import KINDS, OBSERVER_TYPES
@@ -68,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--seed", type=int, default=2018, help="sample generator seed (2018)")
     init.add_argument(
         "--scale",
-        type=float,
+        type=positive_number,
         default=1.0,
         help="sample size as a multiple of the default corpus (1.0)",
     )
@@ -107,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
         "folder, with manifest.csv describing them, ready for 'ieg ingest --manifest'.",
     )
     files.add_argument("directory", type=Path, metavar="DIR")
-    files.add_argument("--limit", type=int, default=40, help="how many documents (40)")
+    files.add_argument("--limit", type=positive_int, default=40, help="how many documents (40)")
     files.add_argument("--seed", type=int, default=2018, help="sample generator seed (2018)")
     commands.add_parser(
         "classify",

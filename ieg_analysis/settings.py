@@ -16,10 +16,13 @@ then the default that makes a fresh checkout work.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from .errors import IEGError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = REPO_ROOT / "data"
@@ -63,6 +66,23 @@ def _secrets(path: Path) -> dict:
     return table if isinstance(table, dict) else {}
 
 
+class SettingsError(IEGError):
+    """A setting (environment variable or secrets.toml) with a value that cannot be used."""
+
+
+def _cast(variable: str, cast: type, raw: object) -> object:
+    if cast is Path:
+        return Path(str(raw))
+    what = "a positive integer" if cast is int else "a positive number"
+    try:
+        value = cast(str(raw).strip())
+    except ValueError:
+        value = None
+    if value is None or not math.isfinite(value) or value <= 0:
+        raise SettingsError(f"The setting {variable} is '{raw}'; it must be {what}.")
+    return value
+
+
 def load_settings(*, environ: dict[str, str] | None = None, root: Path = REPO_ROOT) -> Settings:
     """Read the settings; a relative path is taken relative to the repository root."""
     env = os.environ if environ is None else environ
@@ -71,7 +91,7 @@ def load_settings(*, environ: dict[str, str] | None = None, root: Path = REPO_RO
     for field, (variable, cast) in _ENV.items():
         raw = env.get(variable) or secrets.get(field)
         if raw not in (None, ""):
-            values[field] = cast(raw)
+            values[field] = _cast(variable, cast, raw)
     for field in ("db_path", "model_dir"):
         path = Path(values[field]).expanduser()
         values[field] = path if path.is_absolute() else root / path

@@ -183,3 +183,40 @@ def test_a_missing_file_in_an_existing_folder_is_still_an_internal_fault(tmp_pat
 
     error = FileNotFoundError(2, "No such file or directory", str(tmp_path / "gone.csv"))
     assert _path_problem(error) is None
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["review", "--limit", "99999999999999999999"], "is not a positive integer up to"),
+        (["review", "--limit", "-5"], "argument --limit: '-5' is not a positive integer"),
+        (["review", "--limit", "0"], "'0' is not a positive integer"),
+        (["evidence", "4.1", "--top", "0"], "argument --top: '0' is not a positive integer"),
+        (["evidence", "4.1", "--top", "-3"], "'-3' is not a positive integer"),
+        (["match", "--per-need", "0"], "argument --per-need: '0' is not a positive integer"),
+        (["match", "--per-need", "-1"], "'-1' is not a positive integer"),
+        (
+            ["init", "--sample", "--scale", "nan"],
+            "argument --scale: 'nan' is not a positive number",
+        ),
+        (["init", "--sample", "--scale", "inf"], "'inf' is not a positive number"),
+        (["init", "--sample", "--scale", "-1"], "'-1' is not a positive number"),
+        (["init", "--sample", "--scale", "0"], "'0' is not a positive number"),
+        (["sample-files", "{tmp}/d", "--limit", "-3"], "argument --limit: '-3' is not a positive"),
+    ],
+)
+def test_counts_and_sizes_must_be_positive(tmp_path: Path, capsys, argv, expected) -> None:
+    db = str(tmp_path / "x.duckdb")
+    with pytest.raises(SystemExit) as exit_:
+        run("--db", db, *[a.format(tmp=tmp_path) for a in argv])
+    assert exit_.value.code == 2
+    assert expected in capsys.readouterr().err
+    assert not (tmp_path / "x.duckdb").exists() and not (tmp_path / "d").exists()
+
+
+def test_a_bad_setting_in_the_environment_is_one_sentence(monkeypatch, capsys) -> None:
+    monkeypatch.setenv("IEG_MAX_UPLOAD_MB", "abc")
+    assert run("status")[0] == 2
+    assert capsys.readouterr().err == (
+        "The setting IEG_MAX_UPLOAD_MB is 'abc'; it must be a positive integer.\n"
+    )

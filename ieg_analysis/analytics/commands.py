@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..argtypes import positive_int
 from ..errors import InvalidValueError
 from ..reference import REGION_SCHEMES, load_reference
 from ..settings import Settings
@@ -28,7 +29,9 @@ def register(subparsers) -> None:
         "and the needs nobody offers to meet.",
     )
     _filter_options(match)
-    match.add_argument("--per-need", type=int, default=3, help="offers listed per need (3)")
+    match.add_argument(
+        "--per-need", type=positive_int, default=3, help="offers listed per need (3)"
+    )
     match.add_argument("--output", type=Path, help="write the matches to this XLSX file")
     match.set_defaults(func=cmd_match)
 
@@ -40,7 +43,7 @@ def register(subparsers) -> None:
         "shared vocabulary terms), with their States and regions and the regions' shares.",
     )
     evidence.add_argument("recommendation", help="the recommendation as MEETING.NUMBER, e.g. 4.12")
-    evidence.add_argument("--top", type=int, default=10, help="how many passages (10)")
+    evidence.add_argument("--top", type=positive_int, default=10, help="how many passages (10)")
     evidence.add_argument(
         "--scheme", choices=list(REGION_SCHEMES), default="regional_group", help="region scheme"
     )
@@ -121,7 +124,7 @@ def cmd_match(args: argparse.Namespace, settings: Settings, out) -> int:
         f"{totals['providers']} submitters' offers match.",
         file=out,
     )
-    matches = need_offer_matches(db, filters, per_need=max(1, args.per_need))
+    matches = need_offer_matches(db, filters, per_need=args.per_need)
     topics = {t.id: t.label for t in load_reference().topics.values()}
     table = matches_for_export(matches, topic_labels=topics, term_labels=term_labels(db))
     _print(
@@ -160,9 +163,7 @@ def cmd_evidence(args: argparse.Namespace, settings: Settings, out) -> int:
         return 2
     rec_id, text = found
     print(f"{args.recommendation}: {text}", file=out)
-    evidence = recommendation_evidence(
-        db, rec_id, Filters(region_scheme=args.scheme), top=max(1, args.top)
-    )
+    evidence = recommendation_evidence(db, rec_id, Filters(region_scheme=args.scheme), top=args.top)
     _print(
         "Most similar submission passages",
         evidence[["rank", "similarity", "submitter", "region", "meeting", "text"]].round(2),

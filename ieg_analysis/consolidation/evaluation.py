@@ -77,8 +77,12 @@ class Report:
 def load_pairs(path: Path = PAIRS_PATH) -> list[Pair]:
     if not path.is_file():
         raise InputFileError(str(path), "the file does not exist.")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise InputFileError(str(path), "the file is not UTF-8 text.") from None
     pairs = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:

@@ -61,40 +61,43 @@ def read_passages(path: Path, *, headings: bool = False) -> list[Passage]:
     if not path.is_file():
         raise LabelledDataError(f"The labelled-data file {path} does not exist.")
     passages = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")  # JSON may hold U+2028
+    except UnicodeDecodeError:
+        raise LabelledDataError(f"The labelled-data file {path} is not UTF-8 text.") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            if not isinstance(row, dict):
+                raise TypeError("not a JSON object")
+            heading = row.get("heading") is True
+            if heading and not headings:
                 continue
-            try:
-                row = json.loads(line)
-                if not isinstance(row, dict):
-                    raise TypeError("not a JSON object")
-                heading = row.get("heading") is True
-                if heading and not headings:
-                    continue
-                topics = tuple(row["topics"])
-                genre = str(row.get("genre") or row.get("source_style") or "")
-                passage = Passage(
-                    str(row["id"]),
-                    row["text"],
-                    row["lang"],
-                    topics,
-                    row["capacity"],
-                    genre,
-                    path.stem,
-                    heading,
-                )
-            except (json.JSONDecodeError, KeyError, TypeError) as error:
-                raise LabelledDataError(
-                    f"Line {number} of {path} is not a labelled passage ({error})."
-                ) from None
-            unknown = [t for t in topics if t not in TOPICS]
-            if unknown or passage.capacity not in CAPACITY_LABELS:
-                raise LabelledDataError(
-                    f"Line {number} of {path} has an unknown label "
-                    f"({', '.join(unknown) or passage.capacity})."
-                )
-            passages.append(passage)
+            topics = tuple(row["topics"])
+            genre = str(row.get("genre") or row.get("source_style") or "")
+            passage = Passage(
+                str(row["id"]),
+                row["text"],
+                row["lang"],
+                topics,
+                row["capacity"],
+                genre,
+                path.stem,
+                heading,
+            )
+        except (json.JSONDecodeError, KeyError, TypeError) as error:
+            raise LabelledDataError(
+                f"Line {number} of {path} is not a labelled passage ({error})."
+            ) from None
+        unknown = [t for t in topics if t not in TOPICS]
+        if unknown or passage.capacity not in CAPACITY_LABELS:
+            raise LabelledDataError(
+                f"Line {number} of {path} has an unknown label "
+                f"({', '.join(unknown) or passage.capacity})."
+            )
+        passages.append(passage)
     return passages
 
 

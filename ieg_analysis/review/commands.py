@@ -8,6 +8,7 @@ import argparse
 import sys
 import textwrap
 
+from ..argtypes import positive_int
 from ..records import CAPACITY_LABELS, TOPIC_IDS
 from ..settings import Settings
 from ..store.db import Database
@@ -23,7 +24,7 @@ def register(subparsers) -> None:
         "document heading names a topic the model did not give, least certain first.",
     )
     queue.add_argument("--mode", choices=list(MODES), default="review", help="which queue")
-    queue.add_argument("--limit", type=int, default=20, help="how many passages (20)")
+    queue.add_argument("--limit", type=positive_int, default=20, help="how many passages (20)")
     queue.add_argument(
         "--include-corrected", action="store_true", help="also passages already reviewed"
     )
@@ -64,7 +65,7 @@ def cmd_review(args: argparse.Namespace, settings: Settings, out) -> int:
     if db is None:
         return 2
     queue = review_queue(
-        db, mode=args.mode, include_corrected=args.include_corrected, limit=max(1, args.limit)
+        db, mode=args.mode, include_corrected=args.include_corrected, limit=args.limit
     )
     if queue.empty:
         print("No passage waits for review in this queue.", file=out)

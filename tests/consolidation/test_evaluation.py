@@ -61,3 +61,12 @@ def test_evaluating_without_pairs_to_score_is_refused(tmp_path, capsys, lines, e
     code = main(["consolidate", "--evaluate", "--pairs", str(pairs)], out=io.StringIO())
     err = capsys.readouterr().err
     assert code == 2 and expected in err and err.count("\n") == 1
+
+
+def test_non_utf8_pairs_are_refused(tmp_path, capsys):
+    from ieg_analysis.cli import main
+
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_bytes('{"id": "p1", "a": "Déclaration"}\n'.encode("latin-1"))
+    assert main(["consolidate", "--evaluate", "--pairs", str(pairs)], out=io.StringIO()) == 2
+    assert capsys.readouterr().err == f"{pairs}: the file is not UTF-8 text.\n"

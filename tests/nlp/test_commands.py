@@ -139,3 +139,17 @@ def test_evaluate_refuses_data_with_nothing_to_score(tmp_path: Path, capsys, lin
     assert main(args, out=io.StringIO()) == 2
     err = capsys.readouterr().err
     assert expected in err and err.count("\n") == 1
+
+
+def test_non_utf8_labelled_data_is_refused(tmp_path: Path, capsys):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    path = folder / "latin1.jsonl"
+    path.write_bytes('{"id": "x", "text": "Déclaration"}\n'.encode("latin-1"))
+    output = tmp_path / "models"
+    train = ["train", "--training-data", str(folder), "--max-steps", "1", "--output", str(output)]
+    evaluate = ["evaluate", "--models", str(REPO_ROOT / "models"), "--data", str(path)]
+    for args in (train, evaluate):
+        assert main(args, out=io.StringIO()) == 2
+        assert capsys.readouterr().err == f"The labelled-data file {path} is not UTF-8 text.\n"
+    assert not output.exists()

@@ -4,6 +4,7 @@ gateway's time limit and row cap, and the gate's bounded wait."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import threading
 import time
 import tomllib
@@ -119,3 +120,22 @@ def test_only_a_lock_error_is_taken_for_a_busy_database() -> None:
     assert not _LOCK_ERROR.search("Corrupt database file: checksum does not match in block 7")
     message = str(DatabaseUnreadableError("x.duckdb", "IO Error: Trying to read a file of\nv68."))
     assert message == "The database x.duckdb cannot be opened: Trying to read a file of."
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        (
+            {"IEG_MAX_UPLOAD_MB": "abc"},
+            "The setting IEG_MAX_UPLOAD_MB is 'abc'; it must be a positive integer.",
+        ),
+        ({"IEG_MAX_PASSAGES": "0"}, "IEG_MAX_PASSAGES is '0'"),
+        ({"IEG_QUERY_TIMEOUT_S": "nan"}, "it must be a positive number."),
+    ],
+)
+def test_a_bad_setting_is_one_sentence(environ: dict, expected: str) -> None:
+    from ieg_analysis.settings import SettingsError
+
+    with pytest.raises(SettingsError, match=re.escape(expected)):
+        load_settings(environ=environ)
+    assert load_settings(environ={"IEG_MAX_UPLOAD_MB": " 7 "}).max_upload_mb == 7
