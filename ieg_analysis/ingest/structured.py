@@ -75,19 +75,23 @@ def _in_range(name: str, row_no: int, field: str, number: int) -> int:
     return number
 
 
-def _merged_into(name: str, row_no: int, value: str, meeting: int) -> tuple[int, int] | None:
+def _merged_into(
+    name: str, row_no: int, value: str, meeting: int, *, column: str = "merged_into"
+) -> tuple[int, int] | None:
+    """A reference to a recommendation, MEETING.NUMBER or NUMBER (of ``meeting``), from the
+    named column."""
     text = (value or "").strip()
     if not text:
         return None
     match = re.fullmatch(r"(?:(\d+)\s*[./:-]\s*)?(\d+)", text)
     if not match:
         raise InputFileError(
-            name, f"row {row_no}: merged_into '{text}' should be MEETING.NUMBER, e.g. 4.12."
+            name, f"row {row_no}: {column} '{text}' should be MEETING.NUMBER, e.g. 4.12."
         )
     into_meeting = int(match.group(1)) if match.group(1) else meeting
     return (
         _in_range(name, row_no, "meeting", into_meeting),
-        _in_range(name, row_no, "merged_into", int(match.group(2))),
+        _in_range(name, row_no, column, int(match.group(2))),
     )
 
 
@@ -166,7 +170,9 @@ def comments_from_rows(
             received = parse_date(row.get("received")) or meta.received
         except IEGError as error:
             raise InputFileError(name, f"row {row_no}: {error}") from error
-        merged = _merged_into(name, row_no, row[number_column], meeting or meta.meeting)
+        merged = _merged_into(
+            name, row_no, row[number_column], meeting or meta.meeting, column=number_column
+        )
         if merged is None:
             raise InputFileError(
                 name,

@@ -75,6 +75,11 @@ def read_passages(path: Path, *, headings: bool = False) -> list[Passage]:
             heading = row.get("heading") is True
             if heading and not headings:
                 continue
+            if not isinstance(row["topics"], list):
+                raise LabelledDataError(
+                    f'Line {number} of {path} has "topics" {json.dumps(row["topics"])}; '
+                    'topics must be a list of topic ids, e.g. ["criminalization"].'
+                )
             topics = tuple(row["topics"])
             genre = str(row.get("genre") or row.get("source_style") or "")
             passage = Passage(

@@ -141,6 +141,12 @@ BAD_INPUTS = [
     ),
     ("future-day.txt", b"1. Some text.", {"received": date(2999, 1, 1)}, "is in the future"),
     ("too-big.txt", b"a" * (3 * 1024 * 1024), {}, "over the 2 MB limit"),
+    (
+        "foo-comment.csv",
+        b"recommendation,text\nfoo,We agree.\n",
+        {"kind": "comment", "meeting": 7},
+        "row 2: recommendation 'foo' should be MEETING.NUMBER",
+    ),
     ("old-date.txt", b"1. Some text.", {"received": "1900-01-01"}, "1900-01-01 is before 2010"),
     ("old-day.txt", b"1. Some text.", {"received": date(2009, 12, 31)}, "is before 2010"),
     (

@@ -150,3 +150,11 @@ def test_training_without_passages_in_a_language_is_refused_and_models_kept(
     assert "Internal error" not in err and err.count("\n") == 1
     assert [p.name for p in output.iterdir()] == ["evaluation.json"]
     assert not (tmp_path / "models.new").exists()
+
+
+def test_topics_given_as_a_string_are_refused_as_not_a_list(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    row = {"id": "x", "text": "T.", "lang": "en", "topics": "criminalization", "capacity": "none"}
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    with pytest.raises(LabelledDataError, match="topics must be a list of topic ids"):
+        read_training(tmp_path)
