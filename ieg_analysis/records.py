@@ -32,6 +32,11 @@ CAPACITY_LABELS = ("need", "provision", "none")
 # --with-corrections``): always in the training split, never held out by the cross-validation folds.
 CORRECTION_GENRE = "correction"
 
+# a topic is "thinly covered" by the recommendations when its coverage ratio is below this
+# (at least a fifth fewer recommendations than its weight in the submissions would give it);
+# here, not in analytics, because the coverage chart names it too
+THIN_RATIO = 0.8
+
 
 @dataclass(frozen=True)
 class Block:

@@ -71,3 +71,25 @@ def test_pages_hold_no_sql_and_no_nlp(path: Path) -> None:
     assert not any(name.startswith(("ieg_analysis.store", "ieg_analysis.nlp")) for name in imports)
     for keyword in ("select ", "insert into", " from passage", "create table"):
         assert keyword not in text
+
+
+def test_charts_load_no_database_layer_even_indirectly() -> None:
+    # a direct-import check misses a chart importing an analytics module (which loads the
+    # store and DuckDB); a fresh interpreter tells
+    import subprocess
+    import sys
+
+    modules = [
+        "ieg_analysis.charts." + path.stem for path in _modules("charts") if path.stem != "__init__"
+    ]
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print(sorted(m for m in ('duckdb', 'ieg_analysis.store', 'ieg_analysis.analytics') "
+        "if m in sys.modules))\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert found.stdout.strip() == "[]"

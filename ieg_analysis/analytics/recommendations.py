@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..records import TOPIC_IDS
+from ..records import THIN_RATIO, TOPIC_IDS
 from ..store.db import Database
 from ..store.facts import (
     cube_source,
@@ -39,9 +39,6 @@ DISAGREEMENT_SCORE = 0.5
 # a term is "rare" in recommendations when they mention it at less than this fraction of
 # the rate at which the submissions on the topic do
 RARE_FRACTION = 0.5
-# a topic is "thinly covered" when its coverage ratio is below this (at least a fifth fewer
-# recommendations than its weight in the submissions would give it)
-THIN_RATIO = 0.8
 TOPIC_COLUMNS = TOPIC_IDS
 
 

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..analytics.recommendations import THIN_RATIO
+from ..records import THIN_RATIO
 from .theme import OKABE_ITO, apply_layout, empty_figure
 
 # outcome -> colour (Okabe-Ito: distinguishable with the common colour-vision deficiencies)
