@@ -4,6 +4,7 @@ attached to the passages under them, page furniture removed, hyphenation undone.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections import Counter
@@ -130,14 +131,30 @@ def _looks_like_heading(line: str, *, isolated: bool, following: str | None = No
     return isolated and len(text) <= 90 and text[0].isupper() and len(text.split()) <= 14
 
 
+@functools.lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    """English, French and Spanish stop words: what a title does not end with, and a line
+    broken off a sentence often does ("requested assistance from")."""
+    from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
+    from spacy.lang.es.stop_words import STOP_WORDS as SPANISH
+    from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH
+
+    return frozenset(ENGLISH | FRENCH | SPANISH)
+
+
 def _foot_of_page_heading(text: str, after: str | None) -> bool:
     """Whether a line alone at the foot of a page is a heading: a short title (a paragraph's
-    first line runs the width of the page) followed on the next page by a new sentence or a
-    numbered paragraph."""
+    first line runs the width of the page) without figures, not ending in a function word,
+    followed on the next page by a new sentence or a numbered paragraph. (The first line of
+    a short paragraph broken by the page, "The Government requested assistance from" over
+    "UNODC and INTERPOL ...", stays a paragraph.)"""
     stripped = text.strip()
+    words = stripped.split()
     return (
         len(stripped) <= 60
-        and len(stripped.split()) <= 8
+        and 0 < len(words) <= 8
+        and not _DIGITS.search(stripped)
+        and words[-1].lower().strip(",;:") not in _function_words()
         and after is not None
         and (after[:1].isupper() or bool(PARA_NUMBER.match(after)))
     )

@@ -132,6 +132,18 @@ def test_a_heading_left_at_the_foot_of_a_page_heads_the_next_page() -> None:
     assert passages[1].heading == "Proposed recommendations"
 
 
+def test_a_short_first_line_broken_by_the_page_stays_in_its_paragraph() -> None:
+    for first, rest in (
+        ("The Government requested assistance from", "UNODC and INTERPOL in training judges."),
+        ("In 2019 the Ministry adopted", "Guidelines on electronic evidence."),
+    ):
+        blocks = _lines(f"Title of the submission\n\nAn opening.\n\n{first}\n\n\n7", page=1)
+        blocks += [Block("", page=1, style="pagebreak")]
+        blocks += _lines(f"UNODC/CCPCJ/EG.5/2019/CRP.2\n\n{rest}\n\n8", page=2)
+        texts = [p.text for p in segment(blocks)]
+        assert texts == ["An opening.", f"{first} {rest}"]
+
+
 def test_numbered_headings_and_questionnaire_questions_head_the_passages_below() -> None:
     blocks = _lines(
         "1. Legislation and frameworks\n\n"
