@@ -70,16 +70,21 @@ class SettingsError(IEGError):
     """A setting (environment variable or secrets.toml) with a value that cannot be used."""
 
 
-def _cast(variable: str, cast: type, raw: object) -> object:
+_LARGEST = 2**31 - 1  # beyond any sensible limit, and what a timer or a query can take
+
+
+def _cast(name: str, cast: type, raw: object) -> object:
+    """``raw`` as ``cast``; a number must be above 0 and at most 2,147,483,647. ``name``
+    says where the value was written (the variable, or the key of secrets.toml)."""
     if cast is Path:
         return Path(str(raw))
     what = "a positive integer" if cast is int else "a positive number"
     try:
         value = cast(str(raw).strip())
-    except ValueError:
+    except (ValueError, OverflowError):
         value = None
-    if value is None or not math.isfinite(value) or value <= 0:
-        raise SettingsError(f"The setting {variable} is '{raw}'; it must be {what}.")
+    if value is None or not math.isfinite(value) or not 0 < value <= _LARGEST:
+        raise SettingsError(f"The setting {name} is '{raw}'; it must be {what} up to {_LARGEST:,}.")
     return value
 
 
@@ -89,9 +94,11 @@ def load_settings(*, environ: dict[str, str] | None = None, root: Path = REPO_RO
     secrets = _secrets(root / ".streamlit" / "secrets.toml")
     values: dict = {"db_path": DATA_DIR / "ieg.duckdb", "model_dir": REPO_ROOT / "models"}
     for field, (variable, cast) in _ENV.items():
-        raw = env.get(variable) or secrets.get(field)
+        raw, name = env.get(variable), variable
+        if raw in (None, ""):
+            raw, name = secrets.get(field), f"{field} in .streamlit/secrets.toml"
         if raw not in (None, ""):
-            values[field] = _cast(variable, cast, raw)
+            values[field] = _cast(name, cast, raw)
     for field in ("db_path", "model_dir"):
         path = Path(values[field]).expanduser()
         values[field] = path if path.is_absolute() else root / path

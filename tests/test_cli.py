@@ -218,5 +218,6 @@ def test_a_bad_setting_in_the_environment_is_one_sentence(monkeypatch, capsys) -
     monkeypatch.setenv("IEG_MAX_UPLOAD_MB", "abc")
     assert run("status")[0] == 2
     assert capsys.readouterr().err == (
-        "The setting IEG_MAX_UPLOAD_MB is 'abc'; it must be a positive integer.\n"
+        "The setting IEG_MAX_UPLOAD_MB is 'abc'; it must be a positive integer up to "
+        "2,147,483,647.\n"
     )

@@ -39,15 +39,18 @@ def _settings() -> Settings:
 
 
 def settings() -> Settings:
-    """The settings (environment, secrets, defaults), read once per server."""
-    return _settings()
+    """The settings (environment, secrets, defaults), read once per server; a setting that
+    cannot be used stops the page with its one sentence."""
+    try:
+        return _settings()
+    except IEGError as error:
+        st.error(str(error))
+        st.stop()
 
 
 def database() -> Database:
-    settings = _settings()
-    return Database(
-        settings.db_path, timeout_s=settings.query_timeout_s, row_cap=settings.query_row_cap
-    )
+    chosen = settings()
+    return Database(chosen.db_path, timeout_s=chosen.query_timeout_s, row_cap=chosen.query_row_cap)
 
 
 def ensure_database() -> Database:
@@ -75,7 +78,7 @@ def ensure_database() -> Database:
                 bar.progress(done / max(total, 1), text=f"{done} of {total}: {name}")
 
             try:
-                summary = create_database(db.path, _settings(), sample=True, progress=progress)
+                summary = create_database(db.path, settings(), sample=True, progress=progress)
             except IEGError as error:
                 status.update(label="Building the sample failed", state="error")
                 st.error(str(error))

@@ -10,6 +10,7 @@ from ieg_analysis.analytics.filters import (
     KIND_LABELS,
     LANGUAGE_LABELS,
     Filters,
+    known_regions,
     parse_filters,
 )
 from ieg_analysis.reference import REGION_SCHEMES, load_reference
@@ -73,7 +74,7 @@ def filter_panel(*, dimensions: tuple[str, ...] = ALL_DIMENSIONS, key: str = "f"
             horizontal=False,
         )
         chosen["region_scheme"] = scheme
-        options = sorted({getattr(c, scheme) for c in reference.countries.values()} - {""})
+        options = sorted(known_regions(reference, scheme))
         default = [r for r in initial.regions if r in options]
         chosen["regions"] = sidebar.multiselect(
             "Region",

@@ -52,7 +52,13 @@ def test_shows_groups_members_and_the_draft_download(recs_path) -> None:
 
 
 def test_a_high_threshold_leaves_nothing_to_group(recs_path) -> None:
+    from ieg_analysis.consolidation.clustering import DEFAULT_THRESHOLD
+
     app = _app().run()
+    slider = app.slider[0]
+    # the default is on the slider's grid and shown as it is, so a user can get back to it
+    assert slider.value == DEFAULT_THRESHOLD and slider.proto.format == "%.3f"
+    assert round((DEFAULT_THRESHOLD - slider.min) / slider.step, 9).is_integer()
     app.slider[0].set_value(0.9).run()
     assert not app.exception
     assert any("No group of recommendations matches" in i.value for i in app.info)

@@ -40,6 +40,17 @@ def test_overview_of_an_empty_database_says_what_to_do(tmp_path, monkeypatch) ->
     st.cache_resource.clear()
 
 
+def test_a_bad_setting_is_one_sentence_on_the_page(small_db, monkeypatch) -> None:
+    import streamlit as st
+
+    monkeypatch.setenv("IEG_MAX_UPLOAD_MB", "abc")
+    st.cache_resource.clear()
+    app = AppTest.from_file(str(ROOT / "pages" / "0_Overview.py"), default_timeout=60).run()
+    assert not app.exception
+    assert app.error[0].value.startswith("The setting IEG_MAX_UPLOAD_MB is 'abc'")
+    st.cache_resource.clear()
+
+
 def test_the_entry_point_routes_to_the_overview(small_db) -> None:
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
     assert not app.exception

@@ -127,10 +127,13 @@ def test_only_a_lock_error_is_taken_for_a_busy_database() -> None:
     [
         (
             {"IEG_MAX_UPLOAD_MB": "abc"},
-            "The setting IEG_MAX_UPLOAD_MB is 'abc'; it must be a positive integer.",
+            "The setting IEG_MAX_UPLOAD_MB is 'abc'; it must be a positive integer up to "
+            "2,147,483,647.",
         ),
         ({"IEG_MAX_PASSAGES": "0"}, "IEG_MAX_PASSAGES is '0'"),
-        ({"IEG_QUERY_TIMEOUT_S": "nan"}, "it must be a positive number."),
+        ({"IEG_QUERY_TIMEOUT_S": "nan"}, "it must be a positive number up to"),
+        ({"IEG_QUERY_TIMEOUT_S": "1e300"}, "IEG_QUERY_TIMEOUT_S is '1e300'"),  # a timer's limit
+        ({"IEG_QUERY_ROW_CAP": "99999999999999999999"}, "IEG_QUERY_ROW_CAP is"),
     ],
 )
 def test_a_bad_setting_is_one_sentence(environ: dict, expected: str) -> None:
@@ -139,3 +142,12 @@ def test_a_bad_setting_is_one_sentence(environ: dict, expected: str) -> None:
     with pytest.raises(SettingsError, match=re.escape(expected)):
         load_settings(environ=environ)
     assert load_settings(environ={"IEG_MAX_UPLOAD_MB": " 7 "}).max_upload_mb == 7
+
+
+def test_a_bad_setting_in_secrets_names_its_key(tmp_path) -> None:
+    from ieg_analysis.settings import SettingsError
+
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text('[ieg]\nmax_upload_mb = "abc"\n')
+    with pytest.raises(SettingsError, match=re.escape("max_upload_mb in .streamlit/secrets.toml")):
+        load_settings(environ={}, root=tmp_path)
