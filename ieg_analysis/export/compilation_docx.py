@@ -12,7 +12,7 @@ from docx.shared import Pt, RGBColor
 
 from .compilation import Compilation, plural
 from .dates import day
-from .docx_layout import TableOfContents, page_numbers, set_up, update_fields_on_open
+from .docx_layout import TableOfContents, page_numbers, set_up
 from .provenance import SAMPLE_NOTICE
 
 NOTICE = RGBColor(0x8A, 0x1C, 0x00)
@@ -129,7 +129,6 @@ def to_docx(compilation: Compilation) -> bytes:
                 run.font.size = Pt(8.5)
                 run.font.color.rgb = GREY
     toc.finish()
-    update_fields_on_open(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -44,14 +44,11 @@ def _run(
     char: str | None = None,
     instruction: str | None = None,
     text: str | None = None,
-    dirty: bool = False,
 ):
     run = OxmlElement("w:r")
     if char:
         element = OxmlElement("w:fldChar")
         element.set(qn("w:fldCharType"), char)
-        if dirty:
-            element.set(qn("w:dirty"), "true")  # Word recomputes it
     elif instruction:
         element = OxmlElement("w:instrText")
         element.set(qn("xml:space"), "preserve")
@@ -85,15 +82,6 @@ def page_numbers(footer, *, size: float = 8) -> None:
         run.font.size = Pt(size)
 
 
-def update_fields_on_open(document) -> None:
-    """Ask Word to update the fields (the table of contents' page numbers) when opened."""
-    settings = document.settings.element
-    if settings.find(qn("w:updateFields")) is None:
-        element = OxmlElement("w:updateFields")
-        element.set(qn("w:val"), "true")
-        settings.append(element)
-
-
 def bookmark(paragraph, number: int) -> str:
     """Wrap ``paragraph``'s content in bookmark ``number`` (unique in the document); its
     name, for a link."""
@@ -120,7 +108,10 @@ class TableOfContents:
     def __init__(self, document) -> None:
         self._document = document
         self._hint = document.add_paragraph()
-        _run(self._hint, char="begin", dirty=True)
+        # not marked dirty, and no update-on-opening setting: Word would ask to update the
+        # fields each time the document is opened, a prompt some offices block; the cached
+        # list is readable and linked, and the hint says how to add page numbers
+        _run(self._hint, char="begin")
         _run(self._hint, instruction=_TOC_INSTRUCTION)
         _run(self._hint, char="separate")
         hint = self._hint.add_run(TOC_HINT)
