@@ -4,6 +4,7 @@ file, and reports each file with its outcome."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -234,8 +235,12 @@ def ingest(
 
     def flush() -> None:
         nonlocal last_flush
-        for index, outcome in _store_chunk(db, pending, user=user):
-            finish(index, outcome)
+        stored: list[tuple[int, FileOutcome]] = []
+        try:
+            _store_chunk(db, pending, user=user, results=stored)
+        finally:  # what was committed counts, even when a later transaction failed
+            for index, outcome in stored:
+                finish(index, outcome)
         pending.clear()
         last_flush = time.monotonic()
 
@@ -282,9 +287,15 @@ def ingest(
 
 
 def _close_failed_run(db: Database, run_id: int, outcomes: list[FileOutcome | None]) -> None:
+    """Close a run that a fault or an interrupt stopped: count what was committed as stored,
+    index it for search (the chunk being written did not get that far), and count the
+    files not stored as refused. Nothing raised here hides the fault being reported."""
     done = BatchReport([o for o in outcomes if o is not None])
     try:
         with Writer(db) as writer:
+            if done.count("stored"):
+                with contextlib.suppress(Exception):  # the run is closed all the same
+                    writer.update_search_index()
             writer.finish_run(
                 run_id,
                 added=done.count("stored"),
@@ -383,51 +394,62 @@ def _prepare(
 
 
 def _store_chunk(
-    db: Database, chunk: list[tuple[int, ParsedDocument]], *, user: str
-) -> list[tuple[int, FileOutcome]]:
+    db: Database,
+    chunk: list[tuple[int, ParsedDocument]],
+    *,
+    user: str,
+    results: list[tuple[int, FileOutcome]],
+) -> None:
     """Store parsed documents during one short hold of the database (readers wait at most
     this long). Runs of plain documents go in together, one transaction and one bulk insert
     per table; a recommendation list or comment file goes in alone, in its own transaction.
-    A crash loses the documents of the transaction being written, never part of one."""
+    A crash loses the documents of the transaction being written, never part of one.
+
+    Each transaction's outcomes are appended to ``results`` as soon as it is committed, so
+    when a later one raises the caller still knows what was stored."""
     if not chunk:
-        return []
-    results: list[tuple[int, FileOutcome]] = []
+        return
+    start = len(results)
     with Writer(db) as writer:
         run: list[tuple[int, ParsedDocument]] = []
         for index, parsed in chunk:
             if parsed.recommendations or parsed.comments:
-                results += _store_plain(writer, run, user=user)
+                _store_plain(writer, run, user=user, results=results)
                 run = []
                 results.append(_store_one(writer, index, parsed, user=user))
             else:
                 run.append((index, parsed))
-        results += _store_plain(writer, run, user=user)
-        if any(outcome.status == "stored" for _, outcome in results):
+        _store_plain(writer, run, user=user, results=results)
+        if any(outcome.status == "stored" for _, outcome in results[start:]):
             # before the gate opens, so no reader sees documents that search cannot find
             writer.update_search_index(thorough=False)
-    return results
 
 
 def _store_plain(
-    writer: Writer, run: list[tuple[int, ParsedDocument]], *, user: str
-) -> list[tuple[int, FileOutcome]]:
-    """Documents without recommendations or comments, in one transaction."""
+    writer: Writer,
+    run: list[tuple[int, ParsedDocument]],
+    *,
+    user: str,
+    results: list[tuple[int, FileOutcome]],
+) -> None:
+    """Documents without recommendations or comments, in one transaction; their outcomes
+    are appended to ``results`` once it is committed."""
     if not run:
-        return []
+        return
     hashes = [parsed.content_hash for _, parsed in run]
     present = writer.stored_hashes(hashes)  # stored meanwhile by another writer
     fresh = [(i, p) for i, p in run if p.content_hash not in present]
     try:
         ids = writer.add_documents([p for _, p in fresh], user=user)
     except duckdb.ConstraintException:  # another writer came between: one by one
-        return [_store_one(writer, index, parsed, user=user) for index, parsed in run]
-    results = []
+        for index, parsed in run:
+            results.append(_store_one(writer, index, parsed, user=user))
+        return
     for index, parsed in run:
         if parsed.content_hash in present:
             results.append((index, _skipped(parsed.source_name)))
         else:
             results.append((index, _stored(parsed, ids[parsed.content_hash])))
-    return results
 
 
 def _skipped(name: str) -> FileOutcome:

@@ -385,6 +385,45 @@ def test_a_fault_while_storing_closes_the_run(db, settings, monkeypatch) -> None
     assert _counts(db) == (0, 0)
 
 
+def test_a_fault_after_a_commit_counts_and_indexes_what_was_stored(
+    db, settings, monkeypatch
+) -> None:
+    # the plain document is committed, then the recommendation list of the same chunk fails
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(pipeline, "_store_one", fail)
+    recs = make_docx(
+        [
+            ("title", "Preliminary conclusions and recommendations"),
+            ("heading", "I. Legislation and frameworks"),
+            ("para", "1. Member States should review their legislation regularly."),
+        ]
+    )
+    requests = [
+        _request("good.txt", b"1. Awareness campaigns reach schools."),
+        _request(
+            "recs.docx",
+            recs,
+            kind="recommendation_list",
+            submitter="UNODC Secretariat",
+            actor_type="unodc",
+        ),
+    ]
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        ingest(db, requests, settings=settings)
+    assert _counts(db) == (1, 1)
+    runs = db.query("select finished_at, documents_added, passages_added, refused from ingest_run")
+    assert runs["finished_at"].notna().all()
+    counts = runs[["documents_added", "passages_added", "refused"]].iloc[0].astype(int)
+    assert tuple(counts) == (1, 1, 1)
+    found = db.scalar(
+        "select count(*) from passage where fts_main_passage.match_bm25(id, 'awareness') "
+        "is not null"
+    )
+    assert found == 1  # the stored document can be found by search
+
+
 def test_a_number_in_a_json_number_column_is_read(db, settings) -> None:
     rows = b'[{"number": 3, "topic": "prevention", "text": "States should act."}]'
     report = ingest(db, [_request("r.json", rows, kind="recommendation_list")], settings=settings)
