@@ -130,9 +130,10 @@ class Compilation:
             "three weeks before the meeting opens.",
             "The passages are grouped by work-plan topic, and under each topic by the State "
             "or observer that submitted them; each passage gives its source (submitter, "
-            "document, paragraph number; a subparagraph with the paragraph it belongs to, "
-            "and a passage without a number with its page, or its position counted from the "
-            "start of the document). The topic of a passage is the one stored for it: "
+            "document, paragraph number; a subparagraph with the paragraph and item it "
+            "belongs to, and a passage without a number with its page, or its position "
+            "among all the document's passages, counted from the start). The topic of a "
+            "passage is the one stored for it: "
             f"the label of the IEG Analysis topic classifier (model {model}), or a human "
             f"correction where one has been recorded. {MODES[self.mode]} Passages that the "
             f"classifier links to no work-plan topic are compiled in the last section, "
@@ -151,32 +152,80 @@ def plural(count: int, noun: str) -> str:
 
 
 _TOP_LEVEL = re.compile(r"\d+(?:\.\d+)*")
+_SUB_ITEM = re.compile(r"\(([a-z]{1,3})\)")
+_ROMAN = re.compile(r"[ivx]+")
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
 
 
 def paragraph_references(passages: pd.DataFrame) -> pd.Series:
     """Where a delegate finds each passage in its document, by ``passage_id``: "para. 8";
-    a subparagraph under its parent, "para. 8 (c)" (the parent is the last top-level number
-    before it in the same document, in reading order); a passage without a number by its
-    page, "p. 3", or where no page is stored (a Word document) by its position,
-    "unnumbered paragraph 4" (the fourth paragraph of the document)."""
+    a subparagraph with the chain of items it belongs to, "para. 8 (c)", "para. 8 (c) (ii)"
+    (its parents are the last top-level number and lettered item before it in the same
+    document, in reading order, under the same heading and with no unnumbered passage
+    between); a passage without a number by its page, "p. 3", or where no page is stored
+    (a Word document) by its position among all the document's passages,
+    "unnumbered paragraph 4" (its ``seq``: the fourth passage of the document, whichever
+    passages the query returned).
+
+    "(i)", "(v)" and "(x)" are roman sub-items, one level below the lettered ones, unless
+    they come straight after the letter before them ("(i)" after "(h)"): then they are
+    letters. A roman item that continues the current roman list ("(v)" after "(iv)") stays
+    roman."""
     references: dict[object, str] = {}
     for _, document in passages.sort_values(["document_id", "seq"]).groupby(
         "document_id", sort=False
     ):
-        parent = ""
-        for position, row in enumerate(document.itertuples(index=False), start=1):
+        parent = letter = roman = ""
+        heading = None
+        for row in document.itertuples(index=False):
+            row_heading = getattr(row, "heading", None)
+            row_heading = row_heading if isinstance(row_heading, str) else ""
+            if row_heading != heading:  # a new section: its items belong to no paragraph yet
+                parent = letter = roman = ""
+                heading = row_heading
             number = row.para_number.strip().rstrip(".") if isinstance(row.para_number, str) else ""
+            item = _SUB_ITEM.fullmatch(number)
             if number and _TOP_LEVEL.fullmatch(number):
-                parent = number
+                parent, letter, roman = number, "", ""
                 reference = f"para. {number}"
-            elif number:
+            elif item and _is_roman(item.group(1), letter, roman):
+                roman = item.group(1)
+                reference = _chain(parent, letter, roman)
+            elif item:
+                letter, roman = item.group(1), ""
+                reference = _chain(parent, letter)
+            elif number:  # a label of another form: under the paragraph, as written
                 reference = f"para. {parent} {number}" if parent else f"para. {number}"
-            elif pd.notna(row.page):
-                reference = f"p. {int(row.page)}"
-            else:
-                reference = f"unnumbered paragraph {position}"
+            else:  # an unnumbered passage ends the paragraph before it
+                parent = letter = roman = ""
+                if pd.notna(row.page):
+                    reference = f"p. {int(row.page)}"
+                else:
+                    reference = f"unnumbered paragraph {int(row.seq)}"
             references[row.passage_id] = reference
     return pd.Series(references, dtype=object)
+
+
+def _chain(parent: str, *items: str) -> str:
+    """The reference "para. 8 (a) (ii)": the paragraph (when there is one) and its items."""
+    labels = ([parent] if parent else []) + [f"({item})" for item in items if item]
+    return "para. " + " ".join(labels)
+
+
+def _is_roman(label: str, letter: str, roman: str) -> bool:
+    """Whether a sub-item label is a roman numeral (a level below the letters) rather than
+    a letter; see :func:`paragraph_references`."""
+    if not _ROMAN.fullmatch(label):
+        return False
+    if roman and _roman_value(label) == _roman_value(roman) + 1:
+        return True  # the next item of the roman list
+    next_letter = len(letter) == 1 and len(label) == 1 and ord(label) == ord(letter) + 1
+    return not next_letter
+
+
+def _roman_value(label: str) -> int:
+    values = [_ROMAN_VALUES[c] for c in label]
+    return sum(-v if v < after else v for v, after in zip(values, [*values[1:], 0], strict=True))
 
 
 def _topics_of(row: pd.Series, mode: str) -> list[str]:

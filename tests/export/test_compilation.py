@@ -170,6 +170,61 @@ def test_references_name_the_parent_paragraph_or_the_page() -> None:
     }
 
 
+def _references(rows: list[tuple]) -> list[str]:
+    """The references of one document's passages, given (heading, para_number, page)."""
+    passages = pd.DataFrame(
+        [(seq, 10, seq, *row) for seq, row in enumerate(rows, start=1)],
+        columns=["passage_id", "document_id", "seq", "heading", "para_number", "page"],
+    )
+    return list(paragraph_references(passages).sort_index())
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        pytest.param(  # an unnumbered passage ends paragraph 8
+            [("A", "8", 1), ("A", None, 2), ("A", "(a)", 2), ("A", "(i)", 2)],
+            ["para. 8", "p. 2", "para. (a)", "para. (a) (i)"],
+            id="unnumbered-between",
+        ),
+        pytest.param(  # so does a new heading
+            [("A", "8", 1), ("B", "(a)", 1)],
+            ["para. 8", "para. (a)"],
+            id="new-heading",
+        ),
+        pytest.param(
+            [("A", "8", 1), ("A", "(a)", 1), ("A", "(i)", 1), ("A", "(ii)", 1), ("A", "(b)", 1)],
+            ["para. 8", "para. 8 (a)", "para. 8 (a) (i)", "para. 8 (a) (ii)", "para. 8 (b)"],
+            id="roman-under-letter",
+        ),
+        pytest.param(  # (i) after (h) is the ninth letter; (v) after (iv) stays roman
+            [("A", "8", 1), ("A", "(h)", 1), ("A", "(i)", 1), ("A", "(iv)", 1), ("A", "(v)", 1)],
+            ["para. 8", "para. 8 (h)", "para. 8 (i)", "para. 8 (i) (iv)", "para. 8 (i) (v)"],
+            id="letter-i-after-h",
+        ),
+        pytest.param(  # a roman list straight under the paragraph
+            [("A", "8", 1), ("A", "(i)", 1), ("A", "(ii)", 1), ("A", "9", 1), ("A", "(a)", 1)],
+            ["para. 8", "para. 8 (i)", "para. 8 (ii)", "para. 9", "para. 9 (a)"],
+            id="roman-under-paragraph",
+        ),
+    ],
+)
+def test_references_follow_the_chain_of_items(rows, expected) -> None:
+    assert _references(rows) == expected
+
+
+def test_unnumbered_position_counts_the_documents_passages() -> None:
+    # the query returned two of a Word document's passages: the 3rd and the 5th
+    passages = pd.DataFrame(
+        [(1, 12, 3, None, None), (2, 12, 5, None, None)],
+        columns=["passage_id", "document_id", "seq", "para_number", "page"],
+    )
+    assert paragraph_references(passages).to_dict() == {
+        1: "unnumbered paragraph 3",
+        2: "unnumbered paragraph 5",
+    }
+
+
 def test_dates_and_meeting_names_follow_un_style(export_db) -> None:
     compilation = compile_meeting(export_db, 4)
     introduction = compilation.introduction()[0]
