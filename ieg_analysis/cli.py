@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .argtypes import positive_int, positive_number
-from .errors import IEGError
+from .errors import IEGError, OutputPathError
 from .ingest.sniff import EXTENSIONS
 from .records import KINDS, OBSERVER_TYPES
 from .settings import Settings, load_settings
@@ -307,15 +307,16 @@ def _path_problem(error: Exception) -> str | None:
     if isinstance(error, FileNotFoundError):
         if path.parent.is_dir():
             return None
-        return f"Cannot write {path}: the folder {path.parent} does not exist."
-    if isinstance(error, IsADirectoryError):
-        return f"Cannot write {path}: it is a folder; give a file name."
-    if isinstance(error, NotADirectoryError):
-        return f"Cannot use {path}: part of its folder path is a file, not a folder."
-    if isinstance(error, FileExistsError):
-        return f"Cannot use {path} as a folder: it is a file."
-    if isinstance(error, PermissionError):
-        return f"Cannot write {path}: permission denied."
+        return str(OutputPathError("no_folder", path))
+    problems = {
+        IsADirectoryError: "is_folder",
+        NotADirectoryError: "file_in_path",
+        FileExistsError: "file_as_folder",
+        PermissionError: "no_permission",
+    }
+    for kind, problem in problems.items():
+        if isinstance(error, kind):
+            return str(OutputPathError(problem, path))
     return None
 
 

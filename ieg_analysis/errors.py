@@ -61,6 +61,25 @@ class ManifestError(IEGError):
     """A manifest CSV that cannot be read as a batch."""
 
 
+class OutputPathError(IEGError):
+    """An output file or folder path that cannot be used, in one sentence: refused before
+    any work when a command checks it up front, or translated from the ``OSError`` the
+    write raised."""
+
+    SENTENCES = {
+        "no_folder": "Cannot write {path}: the folder {folder} does not exist.",
+        "is_folder": "Cannot write {path}: it is a folder; give a file name.",
+        "file_in_path": "Cannot use {path}: part of its folder path is a file, not a folder.",
+        "file_as_folder": "Cannot use {path} as a folder: it is a file.",
+        "no_permission": "Cannot write {path}: permission denied.",
+    }
+
+    def __init__(self, problem: str, path: object) -> None:
+        self.problem = problem
+        folder = getattr(path, "parent", "")
+        super().__init__(self.SENTENCES[problem].format(path=path, folder=folder))
+
+
 class DatabaseBusyError(IEGError):
     def __init__(self, path: object) -> None:
         super().__init__(

@@ -178,6 +178,44 @@ def test_a_database_path_that_cannot_be_created_is_refused(
     assert code == 2 and expected.format(**paths) in err and err.count("\n") == 1
 
 
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["match", "--output", "{tmp}/missing/m.xlsx"], "the folder {tmp}/missing does not exist."),
+        (["match", "--output", "{tmp}/a-file/m.xlsx"], "Cannot use {tmp}/a-file as a folder"),
+        (["consolidate", "--output", "{tmp}/a-file/c.docx"], "Cannot use {tmp}/a-file as a folder"),
+        (
+            ["export", "compilation", "--meeting", "4", "--output", "{tmp}/a-file/c.docx"],
+            "Cannot use {tmp}/a-file as a folder",
+        ),
+        (
+            ["export", "chart", "capacity.heatmap", "--output", "{tmp}/folder.xlsx/c.png"],
+            "Cannot write {tmp}/folder.xlsx/c.png: it is a folder",
+        ),
+        (
+            ["export", "chart", "capacity.heatmap", "--data", "--output", "{tmp}/folder.png"],
+            "Cannot write {tmp}/folder.xlsx: it is a folder; give a file name.",
+        ),
+        (["export", "pack", "{tmp}/none.json", "--output", "{tmp}/a-file/p.pdf"], "a-file as a"),
+        (
+            ["classify-text", "--input", "{tmp}/in.jsonl", "--output", "{tmp}/a-file/o.jsonl"]
+            + ["--models", "{tmp}/no-models"],
+            "Cannot use {tmp}/a-file as a folder: it is a file.",
+        ),
+    ],
+)
+def test_outputs_are_checked_before_any_work(
+    tmp_path: Path, empty_db: Path, capsys, argv: list[str], expected: str
+) -> None:
+    paths = _paths(tmp_path)
+    (tmp_path / "folder.xlsx" / "c.png").mkdir()
+    (tmp_path / "in.jsonl").write_text('{"id": 1, "text": "Awareness."}\n', encoding="utf-8")
+    code, output = run("--db", str(empty_db), *[a.format(**paths) for a in argv])
+    err = capsys.readouterr().err
+    assert code == 2 and expected.format(**paths) in err and err.count("\n") == 1
+    assert output == ""  # refused before anything was computed or printed
+
+
 def test_a_missing_file_in_an_existing_folder_is_still_an_internal_fault(tmp_path: Path) -> None:
     from ieg_analysis.cli import _path_problem
 

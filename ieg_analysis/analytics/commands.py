@@ -110,9 +110,10 @@ def cmd_match(args: argparse.Namespace, settings: Settings, out) -> int:
     from .overview import data_source
 
     if args.output:
-        from ..export.commands import output_format
+        from ..export.commands import check_output, output_format
 
         output_format(args.output, ("xlsx",))  # refused before anything is computed
+        check_output(args.output, create_folder=False)
     db = _database(args, settings)
     if db is None:
         return 2

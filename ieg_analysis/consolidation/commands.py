@@ -50,12 +50,13 @@ def cmd_consolidate(args: argparse.Namespace, settings: Settings, out) -> int:
         return 2
     if args.evaluate:
         return _evaluate(args, threshold, out)
-    from ..export.commands import output_format
+    from ..export.commands import check_output, output_format
     from ..export.consolidated import consolidated_draft
     from .service import consolidate
 
     if args.output:
         output_format(args.output, ("docx",))  # refused before anything is computed
+        check_output(args.output)
     settings = settings.with_db(args.db)
     db = Database(settings.db_path, timeout_s=settings.query_timeout_s)
     if not db.exists():

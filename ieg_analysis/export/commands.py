@@ -8,9 +8,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from pathlib import Path
 
+from ..errors import OutputPathError
 from ..settings import Settings
 from ..store.db import Database
 from .errors import ExportFormatError, PackSpecError
@@ -116,6 +118,25 @@ def output_format(output: Path, allowed: tuple[str, ...], *, option: bool = Fals
     return fmt
 
 
+def check_output(output: Path, *, create_folder: bool = True) -> None:
+    """Refuse, before anything is computed, an output file that could not be written: a
+    folder; a folder path with a file in it; a missing folder (unless ``create_folder``:
+    the command creates it); no permission to write it. The sentences are those the CLI
+    gives for the same fault found while writing."""
+    if output.is_dir():
+        raise OutputPathError("is_folder", output)
+    existing = output.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent  # the nearest folder that exists
+    if existing.exists() and not existing.is_dir():
+        raise OutputPathError("file_as_folder", existing)
+    if existing != output.parent and not create_folder:
+        raise OutputPathError("no_folder", output)
+    writable = output if output.exists() else existing
+    if not os.access(writable, os.W_OK):
+        raise OutputPathError("no_permission", output)
+
+
 def _database(args: argparse.Namespace, settings: Settings) -> Database | None:
     settings = settings.with_db(args.db)
     db = Database(
@@ -145,6 +166,10 @@ def cmd_chart(args: argparse.Namespace, settings: Settings, out) -> int:
 
     started = time.perf_counter()
     fmt = _format(args, CHART_FORMATS)
+    for output in [args.output] + (
+        [args.output.with_suffix(".csv"), args.output.with_suffix(".xlsx")] if args.data else []
+    ):
+        check_output(output)
     options = {}
     for pair in args.option:
         key, sep, value = pair.partition("=")
@@ -192,6 +217,7 @@ def cmd_pack(args: argparse.Namespace, settings: Settings, out) -> int:
 
     started = time.perf_counter()
     fmt = _format(args, PACK_FORMATS)
+    check_output(args.output)
     try:
         text = args.spec.read_bytes()
     except OSError as error:
@@ -219,6 +245,7 @@ def cmd_compilation(args: argparse.Namespace, settings: Settings, out) -> int:
 
     started = time.perf_counter()
     fmt = _format(args, COMPILATION_FORMATS)
+    check_output(args.output)
     load_reference().meeting(args.meeting)  # an unknown meeting is refused before any work
     db = _database(args, settings)
     if db is None:

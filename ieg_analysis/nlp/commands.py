@@ -299,7 +299,10 @@ def cmd_classify_text(args: argparse.Namespace, settings: Settings, out) -> int:
     except InputLinesError as error:
         print(str(error), file=sys.stderr)
         return 2
+    from ..export.commands import check_output
     from .classifier import Classifier
+
+    check_output(args.output)  # before the models are loaded and run
 
     classifier = Classifier.load(args.models or settings.model_dir)
     started = time.perf_counter()
