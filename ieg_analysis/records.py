@@ -52,6 +52,9 @@ class RawDocument:
     blocks: tuple[Block, ...]
     n_pages: int | None = None
     rows: tuple[dict, ...] | None = None  # CSV/JSON records, when the file is tabular
+    # how messages name each record: "row 2" (a CSV line after the header), "item 1" (the
+    # first object of a JSON list); None names them as CSV rows
+    row_names: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

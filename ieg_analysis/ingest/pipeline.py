@@ -129,10 +129,14 @@ def parse_file(
     recommendations, comments = [], []
     if raw.rows is not None:
         if meta.kind == "recommendation_list":
-            recommendations = recommendations_from_rows(name, raw.rows, meta, reference)
+            recommendations = recommendations_from_rows(
+                name, raw.rows, meta, reference, row_names=raw.row_names
+            )
             passages = []
         elif meta.kind == "comment" and any(k in raw.rows[0] for k in ("recommendation", "number")):
-            comments = comments_from_rows(name, raw.rows, meta, reference, observers)
+            comments = comments_from_rows(
+                name, raw.rows, meta, reference, observers, row_names=raw.row_names
+            )
             passages = []
         else:
             passages = passages_from_rows(name, raw.rows)

@@ -135,27 +135,31 @@ def read_json(name: str, data: bytes) -> RawDocument:
         raise InputFileError(name, "the JSON must be a list of objects (one per row).")
     if not payload:
         raise InputFileError(name, "the JSON list is empty.")
+    row_names = tuple(f"item {n}" for n in range(1, len(payload) + 1))
     rows = tuple(
-        {_column(k): _json_value(name, row_no, _column(k), v) for k, v in item.items()}
-        for row_no, item in enumerate(payload, start=2)
+        {_column(k): _json_value(name, where, _column(k), v) for k, v in item.items()}
+        for where, item in zip(row_names, payload, strict=True)
     )
-    return RawDocument((), rows=rows)
+    return RawDocument((), rows=rows, row_names=row_names)
 
 
 # columns that hold prose: a number or true/false there is a mistake, not text
 TEXT_COLUMNS = ("text", "heading", "title")
 
 
-def _json_value(name: str, row_no: int, column: str, value: object) -> str:
-    """A JSON row's value as the text the CSV reader would give (rows are numbered as in
-    a CSV with a header, from 2); a list or object, or a non-string text, is refused."""
+def _json_value(name: str, where: str, column: str, value: object) -> str:
+    """A JSON object's value as the text the CSV reader would give ("12" for 12 or 12.0);
+    a list or object, or a non-string text, is refused. ``where`` names the object in the
+    message ("item 1": the first of the list)."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value.strip()
     if isinstance(value, (list, dict)) or column in TEXT_COLUMNS:
         what = {list: "a list", dict: "an object", bool: "true/false"}.get(type(value), "a number")
-        raise InputFileError(name, f"row {row_no}: {column} is {what}, not a string.")
+        raise InputFileError(name, f"{where}: {column} is {what}, not a string.")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # 12.0, as spreadsheets and some tools write whole numbers
     return str(value)
 
 

@@ -57,26 +57,38 @@ def _require(name: str, rows: tuple[dict, ...], columns: tuple[str, ...]) -> Non
 MAX_NUMBER = 2**31 - 1
 
 
-def _int(name: str, row_no: int, field: str, value: str) -> int:
-    try:
-        number = int(str(value).strip())
-    except ValueError as error:
-        raise InputFileError(name, f"row {row_no}: {field} '{value}' is not a number.") from error
-    return _in_range(name, row_no, field, number)
+_WHOLE = re.compile(r"([+-]?\d+)(?:\.0*)?")  # 12, or 12.0 as spreadsheets write it
+_DECIMAL = re.compile(r"[+-]?\d*\.\d+")
 
 
-def _in_range(name: str, row_no: int, field: str, number: int) -> int:
+def _names(rows: tuple[dict, ...], row_names: tuple[str, ...] | None) -> tuple[str, ...]:
+    """How messages name each record: as given by the reader, else as the rows of a CSV
+    file, whose header is row 1."""
+    return row_names or tuple(f"row {n}" for n in range(2, len(rows) + 2))
+
+
+def _int(name: str, where: str, field: str, value: str) -> int:
+    text = str(value).strip()
+    whole = _WHOLE.fullmatch(text)
+    if whole:
+        return _in_range(name, where, field, int(whole.group(1)))
+    if _DECIMAL.fullmatch(text):
+        raise InputFileError(name, f"{where}: {field} {text} is not a whole number.")
+    raise InputFileError(name, f"{where}: {field} '{value}' is not a number.")
+
+
+def _in_range(name: str, where: str, field: str, number: int) -> int:
     if not 1 <= number <= MAX_NUMBER:
         raise InputFileError(
             name,
-            f"row {row_no}: {field} {number} is out of range; recommendation and meeting "
+            f"{where}: {field} {number} is out of range; recommendation and meeting "
             f"numbers must be positive integers up to {MAX_NUMBER}.",
         )
     return number
 
 
 def _merged_into(
-    name: str, row_no: int, value: str, meeting: int, *, column: str = "merged_into"
+    name: str, where: str, value: str, meeting: int, *, column: str = "merged_into"
 ) -> tuple[int, int] | None:
     """A reference to a recommendation, MEETING.NUMBER or NUMBER (of ``meeting``), from the
     named column."""
@@ -86,58 +98,63 @@ def _merged_into(
     match = re.fullmatch(r"(?:(\d+)\s*[./:-]\s*)?(\d+)", text)
     if not match:
         raise InputFileError(
-            name, f"row {row_no}: {column} '{text}' should be MEETING.NUMBER, e.g. 4.12."
+            name, f"{where}: {column} '{text}' should be MEETING.NUMBER, e.g. 4.12."
         )
     into_meeting = int(match.group(1)) if match.group(1) else meeting
     return (
-        _in_range(name, row_no, "meeting", into_meeting),
-        _in_range(name, row_no, column, int(match.group(2))),
+        _in_range(name, where, "meeting", into_meeting),
+        _in_range(name, where, column, int(match.group(2))),
     )
 
 
-def _topic(name: str, row_no: int, value: str, reference: Reference) -> str:
+def _topic(name: str, where: str, value: str, reference: Reference) -> str:
     text = (value or "").strip()
     if text in reference.topics:
         return text
     topic = reference.topic_for_heading(text)
     if topic is None:
         error = UnknownTopicError(text, list(reference.topics))
-        raise InputFileError(name, f"row {row_no}: {error}")
+        raise InputFileError(name, f"{where}: {error}")
     return topic
 
 
 def recommendations_from_rows(
-    name: str, rows: tuple[dict, ...], meta: DocumentMeta, reference: Reference
+    name: str,
+    rows: tuple[dict, ...],
+    meta: DocumentMeta,
+    reference: Reference,
+    *,
+    row_names: tuple[str, ...] | None = None,
 ) -> list[RecommendationDraft]:
     _require(name, rows, ("number", "topic", "text"))
     drafts: list[RecommendationDraft] = []
     seen: set[tuple[int, int]] = set()
-    for row_no, row in enumerate(rows, start=2):
+    for where, row in zip(_names(rows, row_names), rows, strict=True):
         meeting = meta.meeting
         if row.get("meeting"):
             try:
                 meeting = reference.meeting(row["meeting"]).number
             except IEGError as error:
-                raise InputFileError(name, f"row {row_no}: {error}") from error
-        number = _int(name, row_no, "number", row["number"])
+                raise InputFileError(name, f"{where}: {error}") from error
+        number = _int(name, where, "number", row["number"])
         status = (row.get("status") or "preliminary").strip().lower()
         if status not in STATUSES:
             raise InputFileError(
-                name, f"row {row_no}: status '{status}' is not one of {', '.join(STATUSES)}."
+                name, f"{where}: status '{status}' is not one of {', '.join(STATUSES)}."
             )
-        merged = _merged_into(name, row_no, row.get("merged_into", ""), meeting)
+        merged = _merged_into(name, where, row.get("merged_into", ""), meeting)
         if status == "merged" and merged is None:
-            raise InputFileError(name, f"row {row_no}: a merged recommendation needs merged_into.")
+            raise InputFileError(name, f"{where}: a merged recommendation needs merged_into.")
         if not row["text"]:
-            raise InputFileError(name, f"row {row_no}: the text is empty.")
+            raise InputFileError(name, f"{where}: the text is empty.")
         if (meeting, number) in seen:
-            raise InputFileError(name, f"row {row_no}: recommendation {meeting}.{number} repeats.")
+            raise InputFileError(name, f"{where}: recommendation {meeting}.{number} repeats.")
         seen.add((meeting, number))
         drafts.append(
             RecommendationDraft(
                 meeting,
                 number,
-                _topic(name, row_no, row["topic"], reference),
+                _topic(name, where, row["topic"], reference),
                 row["text"],
                 status,
                 merged if status == "merged" else None,
@@ -152,11 +169,13 @@ def comments_from_rows(
     meta: DocumentMeta,
     reference: Reference,
     observers: dict[str, Actor],
+    *,
+    row_names: tuple[str, ...] | None = None,
 ) -> list[CommentDraft]:
     number_column = "recommendation" if "recommendation" in rows[0] else "number"
     _require(name, rows, (number_column, "text"))
     drafts: list[CommentDraft] = []
-    for row_no, row in enumerate(rows, start=2):
+    for where, row in zip(_names(rows, row_names), rows, strict=True):
         try:
             meeting = reference.meeting(row["meeting"]).number if row.get("meeting") else None
             actor = meta.actor
@@ -169,18 +188,18 @@ def comments_from_rows(
                 )
             received = parse_date(row.get("received")) or meta.received
         except IEGError as error:
-            raise InputFileError(name, f"row {row_no}: {error}") from error
+            raise InputFileError(name, f"{where}: {error}") from error
         merged = _merged_into(
-            name, row_no, row[number_column], meeting or meta.meeting, column=number_column
+            name, where, row[number_column], meeting or meta.meeting, column=number_column
         )
         if merged is None:
             raise InputFileError(
                 name,
-                f"row {row_no}: the {number_column} is missing; give the recommendation the "
+                f"{where}: the {number_column} is missing; give the recommendation the "
                 "comment is about as MEETING.NUMBER, e.g. 4.12.",
             )
         if not row["text"]:
-            raise InputFileError(name, f"row {row_no}: the comment text is empty.")
+            raise InputFileError(name, f"{where}: the comment text is empty.")
         drafts.append(CommentDraft(merged[0], merged[1], actor, row["text"], received))
     return drafts
 

@@ -161,25 +161,44 @@ BAD_INPUTS = [
         {"kind": "recommendation_list"},
         "number -5 is out of range",
     ),
-    ("list-text.json", b'[{"text": ["We", "agree."]}]', {}, "row 2: text is a list, not a string"),
-    ("number-text.json", b'[{"text": 5}]', {}, "row 2: text is a number, not a string"),
+    ("list-text.json", b'[{"text": ["We", "agree."]}]', {}, "item 1: text is a list, not a string"),
+    ("number-text.json", b'[{"text": 5}]', {}, "item 1: text is a number, not a string"),
     (
         "object-heading.json",
         b'[{"heading": {"a": 1}, "text": "Schools teach safety."}]',
         {},
-        "row 2: heading is an object, not a string",
+        "item 1: heading is an object, not a string",
     ),
     (
         "list-number.json",
         b'[{"number": [1], "topic": "prevention", "text": "States should act."}]',
         {"kind": "recommendation_list"},
-        "row 2: number is a list, not a string",
+        "item 1: number is a list, not a string",
+    ),
+    (
+        "second-item.json",
+        b'[{"number": 1, "topic": "prevention", "text": "A."}, {"number": 2, "topic": "x", '
+        b'"text": "B."}]',
+        {"kind": "recommendation_list"},
+        "item 2: 'x' is not a work-plan topic",
+    ),
+    (
+        "fraction-number.json",
+        b'[{"number": 12.5, "topic": "prevention", "text": "States should act."}]',
+        {"kind": "recommendation_list"},
+        "item 1: number 12.5 is not a whole number.",
+    ),
+    (
+        "fraction-number.csv",
+        b"number,topic,text\n12.5,prevention,States should act.\n",
+        {"kind": "recommendation_list"},
+        "row 2: number 12.5 is not a whole number.",
     ),
     (
         "null-recommendation.json",
         b'[{"recommendation": null, "text": "We agree."}]',
         {"kind": "comment", "meeting": 7},
-        "row 2: the recommendation is missing",
+        "item 1: the recommendation is missing",
     ),
     (
         "huge-number.csv",
@@ -424,11 +443,13 @@ def test_a_fault_after_a_commit_counts_and_indexes_what_was_stored(
     assert found == 1  # the stored document can be found by search
 
 
-def test_a_number_in_a_json_number_column_is_read(db, settings) -> None:
-    rows = b'[{"number": 3, "topic": "prevention", "text": "States should act."}]'
+@pytest.mark.parametrize("number", ["3", "3.0"])
+def test_a_number_in_a_json_number_column_is_read(db, settings, number) -> None:
+    rows = b'[{"meeting": 4.0, "number": %s, "topic": "prevention", "text": "States act."}]'
+    rows %= number.encode()
     report = ingest(db, [_request("r.json", rows, kind="recommendation_list")], settings=settings)
     assert report.exit_code == 0, report.outcomes
-    assert int(db.scalar("select number from recommendation")) == 3
+    assert db.query("select meeting, number from recommendation").values.tolist() == [[4, 3]]
 
 
 @pytest.mark.parametrize(("value", "expected"), [("yes", True), ("0", False), ("", False)])
