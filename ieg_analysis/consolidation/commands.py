@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..settings import Settings
 from ..store.db import Database
-from .clustering import DEFAULT_THRESHOLD
+from .clustering import DEFAULT_THRESHOLD, MIN_PAIR_SIMILARITY
 
 
 def register(subparsers) -> None:
@@ -31,7 +31,8 @@ def register(subparsers) -> None:
         type=float,
         default=None,
         help=f"minimum mean similarity within a cluster, 0 to 1 (default {DEFAULT_THRESHOLD}, "
-        "chosen on the tuning half of the labelled pairs)",
+        "chosen on the tuning half of the labelled pairs); whatever the threshold, no cluster "
+        f"holds a pair less similar than {MIN_PAIR_SIMILARITY}",
     )
     parser.add_argument("--output", type=Path, help="write the consolidated draft list here")
     parser.add_argument(

@@ -145,6 +145,9 @@ def read_json(name: str, data: bytes) -> RawDocument:
 
 # columns that hold prose: a number or true/false there is a mistake, not text
 TEXT_COLUMNS = ("text", "heading", "title")
+# columns that hold a recommendation's MEETING.NUMBER: as a JSON number, 4.10 arrives as 4.1
+# and would point at another recommendation
+REFERENCE_COLUMNS = ("merged_into", "recommendation")
 
 
 def _json_value(name: str, where: str, column: str, value: object) -> str:
@@ -158,6 +161,12 @@ def _json_value(name: str, where: str, column: str, value: object) -> str:
     if isinstance(value, (list, dict)) or column in TEXT_COLUMNS:
         what = {list: "a list", dict: "an object", bool: "true/false"}.get(type(value), "a number")
         raise InputFileError(name, f"{where}: {column} is {what}, not a string.")
+    if column in REFERENCE_COLUMNS:
+        raise InputFileError(
+            name,
+            f'{where}: {column} is the number {value}; write it as text, e.g. "4.10" (as a '
+            "number, 4.10 reads as 4.1).",
+        )
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # 12.0, as spreadsheets and some tools write whole numbers
     return str(value)

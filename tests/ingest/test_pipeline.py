@@ -189,6 +189,13 @@ BAD_INPUTS = [
         "item 1: number 12.5 is not a whole number.",
     ),
     (
+        "number-reference.json",
+        b'[{"number": 1, "topic": "prevention", "text": "A.", "status": "merged", '
+        b'"merged_into": 4.10}]',
+        {"kind": "recommendation_list"},
+        'item 1: merged_into is the number 4.1; write it as text, e.g. "4.10"',
+    ),
+    (
         "fraction-number.csv",
         b"number,topic,text\n12.5,prevention,States should act.\n",
         {"kind": "recommendation_list"},
