@@ -32,7 +32,9 @@ db, source = page_header(
 filters = filter_panel()
 st.sidebar.caption(
     "The filters choose the needs. Offers are searched in every meeting and region; the "
-    "submitter-type and document-kind filters narrow the offers."
+    "submitter-type and document-kind filters narrow the offers. A need is matched on every "
+    "topic and sub-theme it carries, not only on the topic filter's: the Shared topics "
+    "column says which."
 )
 reference = load_reference()
 topics = {t.id: t.label for t in reference.topics.values()}
@@ -53,7 +55,18 @@ if totals["needs"] == 0:
     st.stop()
 figures = metric_row()
 figures.metric("Need passages", f"{totals['needs']:,}", help="Of States, under the filters.")
-figures.metric("Needs with an offer", f"{totals['matched']:,}")
+figures.metric(
+    "Needs with an offer",
+    f"{totals['matched']:,}",
+    help="Another submitter offers help on a work-plan topic or a sub-theme term the need "
+    "carries. A shared topic alone is a loose match: see the next figure.",
+)
+figures.metric(
+    "… on a shared sub-theme",
+    f"{totals['term_matched']:,}",
+    help="Needs that an offer shares a vocabulary term with (e.g. digital forensics, "
+    "24/7 network), not only a work-plan topic. A need that names no term is not counted.",
+)
 figures.metric("Needs nobody offers to meet", f"{totals['unmet']:,}")
 figures.metric(
     "Offering submitters",

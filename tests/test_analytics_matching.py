@@ -214,6 +214,18 @@ def test_needs_nobody_meets_are_listed(match_db) -> None:
     totals = matching_totals(match_db, Filters())
     assert (totals["needs"], totals["matched"], totals["unmet"]) == (2, 1, 1)
     assert totals["providers"] == 5
+    assert totals["term_matched"] == 1  # Ghana's need: France shares its terms
+
+
+def test_a_need_met_on_its_topic_only_is_not_met_on_a_sub_theme(match_db, monkeypatch) -> None:
+    from ieg_analysis.analytics import matching
+
+    ghana = int(match_db.scalar("select id from passage where text = ?", [NEED_TEXT]))
+    with Writer(match_db) as writer:  # the need names no vocabulary term any more
+        writer.con.execute("delete from text_term where source_id = ?", [ghana])
+    monkeypatch.setattr(matching, "matches_current", lambda _db: False)  # from the passages
+    totals = matching_totals(match_db, Filters())
+    assert (totals["matched"], totals["term_matched"]) == (1, 0)
 
 
 def test_filters_choose_the_needs_and_narrow_the_offers(match_db) -> None:

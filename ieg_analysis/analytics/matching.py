@@ -404,8 +404,11 @@ def unmet_needs(db: Database, filters: Filters, *, limit: int | None = None) -> 
 
 def matching_totals(db: Database, filters: Filters) -> dict[str, int]:
     """Grain: the whole filtered view (a dict): need passages, needs with at least one
-    matching offer, needs without any, States with a need, and distinct submitters whose
-    offers match some need. Counted on the topics and terms (no ranking needed)."""
+    matching offer (``matched``), needs without any (``unmet``), needs that another
+    submitter's offer shares a vocabulary term with (``term_matched``: a sub-theme, not
+    only a work-plan topic; a need that names no term is never among them), States with a
+    need, and distinct submitters whose offers match some need. Counted on the topics and
+    terms (no ranking needed)."""
     if _stored(db, filters):
         where, params = filters.where("n")
         sql = f"""
@@ -440,6 +443,11 @@ def matching_totals(db: Database, filters: Filters) -> dict[str, int]:
     select
         (select count(*) from needs) as needs,
         (select count(*) from matched_needs) as matched,
+        (select count(distinct n.need_id) from need_keys_all n join (
+            select key, count(*) as providers, min(provider_id) as one_provider
+            from offer_keys_all where starts_with(key, 'term:') group by key
+         ) k on k.key = n.key
+         where k.providers > 1 or k.one_provider <> n.need_actor_id) as term_matched,
         (select count(distinct need_iso3) from needs) as need_states,
         (select count(distinct o.provider_id) from offer_keys_all o
          join key_states k on k.key = o.key
