@@ -125,3 +125,5 @@ def test_map_colours_states_by_need_share_on_local_geometry() -> None:
     assert fig.layout.title.text == "Need intensity per State: Prevention"
     assert "Needs on the topic" in trace.colorbar.title.text
     assert fig.layout.annotations[0].text == "Grey: no submission in view"  # the land colour
+    assert trace.colorscale[0][1] != "rgb(247,251,255)"  # 0% is a visible blue, not white
+    assert trace.colorscale[0][1] == "#deebf7"

@@ -13,6 +13,9 @@ from .theme import apply_layout, empty_figure
 # colour-blind safe). Zero reads as pale, not as the bright yellow end of cividis that
 # drew the eye to empty cells; on the map it stays distinct from the grey of "no submission".
 COLOURS = "Blues"
+# the map's scale starts at a visible light blue, not Blues' white: a State that submitted
+# but expressed no need must not look like the sea or the page
+MAP_COLOURS = [[0.0, "#deebf7"], [0.35, "#9ecae1"], [0.7, "#3182bd"], [1.0, "#08306b"]]
 SELECTED = "#D55E00"  # Okabe-Ito vermilion: the outline of the clicked cell
 TITLES = {
     "need": "Capacity-building needs by region and work-plan topic",
@@ -188,7 +191,7 @@ def need_map(df: pd.DataFrame, *, topic_label: str, topojson_url: str) -> go.Fig
             z=df["need_share"],
             zmin=0,
             zmax=max(float(df["need_share"].max()), 0.01),
-            colorscale=COLOURS,
+            colorscale=MAP_COLOURS,
             marker={"line": {"color": "white", "width": 0.4}},
             colorbar={
                 "title": {"text": "Needs on the topic<br>(% of the State's passages)"},
