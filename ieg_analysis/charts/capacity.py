@@ -105,7 +105,7 @@ def needs_heatmap(
                 "xanchor": "right",
                 "y": 1.0,
                 "yanchor": "bottom",
-                "len": 0.35,
+                "len": 0.45,  # wide enough for its title in a 1,000-pixel window
                 "thickness": 10,
             },
             hoverinfo="skip",
