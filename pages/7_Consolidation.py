@@ -62,7 +62,14 @@ across = right.checkbox("Only groups spanning several meetings")
 result = cached(db, source, consolidate, threshold)
 clusters = result.clusters
 figures = metric_row()
-figures.metric("Recommendations", f"{result.recommendations:,}", help="Withdrawn ones left out")
+withdrawn = max(0, source.recommendations - result.recommendations)
+figures.metric(
+    "Recommendations (withdrawn left out)",
+    f"{result.recommendations:,}",
+    help=f"{plural(withdrawn, 'withdrawn recommendation')} of the "
+    f"{source.recommendations:,} stored {'is' if withdrawn == 1 else 'are'} not consolidated; "
+    "the other pages count all of them.",
+)
 figures.metric("Groups", f"{len(clusters):,}")
 figures.metric("In a group", f"{int(clusters['size'].sum()) if len(clusters) else 0:,}")
 figures.metric("Standing alone", f"{result.singletons:,}")

@@ -36,7 +36,7 @@ def test_shows_groups_members_and_the_draft_download(recs_path) -> None:
     assert not app.exception
     metrics = {m.label: m.value for m in app.metric}
     assert metrics == {
-        "Recommendations": "5",
+        "Recommendations (withdrawn left out)": "5",
         "Groups": "2",
         "In a group": "4",
         "Standing alone": "1",
@@ -49,6 +49,22 @@ def test_shows_groups_members_and_the_draft_download(recs_path) -> None:
     # the caption counts what the DOCX (made when downloaded) holds
     _, count = consolidated_draft(Database(recs_path), DEFAULT_THRESHOLD)
     assert any(c.value.startswith(f"{count} consolidated recommendations") for c in app.caption)
+
+
+def test_the_recommendation_count_says_that_withdrawn_ones_are_left_out(recs_path) -> None:
+    from ieg_analysis.store.writer import Writer
+
+    with Writer(Database(recs_path)) as writer:
+        writer.con.execute(
+            "update recommendation set status = 'withdrawn' where meeting = 5 and number = 1"
+        )
+    app = _app().run()
+    assert not app.exception
+    # the other pages count all 5 stored recommendations: the label must say why this is 4
+    figure = next(m for m in app.metric if m.label.startswith("Recommendations"))
+    assert figure.label == "Recommendations (withdrawn left out)"
+    assert figure.value == "4"
+    assert figure.proto.help.startswith("1 withdrawn recommendation of the 5 stored is not")
 
 
 def test_a_high_threshold_leaves_nothing_to_group(recs_path) -> None:
