@@ -20,6 +20,9 @@ from ui.common import cached, page_header, sample_tagger
 from ui.filters import filter_panel
 from ui.text import escape_markdown
 
+MATCH_SCORE_MAX = 1 + TERM_WEIGHT  # BM25 scaled to 0–1, plus TERM_WEIGHT × a 0–1 share
+MATCH_SCORE = f"Match score (0–{MATCH_SCORE_MAX:g})"
+
 st.set_page_config(
     page_title="Recommendation evidence · IEG Analysis", page_icon="🌐", layout="wide"
 )
@@ -81,14 +84,19 @@ else:
     )
     st.caption(
         f"The {plural(len(evidence), 'passage')} of written submissions and statements (up to the "
-        "recommendation's meeting) most similar to it: BM25 on its words, scaled to the best "
-        f"match (0–1), plus {TERM_WEIGHT} × the share of its vocabulary terms the passage "
-        "also raises. Choose a row to read the passage whole."
+        "recommendation's meeting) with the highest match score, 0 to "
+        f"{MATCH_SCORE_MAX:g}: BM25 on its words, scaled to the best match (0–1), plus "
+        f"{TERM_WEIGHT} × the share of its vocabulary terms the passage also raises (0–1). "
+        "Choose a row to read the passage whole."
     )
     shown = st.dataframe(
         evidence.assign(
             shared_terms=evidence["shared_terms"].map(lambda v: ", ".join(v).replace("_", " "))
-        )[["rank", "submitter", "region", "meeting", "similarity", "shared_terms", "text"]],
+        )
+        # the frame's own column name too: the table's CSV download heads it with that name
+        .rename(columns={"similarity": MATCH_SCORE})[
+            ["rank", "submitter", "region", "meeting", MATCH_SCORE, "shared_terms", "text"]
+        ],
         column_config={
             "rank": st.column_config.NumberColumn("Rank", format="%d"),
             "submitter": "Submitter",
@@ -98,7 +106,14 @@ else:
                 "(private sector, organization, academia, UNODC).",
             ),
             "meeting": st.column_config.NumberColumn("Meeting", format="%d"),
-            "similarity": st.column_config.NumberColumn("Similarity", format="%.2f"),
+            MATCH_SCORE: st.column_config.NumberColumn(
+                MATCH_SCORE,
+                format="%.2f",
+                help=f"0 to {MATCH_SCORE_MAX:g}: the passage's BM25 score for the "
+                "recommendation's words scaled to the best match (0–1), plus "
+                f"{TERM_WEIGHT} × the share of the recommendation's vocabulary terms it "
+                "also raises. Not a percentage.",
+            ),
             "shared_terms": "Shared terms",
             "text": st.column_config.TextColumn("Passage", width="large"),
         },

@@ -55,3 +55,19 @@ def test_filters_choose_the_recommendations(small_db) -> None:
     assert [o[:3] for o in app.selectbox(key="ev_recommendation").options] == ["4.1"]
     app.multiselect(key="f_meetings").set_value([5]).run()
     assert "No recommendation in the chosen meetings" in app.info[0].value
+
+
+def test_the_score_is_named_a_match_score_of_0_to_1_5(small_db) -> None:
+    # BM25 scaled to 0–1 plus 0.5 × a share: values above 1 must not be called a similarity
+    app = _pick(_app().run(), "4.2")
+    assert not app.exception
+    table = app.dataframe[0]
+    # the frame's column (the CSV download's header) and the shown title are the same
+    assert "Match score (0–1.5)" in table.value.columns
+    assert not any("similar" in str(c).lower() for c in table.value.columns)
+    config = json.loads(table.proto.columns)
+    assert config["Match score (0–1.5)"]["label"] == "Match score (0–1.5)"
+    assert table.value["Match score (0–1.5)"].between(0, 1.5).all()
+    caption = next(c.value for c in app.caption if "match score" in c.value)
+    assert "0 to 1.5" in caption
+    assert "most similar" not in caption
