@@ -54,13 +54,17 @@ queue = queue[~queue["passage_id"].isin(st.session_state.get(DONE, []))]
 if queue.empty:
     st.info("No passage waits for review in this queue under these filters.")
 else:
-    st.caption("Least certain first. Click a row to review another passage.")
+    st.caption(
+        "Sorted by the model's closest call on each passage, the one nearest to going the "
+        "other way first (a topic score at its threshold, or need, offer and neither nearly "
+        "tied; see Closest call). Click a row to review another passage."
+    )
     picked = st.dataframe(
         queue.assign(
             labels=queue["topic_labels"].map(lambda ts: ", ".join(labels[t] for t in ts)),
             heading_topic=queue["heading_topic"].map(labels.get).fillna(""),
             capacity_label=queue["capacity_label"].map(CAPACITY),
-        )[["passage_id", "certainty", "disagrees", "heading_topic", "labels", "capacity_label"]],
+        )[["passage_id", "closest_call", "disagrees", "heading_topic", "labels", "capacity_label"]],
         hide_index=True,
         width="stretch",
         height=240,
@@ -69,15 +73,14 @@ else:
         key=f"queue_{st.session_state.get(ROUND, 0)}",
         column_config={
             "passage_id": st.column_config.NumberColumn("Passage", format="%d", width=70),
-            "certainty": st.column_config.ProgressColumn(
-                "Certainty",
-                min_value=0.0,
-                max_value=1.0,
-                format="%.2f",
-                width=90,
-                help="The model's least sure call on the passage, 0 (a coin toss) to 1: twice "
-                "the distance of the topic score nearest its threshold, or the margin between "
-                "need, offer and neither, whichever is smaller.",
+            "closest_call": st.column_config.TextColumn(
+                "Closest call",
+                width="medium",
+                help="Why the passage is this high in the queue: the model's call on it that "
+                "is nearest to going the other way. Either the topic score nearest its "
+                "threshold (at or above it, the topic is given), or the two likeliest of need, "
+                "offer and neither, whichever is closer (a topic's distance counts double). "
+                "Rows are sorted by that distance, smallest first.",
             ),
             "disagrees": st.column_config.CheckboxColumn("Heading differs", width=115),
             "heading_topic": "Heading's topic",

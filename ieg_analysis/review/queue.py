@@ -145,13 +145,53 @@ def review_queue(
     passage_id, meeting, actor_name, country_name, kind, language, document_id, title,
     heading, para_number, text, topic, topic_labels, capacity_label, corrected,
     model_version, the six topic scores, need, provision, no_capacity, heading_topic,
-    topic_margin, capacity_margin, disagrees, certainty."""
+    topic_margin, capacity_margin, disagrees, certainty, and closest_call (the call that set
+    the certainty, in words: :func:`closest_calls`)."""
     if mode not in MODES:
         raise InvalidValueError(f"'{mode}' is not a review queue; use one of {', '.join(MODES)}.")
     where, params = _scored_params(db, filters, include_corrected, reference)
     sql = QUEUE_SQL.format(source=passage_source(db), where=where, mode=MODE_SQL[mode])
     # the texts of the shown rows only, read by id (the passage source has none)
-    return with_texts(db, db.query(sql, [*params, int(limit)]), after="para_number")
+    queue = with_texts(db, db.query(sql, [*params, int(limit)]), after="para_number")
+    queue["closest_call"] = closest_calls(
+        queue, current_thresholds(db), reference or load_reference()
+    )
+    return queue
+
+
+CAPACITY_NAMES = {"need": "need", "provision": "offer", "no_capacity": "neither"}
+
+
+def closest_calls(
+    queue: pd.DataFrame, thresholds: dict[str, dict[str, float]], reference: Reference
+) -> pd.Series:
+    """For each row of a queue, the model's call that set its ``certainty`` (its place in
+    the queue), in words: the topic score nearest its threshold ("Law enforcement 0.4001,
+    0.0001 above its 0.40 threshold"), or, when the need / offer / neither call is closer
+    (``capacity_margin`` < 2 x ``topic_margin``), the two likeliest of the three ("Neither
+    0.456 vs offer 0.455, 0.001 apart")."""
+
+    def describe(row: pd.Series) -> str:
+        if row["capacity_margin"] < 2 * row["topic_margin"]:
+            first, second = sorted(CAPACITY_NAMES, key=lambda c: -float(row[c]))[:2]
+            return (
+                f"{CAPACITY_NAMES[first].capitalize()} {row[first]:.3f} vs "
+                f"{CAPACITY_NAMES[second]} {row[second]:.3f}, "
+                f"{row[first] - row[second]:.3f} apart"
+            )
+        limits = thresholds.get(row["language"], {})
+        topic = min(TOPIC_IDS, key=lambda t: abs(float(row[t]) - limits.get(t, 0.5)))
+        limit = limits.get(topic, 0.5)
+        gap = float(row[topic]) - limit
+        label = reference.topics[topic].short_label if topic in reference.topics else topic
+        return (
+            f"{label} {row[topic]:.4f}, {abs(gap):.4f} {'above' if gap >= 0 else 'below'} "
+            f"its {limit:.2f} threshold"
+        )
+
+    if queue.empty:
+        return pd.Series([], dtype=object, index=queue.index)
+    return queue.apply(describe, axis=1)
 
 
 def queue_counts(

@@ -3,6 +3,8 @@ confirm or correct labels, and the correction is audited and wins at once."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
@@ -83,3 +85,15 @@ def test_skip_moves_on_without_recording_anything(small_db) -> None:
     assert not app.exception
     assert app.subheader[0].value != first
     assert Database(small_db).scalar("select count(*) from label_correction") == 0
+
+
+def test_the_queue_says_why_each_passage_is_in_its_place(small_db) -> None:
+    app = _app().run()
+    assert not app.exception
+    table = app.dataframe[0]
+    # not a "Certainty" bar that reads 0.00 at the top of the queue: the closest call, in words
+    assert "certainty" not in table.value.columns
+    assert table.value["closest_call"].str.contains(r" apart$|threshold$").all()
+    config = json.loads(table.proto.columns)
+    assert config["closest_call"]["label"] == "Closest call"
+    assert "nearest to going the other way" in config["closest_call"]["help"]

@@ -58,6 +58,34 @@ def test_the_least_certain_passage_comes_first(small_db: Path) -> None:
     assert review_queue(db, Filters(meetings=(6,)), mode="uncertain")["meeting"].eq(6).all()
 
 
+def test_each_row_says_which_call_set_its_place_in_the_queue(small_db: Path) -> None:
+    db = Database(small_db)
+    with Writer(db) as writer:
+        writer.con.execute(  # a near tie of need and offer; prevention 0.1 from 0.5
+            "update passage_classification set prevention = 0.4, need = 0.45, "
+            'provision = 0.43, "none" = 0.12 where passage_id = ?',
+            [_bill(db)],
+        )
+        writer.register_model(  # prevention's threshold 0.12: 0.0 from a 0.12 score
+            "test-1",
+            meta='{"languages": {"en": {"thresholds": {"prevention": 0.12}}}}',
+            evaluation=None,
+        )
+        writer.refresh_facts()
+    queue = review_queue(db, mode="uncertain").set_index("passage_id")
+    assert queue.loc[_bill(db), "closest_call"] == "Need 0.450 vs offer 0.430, 0.020 apart"
+    others = queue.drop(index=_bill(db))
+    near = others[others["prevention"].sub(0.12).abs() < 0.05]
+    assert len(near)
+    row = near.iloc[0]
+    gap = row["prevention"] - 0.12
+    expected = (
+        f"Prevention {row['prevention']:.4f}, {abs(gap):.4f} "
+        f"{'above' if gap >= 0 else 'below'} its 0.12 threshold"
+    )
+    assert row["closest_call"] == expected
+
+
 def test_the_thresholds_of_the_current_model_are_used(small_db: Path) -> None:
     db = Database(small_db)
     meta = '{"languages": {"en": {"thresholds": {"prevention": 0.12}}}}'
