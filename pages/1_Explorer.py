@@ -5,6 +5,7 @@ downloads of the current view."""
 import streamlit as st
 
 from ieg_analysis.analytics.explorer import (
+    PAGE_SIZE,
     SearchQuery,
     document_info,
     document_passages,
@@ -39,6 +40,11 @@ def badges(row) -> str:
     elif row["capacity_label"] == "provision":
         labels.append(":green-badge[Offer of assistance]")
     return " ".join(labels) or ":gray-badge[No topic]"
+
+
+def go_to(page: int) -> None:
+    """The pager buttons under the list: the same page state, in the link, as the top pager."""
+    st.query_params["page"] = str(page)
 
 
 def show_document(document_id: int) -> None:
@@ -117,14 +123,13 @@ top[0].markdown(
     + (f" · {escape_markdown(filters.describe(reference))}" if filters.to_query_params() else "")
 )
 page = top[1].number_input(
-    "Page",
+    f"Page (of {result.pages:,}; {PAGE_SIZE} passages a page)",
     min_value=1,
     max_value=result.pages,
     value=result.page,
-    help=f"{result.pages:,} pages of 20",
 )
 if page != result.page:
-    st.query_params["page"] = str(page)
+    go_to(page)
     st.rerun()
 
 terms = SearchQuery.parse(query).highlight_terms
@@ -147,6 +152,26 @@ for _, row in rows.iterrows():
             st.caption(escape_markdown(row["heading"]))
         st.markdown(highlight(row["text"], terms))
         st.caption(badges(row))
+
+if result.pages > 1:
+    pager = st.columns([1, 2, 1], vertical_alignment="center")
+    pager[0].button(
+        "← Previous page",
+        key="explorer_previous",
+        disabled=result.page <= 1,
+        on_click=go_to,
+        args=(result.page - 1,),
+        width="stretch",
+    )
+    pager[1].caption(f"Page {result.page:,} of {result.pages:,}")
+    pager[2].button(
+        "Next page →",
+        key="explorer_next",
+        disabled=result.page >= result.pages,
+        on_click=go_to,
+        args=(result.page + 1,),
+        width="stretch",
+    )
 
 with st.expander("Download this view (CSV or Excel)"):
     st.caption(

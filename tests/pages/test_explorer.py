@@ -122,3 +122,54 @@ def test_downloading_one_format_keeps_the_other_button(small_db) -> None:
     assert [b.proto.label for b in buttons] == ["CSV", "Excel (XLSX)"]
     # a click must not rerun the page: the buttons exist only in the run that prepared them
     assert all(b.proto.ignore_rerun for b in buttons)
+
+
+def _ingest_texts(small_db, documents: list[tuple[str, str, int]], **request) -> None:
+    """Plain-text statements (submitter, text, paragraphs) added to the page's database."""
+    from ieg_analysis.ingest.pipeline import IngestRequest, ingest
+    from ieg_analysis.settings import Settings
+    from ieg_analysis.store.db import Database
+
+    requests = [
+        IngestRequest(
+            name=f"{submitter.lower().replace(' ', '-')}.txt",
+            data="\n\n".join(f"{n}. {text} Paragraph {n}." for n in range(1, count + 1)).encode(),
+            meeting=4,
+            submitter=submitter,
+            kind="statement",
+            **request,
+        )
+        for submitter, text, count in documents
+    ]
+    report = ingest(
+        Database(small_db),
+        requests,
+        settings=Settings(db_path=small_db, model_dir=small_db.parent),
+    )
+    assert report.exit_code == 0, report.outcomes
+
+
+def test_the_pager_says_how_many_pages_and_is_repeated_under_the_list(small_db) -> None:
+    _ingest_texts(small_db, [("Chile", "Judges need training.", 25)])
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not app.exception
+    assert app.number_input[0].label == "Page (of 2; 20 passages a page)"
+    previous, following = app.button(key="explorer_previous"), app.button(key="explorer_next")
+    assert previous.disabled and not following.disabled
+    assert "Page 1 of 2" in [c.value for c in app.caption]
+    following.click().run()  # under the list: the same page state, kept in the link
+    assert not app.exception
+    assert app.query_params["page"] == "2"
+    assert app.number_input[0].value == 2
+    assert app.button(key="explorer_next").disabled
+    assert "Page 2 of 2" in [c.value for c in app.caption]
+    app.button(key="explorer_previous").click().run()
+    assert app.query_params["page"] == "1"
+    assert app.number_input[0].value == 1
+
+
+def test_a_single_page_has_no_pager_under_the_list(small_db) -> None:
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not app.exception
+    assert app.number_input[0].label == "Page (of 1; 20 passages a page)"
+    assert not [b for b in app.button if b.key in ("explorer_previous", "explorer_next")]
