@@ -10,6 +10,7 @@ from ieg_analysis.analytics.explorer import (
     document_info,
     document_passages,
     export_passages,
+    matching_submitters,
     search_passages,
 )
 from ieg_analysis.analytics.filters import ACTOR_TYPE_LABELS
@@ -30,6 +31,7 @@ db, source = page_header(
 reference = load_reference()
 filters = filter_panel()
 topic_labels = {t.id: t.short_label for t in reference.topics.values()}
+SUBMITTERS_NAMED = 12  # the States named above the results; the rest are counted
 
 
 def badges(row) -> str:
@@ -45,6 +47,23 @@ def badges(row) -> str:
 def go_to(page: int) -> None:
     """The pager buttons under the list: the same page state, in the link, as the top pager."""
     st.query_params["page"] = str(page)
+
+
+def submitters_line(submitters) -> str:
+    """Which States the matching passages come from (most passages first, the first
+    SUBMITTERS_NAMED by name), and how many other submitters."""
+    states = [escape_markdown(n) for n in submitters.loc[submitters["is_state"], "actor_name"]]
+    others = submitters.loc[~submitters["is_state"], "actor_type"]
+    line = f"From **{plural(len(states), 'State')}**"
+    if states:
+        line += " (most passages first): " if len(states) > 1 else ": "
+        line += ", ".join(states[:SUBMITTERS_NAMED])
+        if len(states) > SUBMITTERS_NAMED:
+            line += f" and {len(states) - SUBMITTERS_NAMED:,} more"
+    if len(others):
+        kinds = sorted({ACTOR_TYPE_LABELS.get(t, t) for t in others})
+        line += f"; and {plural(len(others), 'other submitter')} ({', '.join(kinds)})"
+    return line
 
 
 def show_document(document_id: int) -> None:
@@ -131,6 +150,7 @@ page = top[1].number_input(
 if page != result.page:
     go_to(page)
     st.rerun()
+top[0].markdown(submitters_line(cached(db, source, matching_submitters, filters, query)))
 
 terms = SearchQuery.parse(query).highlight_terms
 rows = result.rows.astype(object).where(result.rows.notna(), None)

@@ -413,6 +413,52 @@ def _paged(
     return SearchResult(_page_rows(db, shown.reset_index(drop=True), source), total, page, pages)
 
 
+STATE_TYPES = ("member_state", "observer_state")
+
+
+def matching_submitters(db: Database, filters: Filters, text: str | None = None) -> pd.DataFrame:
+    """grain: one row per submitter of the passages matching the search and the filters
+    (those :func:`search_passages` pages through): actor_name, actor_type, country_iso3,
+    is_state (a Member or observer State), passages (how many of the matches are its); States
+    first, then most passages first, then by name.
+
+    The matches are the search's own: its candidate set when a phrase is checked by id
+    (``_checked_by_id``), else its narrow matched relation (``_search_sql``), counted per
+    document and only then joined to the documents and their submitters; no text is read
+    beyond what the search reads."""
+    query = SearchQuery.parse(text)
+    plan = _plan(db, query)
+    source = passage_source(db)
+    per_document = None
+    if query.phrases and plan.narrowing:
+        found = _checked_by_id(db, filters, query, plan, source)
+        if found is not None:
+            counts = found.groupby("document_id").size()
+            per_document = (
+                [int(i) for i in counts.index],
+                [int(n) for n in counts.to_numpy()],
+            )
+    if per_document is not None:
+        documents = "select unnest(?::integer[]) as document_id, unnest(?::bigint[]) as passages"
+        params: list = list(per_document)
+    else:
+        sql, params = _search_sql(db, filters, query, plan, source=source)
+        documents = f"select document_id, count(*) as passages from ({sql}) m group by document_id"  # noqa: S608 - _search_sql
+    return db.query(
+        f"""
+        with per_document as ({documents})
+        select a.name as actor_name, a.actor_type, a.country_iso3,
+               list_contains(?::varchar[], a.actor_type) as is_state,
+               sum(p.passages)::bigint as passages
+        from per_document p join document d on d.id = p.document_id
+        join actor a on a.id = d.actor_id
+        group by all
+        order by is_state desc, passages desc, actor_name
+        """,  # noqa: S608 - fixed SQL around _search_sql, values bound
+        [*params, list(STATE_TYPES)],
+    )
+
+
 def export_passages(db: Database, filters: Filters, text: str | None = None) -> pd.DataFrame:
     """Every passage of the current view, for download (at most EXPORT_ROW_CAP rows), with
     readable column names and the labels a reader knows: "Member State", "Written

@@ -173,3 +173,33 @@ def test_a_single_page_has_no_pager_under_the_list(small_db) -> None:
     assert not app.exception
     assert app.number_input[0].label == "Page (of 1; 20 passages a page)"
     assert not [b for b in app.button if b.key in ("explorer_previous", "explorer_next")]
+
+
+def test_names_the_states_the_matches_come_from(small_db) -> None:
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not app.exception
+    line = next(m.value for m in app.markdown if m.value.startswith("From **"))
+    assert line == "From **2 States** (most passages first): Ghana, Chile"
+    app.text_input[0].input("evidence").run()
+    line = next(m.value for m in app.markdown if m.value.startswith("From **"))
+    assert line == "From **1 State**: Ghana"
+
+
+def test_names_twelve_states_and_counts_the_rest(small_db) -> None:
+    states = [
+        "Albania", "Algeria", "Andorra", "Angola", "Argentina", "Armenia", "Australia",
+        "Austria", "Azerbaijan", "Bahamas", "Bahrain", "Bangladesh", "Barbados", "Belgium",
+    ]  # fmt: skip
+    # each text its own (a document already stored is not stored again)
+    _ingest_texts(small_db, [(state, f"Ransomware cases rise in {state}.", 1) for state in states])
+    _ingest_texts(
+        small_db, [("Council of Europe", "Ransomware guidance.", 1)], actor_type="organization"
+    )
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    app.query_params["q"] = "ransomware"
+    app.run()
+    assert not app.exception
+    line = next(m.value for m in app.markdown if m.value.startswith("From **"))
+    assert line.startswith("From **14 States** (most passages first): ")
+    assert line.endswith(" and 2 more; and 1 other submitter (Organization)")
+    assert line.count(", ") == 11  # twelve named

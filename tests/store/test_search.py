@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ieg_analysis.analytics.explorer import search_passages
+from ieg_analysis.analytics.explorer import matching_submitters, search_passages
 from ieg_analysis.analytics.filters import Filters
 from ieg_analysis.records import Actor, ParsedDocument
 from ieg_analysis.store.db import Database
@@ -122,3 +122,48 @@ def test_incremental_index_updates_keep_the_postings_exact(searchable: Database)
     assert got.total == want.total == 3 * 4  # three documents left, four passages each match
     assert got.rows["passage_id"].tolist() == want.rows["passage_id"].tolist()
     assert got.rows["score"].tolist() == pytest.approx(want.rows["score"].tolist())
+
+
+@pytest.mark.parametrize(
+    ("filters", "text"),
+    [
+        (Filters(), None),
+        (Filters(), "evidence"),
+        (Filters(meetings=(5,)), 'training "mutual legal"'),
+        (Filters(regions=("African",)), "mutual legal assistance"),
+        (Filters(), '"chain of custody"'),
+        (Filters(), "zebra"),
+    ],
+)
+@pytest.mark.parametrize("lookup_max", [6_000, 0])  # a phrase's candidates by id, or a scan
+def test_matching_submitters_are_those_of_the_matches(
+    searchable: Database, monkeypatch, filters: Filters, text: str | None, lookup_max: int
+) -> None:
+    from ieg_analysis.analytics import explorer
+
+    monkeypatch.setattr(explorer, "LOOKUP_MAX", lookup_max)
+    rows = search_passages(searchable, filters, text, page_size=1_000).rows
+    submitters = matching_submitters(searchable, filters, text)
+    assert dict(zip(submitters["actor_name"], submitters["passages"], strict=True)) == (
+        rows.groupby("actor_name").size().to_dict()
+    )
+
+
+def test_matching_submitters_put_states_first_then_most_passages(searchable: Database) -> None:
+    with Writer(searchable) as writer:
+        writer.add_document(
+            parsed_document("u", Actor("UNODC Secretariat", "unodc", None), 5, TEXTS * 3)
+        )
+        writer.add_document(_document("d", Actor("Chile", "member_state", "CHL"), 6))
+        writer.add_document(_document("e", Actor("Chile", "member_state", "CHL"), 6))
+        writer.rebuild_search_index()
+    submitters = matching_submitters(searchable, Filters(), "evidence")
+    assert submitters["actor_name"].tolist() == [
+        "Chile",  # two documents
+        "France",
+        "Ghana",
+        "Kenya",
+        "UNODC Secretariat",  # not a State: last, though it has the most passages
+    ]
+    assert submitters["is_state"].tolist() == [True, True, True, True, False]
+    assert submitters["passages"].tolist() == [8, 4, 4, 4, 12]
