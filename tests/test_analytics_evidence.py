@@ -276,3 +276,14 @@ def test_evidence_from_the_postings_equals_evidence_from_the_index_terms(
     if number == 1 and not filters.regions:
         assert not slow.empty
     pd.testing.assert_frame_equal(fast, slow)
+
+
+def test_the_command_line_names_the_score_as_the_page_does(sample_db, capsys) -> None:
+    import io
+
+    from ieg_analysis.cli import main
+
+    out = io.StringIO()
+    assert main(["--db", str(sample_db.path), "evidence", "4.1", "--top", "3"], out=out) == 0
+    printed = out.getvalue()
+    assert "match score (0-1.5)" in printed and "similarity" not in printed.split("\n", 1)[1]

@@ -167,7 +167,9 @@ def cmd_evidence(args: argparse.Namespace, settings: Settings, out) -> int:
     evidence = recommendation_evidence(db, rec_id, Filters(region_scheme=args.scheme), top=args.top)
     _print(
         "Most similar submission passages",
-        evidence[["rank", "similarity", "submitter", "region", "meeting", "text"]].round(2),
+        evidence[["rank", "similarity", "submitter", "region", "meeting", "text"]]
+        .rename(columns={"similarity": "match score (0-1.5)"})
+        .round(2),
         out,
     )
     _print("Regions among them", region_shares(evidence).round(2), out)

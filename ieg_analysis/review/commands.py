@@ -72,7 +72,8 @@ def cmd_review(args: argparse.Namespace, settings: Settings, out) -> int:
     for row in queue.itertuples(index=False):
         heading = f"; heading says {row.heading_topic}" if row.disagrees else ""
         print(
-            f"passage {row.passage_id} ({row.language}, certainty {row.certainty:.2f}{heading}): "
+            f"passage {row.passage_id} ({row.language}; closest call: {row.closest_call}"
+            f"{heading}): "
             f"topics {', '.join(row.topic_labels) or 'none'}; capacity {row.capacity_label}",
             file=out,
         )

@@ -14,7 +14,7 @@ def test_the_queue_and_a_relabel_from_the_command_line(small_db: Path, capsys) -
     bill = int(db.scalar("select id from passage where text like 'A bill on procedural%'"))
     out = io.StringIO()
     assert main(["--db", str(small_db), "review", "--mode", "disagree"], out=out) == 0
-    assert f"passage {bill} (en" in out.getvalue()
+    assert f"passage {bill} (en; closest call: " in out.getvalue()  # in words, as on the page
     assert "heading says legislation_frameworks" in out.getvalue()
     args = ["--db", str(small_db), "relabel", str(bill), "--capacity", "none"]
     assert main([*args, "--topics", "legislation_frameworks,nonsense"]) == 2
