@@ -94,13 +94,7 @@ def register(subparsers) -> None:
 
 def _format(args: argparse.Namespace, allowed: tuple[str, ...]) -> str:
     if getattr(args, "format", None):
-        fmt = args.format
-        if fmt not in allowed:
-            raise ExportFormatError(
-                f"Cannot tell the format from '{args.output.name}'; give --format "
-                f"({', '.join(allowed)}) or an output ending in one of them."
-            )
-        return fmt
+        return args.format  # argparse's choices are the allowed formats
     return output_format(args.output, allowed, option=True)
 
 

@@ -4,8 +4,9 @@ properties, "Page N of M" in the footer and a Word table of contents.
 Word fields are written with the text they show until Word updates them (their cached
 result): the page fields show "1", and the table of contents shows its headings as links
 to bookmarks on the headings themselves, so that it reads and works where fields are never
-updated (LibreOffice keeps the cached result); Word is asked to update the fields on
-opening, which adds the page numbers."""
+updated (LibreOffice keeps the cached result). Word updates the page fields itself; the
+table of contents gets its page numbers when the reader updates it (its hint says how), not
+on opening, which would prompt on every opening."""
 
 from __future__ import annotations
 

@@ -55,7 +55,7 @@ class TrainingResult:
     seconds: float
 
 
-def _and_list(items: list[str]) -> str:
+def _or_list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
@@ -241,7 +241,7 @@ def train_all(
     missing = [lang for lang in languages if not any(p.lang == lang for p in train)]
     if missing:
         raise TrainingError(
-            f"There are no training passages in {_and_list(missing)} in {training_dir} "
+            f"There are no training passages in {_or_list(missing)} in {training_dir} "
             f'(each line needs "lang": one of {", ".join(LANGUAGES)}), so nothing was trained.'
         )
     staging = model_dir.with_name(model_dir.name + ".new")
