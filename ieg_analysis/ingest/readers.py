@@ -145,8 +145,8 @@ def read_json(name: str, data: bytes) -> RawDocument:
 
 # columns that hold prose: a number or true/false there is a mistake, not text
 TEXT_COLUMNS = ("text", "heading", "title")
-# columns that hold a recommendation's MEETING.NUMBER: as a JSON number, 4.10 arrives as 4.1
-# and would point at another recommendation
+# columns that hold a recommendation's MEETING.NUMBER: as a JSON fraction, 4.10 arrives as
+# 4.1 and would point at another recommendation (a whole number, NUMBER alone, is fine)
 REFERENCE_COLUMNS = ("merged_into", "recommendation")
 
 
@@ -161,7 +161,7 @@ def _json_value(name: str, where: str, column: str, value: object) -> str:
     if isinstance(value, (list, dict)) or column in TEXT_COLUMNS:
         what = {list: "a list", dict: "an object", bool: "true/false"}.get(type(value), "a number")
         raise InputFileError(name, f"{where}: {column} is {what}, not a string.")
-    if column in REFERENCE_COLUMNS:
+    if column in REFERENCE_COLUMNS and (isinstance(value, bool) or not isinstance(value, int)):
         raise InputFileError(
             name,
             f'{where}: {column} is the number {value}; write it as text, e.g. "4.10" (as a '

@@ -365,6 +365,11 @@ def test_comments_need_an_existing_recommendation(db, settings) -> None:
     )
     assert report.exit_code == 0, report.outcomes
     assert int(db.scalar("select count(*) from recommendation_comment")) == 2
+    # in JSON a whole number is NUMBER alone (of the row's meeting); only 4.10 is ambiguous
+    whole = b'[{"recommendation": 1, "meeting": 4, "submitter": "Chile", "text": "Agreed."}]'
+    report = ingest(db, [_request("c3.json", whole, kind="comment", meeting=7)], settings=settings)
+    assert report.exit_code == 0, report.outcomes
+    assert int(db.scalar("select count(*) from recommendation_comment")) == 3
 
 
 def test_manifest_batch(tmp_path: Path, db, settings) -> None:
